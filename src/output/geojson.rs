@@ -1,0 +1,227 @@
+//! A fast streaming writer for RFC 7946 GeoJSON FeatureCollections.
+//!
+//! Features are formatted into byte buffers (so callers can format chunks in parallel and
+//! write them in order), with every property in a fixed order and coordinates rounded to
+//! 7 decimal places (about 1 cm), which keeps output compact and byte-for-byte reproducible.
+
+use geo_types::{Coord, Geometry, LineString, Polygon};
+use std::io::{self, Write};
+
+/// One property value. Keep a property one type in every feature (null is fine): QGIS reads
+/// a field whose type changes between features as an unusable JSON field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// A JSON string.
+    Str(&'a str),
+    /// A JSON number; non-finite numbers are written as null.
+    Num(f64),
+    /// A JSON integer.
+    Int(i64),
+    /// A JSON boolean.
+    Bool(bool),
+    /// JSON null.
+    Null,
+}
+
+/// Decimal places kept for longitude and latitude (1e-7 degrees is about 1 cm).
+pub const COORDINATE_DECIMALS: i32 = 7;
+
+/// The opening of a FeatureCollection, before the first feature.
+pub fn write_header(out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
+}
+
+/// The closing of a FeatureCollection, after the last feature.
+pub fn write_footer(out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"\n]}\n")
+}
+
+/// Appends one feature to `buf`; `first` tells whether it is the collection's first feature
+/// (the others are preceded by a comma and a newline).
+pub fn push_feature(
+    buf: &mut Vec<u8>,
+    first: bool,
+    properties: &[(&str, Value)],
+    geometry: &Geometry<f64>,
+) {
+    if !first {
+        buf.extend_from_slice(b",\n");
+    }
+    buf.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":{");
+    for (i, (name, value)) in properties.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        push_json_string(buf, name);
+        buf.push(b':');
+        push_value(buf, *value);
+    }
+    buf.extend_from_slice(b"},\"geometry\":");
+    push_geometry(buf, geometry);
+    buf.push(b'}');
+}
+
+/// Appends a JSON value.
+pub fn push_value(buf: &mut Vec<u8>, value: Value) {
+    match value {
+        Value::Str(s) => push_json_string(buf, s),
+        Value::Num(x) if x.is_finite() => push_number(buf, x),
+        Value::Num(_) | Value::Null => buf.extend_from_slice(b"null"),
+        Value::Int(i) => {
+            let _ = write!(buf, "{i}");
+        }
+        Value::Bool(b) => buf.extend_from_slice(if b { b"true" } else { b"false" }),
+    }
+}
+
+/// Appends a JSON string with the escapes JSON requires.
+pub fn push_json_string(buf: &mut Vec<u8>, s: &str) {
+    // serde_json's string escaping is correct and fast; writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *buf, s);
+}
+
+/// Appends a finite number in its shortest round-trip form (integers without a fraction).
+fn push_number(buf: &mut Vec<u8>, x: f64) {
+    if x == x.trunc() && x.abs() < 1e15 {
+        let _ = write!(buf, "{}", x as i64);
+    } else {
+        let _ = write!(buf, "{x}");
+    }
+}
+
+fn push_coord(buf: &mut Vec<u8>, c: Coord<f64>) {
+    let scale = 10f64.powi(COORDINATE_DECIMALS);
+    buf.push(b'[');
+    push_number(buf, (c.x * scale).round() / scale);
+    buf.push(b',');
+    push_number(buf, (c.y * scale).round() / scale);
+    buf.push(b']');
+}
+
+fn push_list<T>(buf: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+    buf.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        each(buf, item);
+    }
+    buf.push(b']');
+}
+
+fn push_line(buf: &mut Vec<u8>, line: &LineString<f64>) {
+    push_list(buf, &line.0, |b, c| push_coord(b, *c));
+}
+
+/// Rings of a polygon; the exterior counter-clockwise and holes clockwise (RFC 7946 §3.1.6).
+fn push_polygon(buf: &mut Vec<u8>, polygon: &Polygon<f64>) {
+    use geo::orient::{Direction, Orient};
+    let oriented = polygon.orient(Direction::Default);
+    let mut rings = vec![oriented.exterior()];
+    rings.extend(oriented.interiors());
+    push_list(buf, &rings, |b, ring| push_line(b, ring));
+}
+
+fn push_typed(buf: &mut Vec<u8>, kind: &str, coordinates: impl FnOnce(&mut Vec<u8>)) {
+    buf.extend_from_slice(b"{\"type\":\"");
+    buf.extend_from_slice(kind.as_bytes());
+    buf.extend_from_slice(b"\",\"coordinates\":");
+    coordinates(buf);
+    buf.push(b'}');
+}
+
+/// Appends a geometry object. Geometry collections, rectangles and triangles are written as
+/// their GeoJSON equivalents.
+pub fn push_geometry(buf: &mut Vec<u8>, geometry: &Geometry<f64>) {
+    match geometry {
+        Geometry::Point(p) => push_typed(buf, "Point", |b| push_coord(b, p.0)),
+        Geometry::MultiPoint(mp) => push_typed(buf, "MultiPoint", |b| {
+            push_list(b, &mp.0, |b, p| push_coord(b, p.0))
+        }),
+        Geometry::Line(l) => push_typed(buf, "LineString", |b| {
+            push_list(b, &[l.start, l.end], |b, c| push_coord(b, *c))
+        }),
+        Geometry::LineString(ls) => push_typed(buf, "LineString", |b| push_line(b, ls)),
+        Geometry::MultiLineString(mls) => {
+            push_typed(buf, "MultiLineString", |b| push_list(b, &mls.0, push_line))
+        }
+        Geometry::Polygon(p) => push_typed(buf, "Polygon", |b| push_polygon(b, p)),
+        Geometry::MultiPolygon(mp) => {
+            push_typed(buf, "MultiPolygon", |b| push_list(b, &mp.0, push_polygon))
+        }
+        Geometry::Rect(r) => push_geometry(buf, &Geometry::Polygon(r.to_polygon())),
+        Geometry::Triangle(t) => push_geometry(buf, &Geometry::Polygon(t.to_polygon())),
+        Geometry::GeometryCollection(gc) => {
+            buf.extend_from_slice(b"{\"type\":\"GeometryCollection\",\"geometries\":");
+            push_list(buf, &gc.0, push_geometry);
+            buf.push(b'}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::{point, polygon};
+
+    fn collection(features: &[(Vec<(&str, Value)>, Geometry<f64>)]) -> String {
+        let mut out = Vec::new();
+        write_header(&mut out).unwrap();
+        for (i, (props, geom)) in features.iter().enumerate() {
+            push_feature(&mut out, i == 0, props, geom);
+        }
+        write_footer(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn output_parses_as_geojson_with_typed_properties() {
+        let text = collection(&[
+            (
+                vec![
+                    ("id", Value::Str("a\"b")),
+                    ("n", Value::Num(2.5)),
+                    ("k", Value::Int(3)),
+                    ("ok", Value::Bool(true)),
+                    ("none", Value::Null),
+                    ("nan", Value::Num(f64::NAN)),
+                ],
+                Geometry::Point(point!(x: 121.123456789, y: 25.0)),
+            ),
+            (
+                vec![("id", Value::Str("b"))],
+                // clockwise exterior: must come out counter-clockwise
+                Geometry::Polygon(
+                    polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)],
+                ),
+            ),
+        ]);
+        let parsed: geojson::FeatureCollection = text
+            .parse::<geojson::GeoJson>()
+            .unwrap()
+            .try_into()
+            .unwrap();
+        assert_eq!(parsed.features.len(), 2);
+        let p = parsed.features[0].properties.as_ref().unwrap();
+        assert_eq!(p["id"], "a\"b");
+        assert_eq!(p["n"], 2.5);
+        assert_eq!(p["k"], 3);
+        assert_eq!(p["ok"], true);
+        assert!(p["none"].is_null() && p["nan"].is_null());
+        let point: geo_types::Point<f64> = parsed.features[0]
+            .geometry
+            .clone()
+            .unwrap()
+            .try_into()
+            .unwrap();
+        assert_eq!(point.x(), 121.1234568);
+        let poly: geo_types::Polygon<f64> = parsed.features[1]
+            .geometry
+            .clone()
+            .unwrap()
+            .try_into()
+            .unwrap();
+        use geo::algorithm::winding_order::Winding;
+        assert!(poly.exterior().is_ccw());
+    }
+}
