@@ -1,1 +1,201 @@
-fn main() {}
+//! The `carecircle` command line: argument parsing only; the work is in the library.
+
+use anyhow::{bail, Context, Result};
+use carecircle::config::policy::DEFAULT_POLICY_TOML;
+use carecircle::coverage::Measure;
+use carecircle::input::Problem;
+use carecircle::output::summary::summary_table;
+use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
+use carecircle::synth::{write_city, SynthOptions};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Coverage and gaps of 15-minute elderly-care service circles.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a city's coverage and write blocks.geojson, coverage.csv and summaries.
+    Report {
+        /// The city manifest (TOML).
+        city: PathBuf,
+        /// The folder to write into (created if missing; inputs are never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Measure distances from block centroids or from block outlines.
+        #[arg(long, value_enum, default_value_t = Measure::Centroid)]
+        measure: Measure,
+        /// Skip invalid features, listing them in skipped.csv, instead of failing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Write the built-in synthetic city into OUT/input and report on it into OUT.
+    Demo {
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of blocks in the synthetic city.
+        #[arg(long, default_value_t = 5_000)]
+        blocks: usize,
+    },
+    /// Generate a deterministic synthetic city (layers and city.toml).
+    Synth {
+        /// Number of housing blocks.
+        #[arg(long)]
+        blocks: usize,
+        /// Random seed; the same seed and size give the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Validate every input of a city and print every problem, computing nothing.
+    Check {
+        /// The city manifest (TOML).
+        city: PathBuf,
+    },
+    /// Print the built-in default policy as TOML, to copy and edit.
+    Policy,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Report {
+            city,
+            out,
+            measure,
+            skip_invalid,
+        } => report(
+            &city,
+            &out,
+            &ReportOptions {
+                measure,
+                skip_invalid,
+            },
+        ),
+        Command::Demo { out, blocks } => {
+            let input = out.join("input");
+            let synth = write_city(&input, &SynthOptions { blocks, seed: 1 })
+                .with_context(|| format!("writing the demo city into {}", input.display()))?;
+            eprintln!(
+                "demo: wrote a synthetic city of {} blocks into {}",
+                synth.blocks,
+                input.display()
+            );
+            report(&input.join("city.toml"), &out, &ReportOptions::default())
+        }
+        Command::Synth { blocks, seed, out } => {
+            if blocks == 0 {
+                bail!("--blocks must be at least 1");
+            }
+            let synth = write_city(&out, &SynthOptions { blocks, seed })
+                .with_context(|| format!("writing the synthetic city into {}", out.display()))?;
+            println!(
+                "wrote a synthetic city of {} blocks into {}",
+                synth.blocks,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { city } => check(&city),
+        Command::Policy => {
+            print!("{DEFAULT_POLICY_TOML}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Problems printed before the rest are only counted.
+const PROBLEMS_SHOWN: usize = 50;
+
+fn print_problems(problems: &[Problem], limit: usize) {
+    for p in problems.iter().take(limit) {
+        eprintln!("error: {p}");
+    }
+    if problems.len() > limit {
+        eprintln!(
+            "… and {} more problems (`carecircle check` lists them all)",
+            problems.len() - limit
+        );
+    }
+}
+
+fn fail(error: ReportError, limit: usize) -> Result<ExitCode> {
+    match error {
+        ReportError::Input(problems) => {
+            print_problems(&problems, limit);
+            eprintln!(
+                "{} problem(s) in the input; fix them, or pass --skip-invalid to skip invalid features (they are listed in skipped.csv)",
+                problems.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        other => Err(other.into()),
+    }
+}
+
+fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> {
+    let report: Report = match run_report(city, out, options) {
+        Ok(r) => r,
+        Err(e) => return fail(e, PROBLEMS_SHOWN),
+    };
+    for w in &report.summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    if report.summary.skipped_features > 0 {
+        eprintln!(
+            "warning: skipped {} invalid feature(s); see {}",
+            report.summary.skipped_features,
+            out.join("skipped.csv").display()
+        );
+    }
+    print!("{}", summary_table(&report.summary));
+    let t = report.timings;
+    eprintln!(
+        "wrote {} files into {} (read {:.2} s, compute {:.2} s, write {:.2} s)",
+        report.files.len(),
+        out.display(),
+        t.read.as_secs_f64(),
+        t.compute.as_secs_f64(),
+        t.write.as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(city: &Path) -> Result<ExitCode> {
+    let loaded = match load_city(city, false) {
+        Ok(c) => c,
+        Err(e) => return fail(e, usize::MAX),
+    };
+    for w in &loaded.loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    for input in &loaded.loaded.inputs {
+        println!(
+            "{}: {} ({} features, {} used)",
+            input.role,
+            input.path.display(),
+            input.features,
+            input.kept
+        );
+    }
+    println!("no problems found");
+    Ok(ExitCode::SUCCESS)
+}

@@ -4,7 +4,7 @@
 //! output in place. Targets that are also inputs of the run are refused.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 /// Files that must never be overwritten: the inputs of the current run.
@@ -85,6 +85,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn writes_whole_file_and_leaves_no_temporary() {

@@ -164,7 +164,9 @@ mod tests {
     use super::*;
     use geo_types::{point, polygon};
 
-    fn collection(features: &[(Vec<(&str, Value)>, Geometry<f64>)]) -> String {
+    type TestFeature<'a> = (Vec<(&'a str, Value<'a>)>, Geometry<f64>);
+
+    fn collection(features: &[TestFeature]) -> String {
         let mut out = Vec::new();
         write_header(&mut out).unwrap();
         for (i, (props, geom)) in features.iter().enumerate() {

@@ -1,4 +1,9 @@
 //! Everything the report writes: GeoJSON, CSV and summaries, always atomically.
 
 pub mod atomic;
+pub mod block_table;
+pub mod blocks;
+pub mod chunks;
+pub mod format;
 pub mod geojson;
+pub mod summary;

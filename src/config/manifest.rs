@@ -1,0 +1,212 @@
+//! The city manifest: which files hold the blocks, the facility layers and the streets.
+//!
+//! ```toml
+//! policy = "policy.toml"            # optional; the built-in default when absent
+//!
+//! [blocks]
+//! path = "blocks.geojson"
+//! id = "id"
+//! elderly = ["age_65_79", "age_80_plus"]   # one property, or several to sum
+//! residents = "residents"           # optional
+//!
+//! [layers.care_bed]                 # the table name is the facility kind
+//! path = "care_beds.csv"
+//! crs = "gcj02"                     # wgs84 (default) | gcj02 | bd09
+//! where = { category = "care_bed" } # optional attribute filter
+//!
+//! [streets]
+//! path = "streets.geojson"
+//! ```
+//!
+//! Relative paths are resolved against the manifest's folder.
+
+use super::filter::Filter;
+use crate::crs::Crs;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A parsed city manifest with every path made absolute (relative to the manifest's folder).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// A policy file; the built-in default policy when absent.
+    pub policy: Option<PathBuf>,
+    /// The housing blocks (demand).
+    pub blocks: BlocksSource,
+    /// Facility layers by kind (supply), in kind order.
+    #[serde(default)]
+    pub layers: BTreeMap<String, LayerSource>,
+    /// The street network for walking distances.
+    pub streets: Option<StreetsSource>,
+}
+
+/// One property name, or several whose values are summed (for example age bands).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Fields {
+    /// A single property.
+    One(String),
+    /// Several properties to add up.
+    Sum(Vec<String>),
+}
+
+impl Fields {
+    /// The property names.
+    pub fn names(&self) -> &[String] {
+        match self {
+            Fields::One(name) => std::slice::from_ref(name),
+            Fields::Sum(names) => names,
+        }
+    }
+}
+
+/// Where the housing blocks come from: a GeoJSON layer of Polygon / MultiPolygon features.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlocksSource {
+    /// The GeoJSON file.
+    pub path: PathBuf,
+    /// The property holding each block's unique id.
+    pub id: String,
+    /// The elderly count: one property or several to sum.
+    pub elderly: Fields,
+    /// The resident count, when known: one property or several to sum.
+    pub residents: Option<Fields>,
+    /// The coordinate system of the file.
+    #[serde(default)]
+    pub crs: Crs,
+}
+
+/// A facility layer: GeoJSON (Point, MultiPoint, or Polygon / MultiPolygon by centroid) or CSV.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerSource {
+    /// The GeoJSON or CSV file (told apart by the `.csv` extension).
+    pub path: PathBuf,
+    /// The property or column holding a facility id; when absent the feature's `id` member,
+    /// then an `id` property, then the feature number is used.
+    pub id: Option<String>,
+    /// CSV longitude column; common spellings are detected when absent.
+    pub lon: Option<String>,
+    /// CSV latitude column; common spellings are detected when absent.
+    pub lat: Option<String>,
+    /// The coordinate system of the file.
+    #[serde(default)]
+    pub crs: Crs,
+    /// Keep only features whose properties match.
+    #[serde(default, rename = "where")]
+    pub filter: Filter,
+}
+
+/// The walking network: a GeoJSON layer of LineString / MultiLineString features.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StreetsSource {
+    /// The GeoJSON file.
+    pub path: PathBuf,
+}
+
+impl Manifest {
+    /// Reads and validates a manifest file, resolving paths against its folder.
+    pub fn load(path: &Path) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the city manifest: {e}", path.display()))?;
+        let mut manifest: Manifest =
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let folder = path.parent().unwrap_or(Path::new(""));
+        manifest.resolve_paths(folder);
+        for kind in manifest.layers.keys() {
+            super::check_name("layer kind", kind)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(manifest)
+    }
+
+    fn resolve_paths(&mut self, folder: &Path) {
+        let resolve = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = folder.join(&*p);
+            }
+        };
+        if let Some(p) = self.policy.as_mut() {
+            resolve(p);
+        }
+        resolve(&mut self.blocks.path);
+        for layer in self.layers.values_mut() {
+            resolve(&mut layer.path);
+        }
+        if let Some(streets) = self.streets.as_mut() {
+            resolve(&mut streets.path);
+        }
+    }
+
+    /// Every input file the manifest names (policy, blocks, layers, streets).
+    pub fn input_files(&self) -> Vec<&Path> {
+        let mut files: Vec<&Path> = Vec::new();
+        files.extend(self.policy.as_deref());
+        files.push(&self.blocks.path);
+        files.extend(self.layers.values().map(|l| l.path.as_path()));
+        files.extend(self.streets.as_ref().map(|s| s.path.as_path()));
+        files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_shape_and_resolves_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        std::fs::write(
+            &path,
+            r#"
+policy = "policy.toml"
+[blocks]
+path = "blocks.geojson"
+id = "id"
+elderly = ["a", "b"]
+residents = "residents"
+[layers.care_bed]
+path = "care_beds.csv"
+lon = "lon"
+lat = "lat"
+crs = "gcj02"
+where = { category = "care_bed" }
+[streets]
+path = "streets.geojson"
+"#,
+        )
+        .unwrap();
+        let m = Manifest::load(&path).unwrap();
+        assert_eq!(m.blocks.path, dir.path().join("blocks.geojson"));
+        assert_eq!(m.blocks.elderly.names(), ["a", "b"]);
+        assert_eq!(m.layers["care_bed"].crs, Crs::Gcj02);
+        assert!(!m.layers["care_bed"].filter.is_empty());
+        assert_eq!(m.input_files().len(), 4);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_crs_are_errors_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        std::fs::write(
+            &path,
+            "[blocks]\npath='b'\nid='id'\nelderly='e'\nelderley='x'\n",
+        )
+        .unwrap();
+        let err = Manifest::load(&path).unwrap_err();
+        assert!(
+            err.contains("city.toml") && err.contains("elderley"),
+            "{err}"
+        );
+        std::fs::write(
+            &path,
+            "[blocks]\npath='b'\nid='id'\nelderly='e'\ncrs='utm'\n",
+        )
+        .unwrap();
+        let err = Manifest::load(&path).unwrap_err();
+        assert!(err.contains("crs") || err.contains("utm"), "{err}");
+    }
+}

@@ -1,0 +1,259 @@
+//! The policy: service circles and the requirements that make each one met.
+//!
+//! Policy is data: the seed's three-level network is the built-in default
+//! ([`DEFAULT_POLICY_TOML`]), and local standards are just other policy files.
+
+use super::filter::Filter;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The built-in default policy, as printed by `carecircle policy`.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("default_policy.toml");
+
+/// A validated policy: circles in file order, each with its requirements resolved to metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// The circles, in the order the policy lists them.
+    pub circles: Vec<Circle>,
+}
+
+/// A service circle: met when all its requirements are met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Circle {
+    /// The circle's name; used as the prefix of output fields.
+    pub name: String,
+    /// What must be reachable.
+    pub requires: Vec<Requirement>,
+}
+
+/// One requirement of a circle, with its reach in metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    /// The facility kind: a layer of the city manifest.
+    pub kind: String,
+    /// How far the facilities may be, in metres.
+    pub reach_m: f64,
+    /// Only facilities matching this filter count.
+    pub filter: Filter,
+    /// How many distinct facilities must be within reach.
+    pub min_count: usize,
+}
+
+impl Requirement {
+    /// "care_bed", or "hospital (tier = tertiary)" when filtered.
+    pub fn describe_kind(&self) -> String {
+        if self.filter.is_empty() {
+            self.kind.clone()
+        } else {
+            format!("{} ({})", self.kind, self.filter)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    circles: Vec<CircleFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CircleFile {
+    name: String,
+    requires: Vec<RequirementFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequirementFile {
+    kind: String,
+    within_m: Option<f64>,
+    within_min: Option<f64>,
+    speed_m_per_min: Option<f64>,
+    delay_min: Option<f64>,
+    #[serde(default, rename = "where")]
+    filter: Filter,
+    min_count: Option<usize>,
+}
+
+impl RequirementFile {
+    fn resolve(self) -> Result<Requirement, String> {
+        let reach_m = match (self.within_m, self.within_min, self.speed_m_per_min) {
+            (Some(m), None, None) if self.delay_min.is_none() => m,
+            (None, Some(min), Some(speed)) => {
+                let delay = self.delay_min.unwrap_or(0.0);
+                if !(speed.is_finite() && speed > 0.0 && delay.is_finite() && delay >= 0.0) {
+                    return Err("speed_m_per_min must be positive and delay_min not negative".into());
+                }
+                (min - delay) * speed
+            }
+            (None, Some(_), None) => {
+                return Err("within_min needs speed_m_per_min (for example 48 for elderly walking at 0.8 m/s)".into())
+            }
+            (None, None, _) => return Err("give within_m, or within_min with speed_m_per_min".into()),
+            _ => {
+                return Err("give either within_m, or within_min with speed_m_per_min and optional delay_min, not both".into())
+            }
+        };
+        if !(reach_m.is_finite() && reach_m > 0.0) {
+            return Err(format!(
+                "the reach must be a positive distance, got {reach_m} m"
+            ));
+        }
+        let min_count = self.min_count.unwrap_or(1);
+        if min_count == 0 {
+            return Err("min_count must be at least 1".into());
+        }
+        Ok(Requirement {
+            kind: self.kind,
+            reach_m,
+            filter: self.filter,
+            min_count,
+        })
+    }
+}
+
+impl Policy {
+    /// The built-in default policy.
+    pub fn default_policy() -> Policy {
+        Policy::parse(DEFAULT_POLICY_TOML).expect("the built-in policy is valid")
+    }
+
+    /// Reads and validates a policy file.
+    pub fn load(path: &Path) -> Result<Policy, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the policy: {e}", path.display()))?;
+        Policy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Parses and validates policy text.
+    pub fn parse(text: &str) -> Result<Policy, String> {
+        let file: PolicyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        if file.circles.is_empty() {
+            return Err("the policy has no [[circles]]".into());
+        }
+        let mut circles: Vec<Circle> = Vec::new();
+        for circle in file.circles {
+            super::check_name("circle name", &circle.name)?;
+            if circles.iter().any(|c| c.name == circle.name) {
+                return Err(format!("circle `{}` is defined twice", circle.name));
+            }
+            if circle.requires.is_empty() {
+                return Err(format!("circle `{}` has no requirements", circle.name));
+            }
+            let mut requires: Vec<Requirement> = Vec::new();
+            for (i, requirement) in circle.requires.into_iter().enumerate() {
+                let kind = requirement.kind.clone();
+                let resolved = requirement.resolve().map_err(|e| {
+                    format!(
+                        "circle `{}`, requirement {} (`{kind}`): {e}",
+                        circle.name,
+                        i + 1
+                    )
+                })?;
+                if requires.iter().any(|r| r.kind == resolved.kind) {
+                    return Err(format!(
+                        "circle `{}` has two requirements on `{kind}`; their output fields would clash — split them into two circles",
+                        circle.name
+                    ));
+                }
+                requires.push(resolved);
+            }
+            circles.push(Circle {
+                name: circle.name,
+                requires,
+            });
+        }
+        Ok(Policy { circles })
+    }
+
+    /// An error naming every kind the policy requires that `has_kind` lacks.
+    pub fn check_kinds(&self, has_kind: impl Fn(&str) -> bool) -> Result<(), String> {
+        for circle in &self.circles {
+            for requirement in &circle.requires {
+                if !has_kind(&requirement.kind) {
+                    return Err(format!(
+                        "circle `{}` requires kind `{}`, but the city manifest has no [layers.{}]",
+                        circle.name, requirement.kind, requirement.kind
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_is_the_three_level_network() {
+        let p = Policy::default_policy();
+        let names: Vec<_> = p.circles.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["basic", "specialty", "extended"]);
+        assert_eq!(p.circles[0].requires[1].kind, "responder");
+        assert_eq!(p.circles[0].requires[0].reach_m, 100.0);
+        assert_eq!(
+            p.circles[1].requires[0].describe_kind(),
+            "hospital (tier = tertiary)"
+        );
+        assert_eq!(p.circles[2].requires[0].reach_m, 1000.0);
+    }
+
+    #[test]
+    fn time_based_reach_subtracts_the_delay() {
+        let p = Policy::parse(
+            "[[circles]]\nname='basic'\nrequires=[{kind='responder', within_min=3, speed_m_per_min=48, delay_min=1, min_count=2}]",
+        )
+        .unwrap();
+        let r = &p.circles[0].requires[0];
+        assert_eq!(r.reach_m, 96.0);
+        assert_eq!(r.min_count, 2);
+    }
+
+    #[test]
+    fn invalid_policies_are_explained() {
+        let cases = [
+            ("[[circles]]\nname='a'\nrequires=[{kind='x'}]", "within_m"),
+            (
+                "[[circles]]\nname='a'\nrequires=[{kind='x', within_min=3}]",
+                "speed_m_per_min",
+            ),
+            (
+                "[[circles]]\nname='a'\nrequires=[{kind='x', within_m=100, within_min=3}]",
+                "not both",
+            ),
+            (
+                "[[circles]]\nname='a'\nrequires=[{kind='x', within_m=-1}]",
+                "positive",
+            ),
+            (
+                "[[circles]]\nname='a'\nrequires=[{kind='x', within_m=1, min_count=0}]",
+                "min_count",
+            ),
+            (
+                "[[circles]]\nname='a b'\nrequires=[{kind='x', within_m=1}]",
+                "circle name",
+            ),
+            ("[[circles]]\nname='a'\nrequires=[]", "no requirements"),
+            ("circles=[]", "no [[circles]]"),
+            (
+                "[[circles]]\nname='a'\nrequires=[{kind='x', within_m=1}, {kind='x', within_m=2}]",
+                "two requirements",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = Policy::parse(text).unwrap_err();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_kind_is_named() {
+        let err = Policy::default_policy()
+            .check_kinds(|k| k != "hospice")
+            .unwrap_err();
+        assert!(err.contains("hospice") && err.contains("extended"), "{err}");
+    }
+}

@@ -1,0 +1,96 @@
+//! Reading housing blocks from GeoJSON.
+
+use super::geojson::{Feature, GeoJsonFile};
+use super::problem::{FieldProblem, Location, Problem};
+use super::Read;
+use crate::config::manifest::{BlocksSource, Fields};
+use crate::dataset::Blocks;
+use geo_types::MultiPolygon;
+use std::collections::HashMap;
+
+struct BlockRow {
+    id: String,
+    outline: MultiPolygon<f64>,
+    elderly: f64,
+    residents: Option<f64>,
+}
+
+fn sum_fields(feature: &Feature, fields: &Fields) -> Result<f64, FieldProblem> {
+    let mut total = 0.0;
+    for name in fields.names() {
+        let value = feature.number(name)?;
+        if value < 0.0 {
+            return Err(FieldProblem::new(name, format!("is negative ({value})")));
+        }
+        total += value;
+    }
+    Ok(total)
+}
+
+fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, FieldProblem> {
+    let id = feature.id(Some(&source.id)).ok_or_else(|| {
+        FieldProblem::new(&source.id, "missing id (a string or integer is needed)")
+    })?;
+    let elderly = sum_fields(&feature, &source.elderly)?;
+    let residents = source
+        .residents
+        .as_ref()
+        .map(|f| sum_fields(&feature, f))
+        .transpose()?;
+    let mut geometry = feature.take_geometry()?;
+    geometry.validate_and_convert(source.crs)?;
+    let outline = geometry.into_multi_polygon()?;
+    Ok(BlockRow {
+        id,
+        outline,
+        elderly,
+        residents,
+    })
+}
+
+/// Reads the blocks layer. Invalid features become problems; duplicate ids are problems on
+/// the later feature.
+pub fn read_blocks(source: &BlocksSource) -> Result<Read<Blocks>, Problem> {
+    let path = source.path.as_path();
+    let file = GeoJsonFile::read(path)?;
+    let rows = file.map_features(path, |number, feature| {
+        block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
+    })?;
+    let total = rows.len();
+    let mut blocks = Blocks {
+        residents: source.residents.as_ref().map(|_| Vec::with_capacity(total)),
+        ..Blocks::default()
+    };
+    let mut problems = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(total);
+    for (i, row) in rows.into_iter().enumerate() {
+        let row = match row {
+            Ok(row) => row,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        if let Some(&first) = seen.get(&row.id) {
+            problems.push(Problem::at(
+                path,
+                Location::Feature(i + 1),
+                Some(&source.id),
+                format!("duplicate id `{}` (also feature {first})", row.id),
+            ));
+            continue;
+        }
+        seen.insert(row.id.clone(), i + 1);
+        blocks.ids.push(row.id);
+        blocks.outlines.push(row.outline);
+        blocks.elderly.push(row.elderly);
+        if let (Some(all), Some(r)) = (blocks.residents.as_mut(), row.residents) {
+            all.push(r);
+        }
+    }
+    Ok(Read {
+        value: blocks,
+        features: total,
+        problems,
+    })
+}

@@ -1,0 +1,257 @@
+//! Reading facility layers from GeoJSON or CSV.
+//!
+//! GeoJSON: a Point is one access location, a MultiPoint several (one facility), a Polygon or
+//! MultiPolygon its centroid. CSV: one row per facility with longitude and latitude columns.
+//! The layer's `where` filter is applied first; filtered-out features are not validated.
+
+use super::geojson::{Feature, GeoJsonFile, Geometry};
+use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
+use super::Read;
+use crate::config::filter::json_as_text;
+use crate::config::manifest::LayerSource;
+use crate::dataset::FacilityLayer;
+use geo::Centroid;
+use geo_types::Coord;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::path::Path;
+
+/// Longitude column names recognised when the manifest does not name one (case-insensitive).
+pub const LON_COLUMNS: &[&str] = &["lon", "lng", "long", "longitude", "x", "经度", "經度"];
+/// Latitude column names recognised when the manifest does not name one (case-insensitive).
+pub const LAT_COLUMNS: &[&str] = &["lat", "latitude", "y", "纬度", "緯度"];
+
+struct FacilityRow {
+    id: String,
+    properties: Map<String, Value>,
+    locations: Vec<Coord<f64>>,
+}
+
+/// Reads one facility layer of the given kind.
+pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer>, Problem> {
+    let is_csv = source
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let (rows, features) = if is_csv {
+        read_csv_rows(source)?
+    } else {
+        read_geojson_rows(source)?
+    };
+    let mut layer = FacilityLayer {
+        kind: kind.to_string(),
+        path: source.path.clone(),
+        ..FacilityLayer::default()
+    };
+    let mut problems = Vec::new();
+    for row in rows {
+        match row {
+            Ok(Some(r)) => layer.push(r.id, r.properties, &r.locations),
+            Ok(None) => {}
+            Err(p) => problems.push(p),
+        }
+    }
+    Ok(Read {
+        value: layer,
+        features,
+        problems,
+    })
+}
+
+type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
+
+fn read_geojson_rows(source: &LayerSource) -> Result<Rows, Problem> {
+    let path = source.path.as_path();
+    let file = GeoJsonFile::read(path)?;
+    let rows = file.map_features(path, |number, feature| {
+        geojson_row(source, number, feature).map_err(|e| e.locate(path, Location::Feature(number)))
+    })?;
+    let count = rows.len();
+    Ok((rows, count))
+}
+
+fn geojson_row(
+    source: &LayerSource,
+    number: usize,
+    mut feature: Feature,
+) -> Result<Option<FacilityRow>, FieldProblem> {
+    if !source
+        .filter
+        .matches(|name| feature.text(name).map(|t| Cow::Owned(t.into_owned())))
+    {
+        return Ok(None);
+    }
+    let id = match &source.id {
+        Some(field) => feature
+            .id(Some(field))
+            .ok_or_else(|| FieldProblem::new(field, "missing id"))?,
+        None => feature.id(None).unwrap_or_else(|| number.to_string()),
+    };
+    let mut geometry = feature.take_geometry()?;
+    geometry.validate_and_convert(source.crs)?;
+    let locations =
+        match geometry {
+            Geometry::Point(c) => vec![c],
+            Geometry::MultiPoint(cs) if !cs.is_empty() => cs,
+            g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
+                let centroid = g.into_multi_polygon()?.centroid().ok_or_else(|| {
+                    FieldProblem::new("geometry", "the polygon has no centroid (zero area)")
+                })?;
+                vec![centroid.0]
+            }
+            other => return Err(FieldProblem::new(
+                "geometry",
+                format!(
+                    "expected a Point, MultiPoint, Polygon or MultiPolygon, found an empty or {}",
+                    other.type_name()
+                ),
+            )),
+        };
+    Ok(Some(FacilityRow {
+        id,
+        properties: feature.properties_json(),
+        locations,
+    }))
+}
+
+fn find_column(
+    headers: &csv::StringRecord,
+    named: Option<&str>,
+    candidates: &[&str],
+    what: &str,
+    path: &Path,
+) -> Result<usize, Problem> {
+    let position = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    match named {
+        Some(name) => position(name).ok_or_else(|| {
+            Problem::at(path, Location::File, Some(name), format!("no such column; the columns are: {}", headers.iter().collect::<Vec<_>>().join(", ")))
+        }),
+        None => candidates.iter().find_map(|c| position(c)).ok_or_else(|| {
+            Problem::file(
+                path,
+                format!(
+                    "no {what} column found (looked for {}); name it with `{}` in the layer's manifest entry. The columns are: {}",
+                    candidates.join(", "),
+                    if what == "longitude" { "lon" } else { "lat" },
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        }),
+    }
+}
+
+fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
+    let path = source.path.as_path();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| Problem::file(path, format!("cannot read the CSV header: {e}")))?
+        .clone();
+    let lon_col = find_column(
+        &headers,
+        source.lon.as_deref(),
+        LON_COLUMNS,
+        "longitude",
+        path,
+    )?;
+    let lat_col = find_column(
+        &headers,
+        source.lat.as_deref(),
+        LAT_COLUMNS,
+        "latitude",
+        path,
+    )?;
+    let id_col = match &source.id {
+        Some(name) => Some(find_column(&headers, Some(name), &[], "id", path)?),
+        None => headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case("id")),
+    };
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut number = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                number += 1;
+                let row = csv_row(
+                    &headers,
+                    &record,
+                    source,
+                    (lon_col, lat_col, id_col),
+                    number,
+                )
+                .map_err(|e| e.locate(path, Location::Row(number)));
+                rows.push(row);
+            }
+            Err(e) => {
+                number += 1;
+                return Err(Problem::at(
+                    path,
+                    Location::Row(number),
+                    None,
+                    format!("malformed CSV: {e}"),
+                ));
+            }
+        }
+    }
+    Ok((rows, number))
+}
+
+fn csv_row(
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+    source: &LayerSource,
+    (lon_col, lat_col, id_col): (usize, usize, Option<usize>),
+    number: usize,
+) -> Result<Option<FacilityRow>, FieldProblem> {
+    let properties: Map<String, Value> = headers
+        .iter()
+        .zip(record.iter())
+        .map(|(h, v)| (h.trim().to_string(), Value::String(v.to_string())))
+        .collect();
+    if !source
+        .filter
+        .matches(|name| properties.get(name).and_then(json_as_text))
+    {
+        return Ok(None);
+    }
+    let number_in = |col: usize| -> Result<f64, FieldProblem> {
+        let cell = record.get(col).unwrap_or("").trim();
+        cell.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| {
+                FieldProblem::new(
+                    headers.get(col).unwrap_or("?"),
+                    format!("not a number (found {cell:?})"),
+                )
+            })
+    };
+    let (lon, lat) = (number_in(lon_col)?, number_in(lat_col)?);
+    check_lon_lat(lon, lat).map_err(|mut e| {
+        e.field = Some(format!("{}/{}", &headers[lon_col], &headers[lat_col]));
+        e
+    })?;
+    let (lon, lat) = source.crs.to_wgs84(lon, lat);
+    let id = match id_col {
+        Some(col) => match record.get(col).map(str::trim) {
+            Some(cell) if !cell.is_empty() => cell.to_string(),
+            _ => return Err(FieldProblem::new(&headers[col], "missing id")),
+        },
+        None => number.to_string(),
+    };
+    Ok(Some(FacilityRow {
+        id,
+        properties,
+        locations: vec![Coord { x: lon, y: lat }],
+    }))
+}

@@ -1,0 +1,435 @@
+//! GeoJSON reading: the file is split into features, which are parsed in parallel.
+//!
+//! Each feature keeps its raw properties and is parsed on demand, so a reader only pays for
+//! the fields it uses. Feature numbers in problems count from 1 in file order.
+
+use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
+use crate::crs::Crs;
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A GeoJSON file held in memory, ready to be split into features.
+pub struct GeoJsonFile {
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct Collection<'a> {
+    #[serde(rename = "type")]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// One feature with its geometry parsed and its properties kept raw.
+pub struct Feature<'a> {
+    /// The feature-level `id` member, if any.
+    pub id: Option<&'a RawValue>,
+    /// The geometry, or `None` for a null geometry.
+    pub geometry: Option<Geometry>,
+    /// The raw properties.
+    pub properties: BTreeMap<Cow<'a, str>, &'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct FeatureIn<'a> {
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    geometry: Option<GeometryIn<'a>>,
+    #[serde(borrow)]
+    properties: Option<BTreeMap<Cow<'a, str>, &'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct GeometryIn<'a> {
+    #[serde(rename = "type")]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    coordinates: Option<&'a RawValue>,
+}
+
+/// The geometries carecircle reads, in lon/lat degrees.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Geometry {
+    /// A Point.
+    Point(Coord<f64>),
+    /// A MultiPoint.
+    MultiPoint(Vec<Coord<f64>>),
+    /// A LineString.
+    LineString(Vec<Coord<f64>>),
+    /// A MultiLineString.
+    MultiLineString(Vec<Vec<Coord<f64>>>),
+    /// A Polygon (rings, exterior first).
+    Polygon(Vec<Vec<Coord<f64>>>),
+    /// A MultiPolygon.
+    MultiPolygon(Vec<Vec<Vec<Coord<f64>>>>),
+}
+
+impl Geometry {
+    /// The GeoJSON type name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Geometry::Point(_) => "Point",
+            Geometry::MultiPoint(_) => "MultiPoint",
+            Geometry::LineString(_) => "LineString",
+            Geometry::MultiLineString(_) => "MultiLineString",
+            Geometry::Polygon(_) => "Polygon",
+            Geometry::MultiPolygon(_) => "MultiPolygon",
+        }
+    }
+
+    fn coords_mut(&mut self) -> Box<dyn Iterator<Item = &mut Coord<f64>> + '_> {
+        match self {
+            Geometry::Point(c) => Box::new(std::iter::once(c)),
+            Geometry::MultiPoint(cs) | Geometry::LineString(cs) => Box::new(cs.iter_mut()),
+            Geometry::MultiLineString(ls) | Geometry::Polygon(ls) => {
+                Box::new(ls.iter_mut().flatten())
+            }
+            Geometry::MultiPolygon(ps) => Box::new(ps.iter_mut().flatten().flatten()),
+        }
+    }
+
+    /// Checks every coordinate's range and converts it from `crs` to WGS 84.
+    pub fn validate_and_convert(&mut self, crs: Crs) -> Result<(), FieldProblem> {
+        for c in self.coords_mut() {
+            check_lon_lat(c.x, c.y)?;
+            if crs != Crs::Wgs84 {
+                let (lon, lat) = crs.to_wgs84(c.x, c.y);
+                *c = Coord { x: lon, y: lat };
+            }
+        }
+        Ok(())
+    }
+
+    /// The areal part as a MultiPolygon, or a problem for other types and degenerate rings.
+    pub fn into_multi_polygon(self) -> Result<MultiPolygon<f64>, FieldProblem> {
+        let polygons = match self {
+            Geometry::Polygon(rings) => vec![rings],
+            Geometry::MultiPolygon(polygons) => polygons,
+            other => {
+                return Err(FieldProblem::new(
+                    "geometry",
+                    format!(
+                        "expected a Polygon or MultiPolygon, found a {}",
+                        other.type_name()
+                    ),
+                ))
+            }
+        };
+        if polygons.is_empty() {
+            return Err(FieldProblem::new("geometry", "the MultiPolygon is empty"));
+        }
+        let polygons = polygons
+            .into_iter()
+            .map(polygon_from_rings)
+            .collect::<Result<_, _>>()?;
+        Ok(MultiPolygon(polygons))
+    }
+}
+
+fn polygon_from_rings(rings: Vec<Vec<Coord<f64>>>) -> Result<Polygon<f64>, FieldProblem> {
+    let mut rings = rings.into_iter().map(LineString::new);
+    let exterior = rings
+        .next()
+        .ok_or_else(|| FieldProblem::new("geometry", "a polygon has no rings"))?;
+    let polygon = Polygon::new(exterior, rings.collect());
+    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+        // Polygon::new closes open rings; a closed ring needs 4 positions.
+        if ring.0.len() < 4 {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!(
+                    "a polygon ring has {} positions; at least 4 are needed",
+                    ring.0.len()
+                ),
+            ));
+        }
+    }
+    Ok(polygon)
+}
+
+/// A position: two or more numbers, of which the first two are used.
+struct Position(Coord<f64>);
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PositionVisitor;
+        impl<'de> Visitor<'de> for PositionVisitor {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a position [longitude, latitude]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
+                let x: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let y: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Position(Coord { x, y }))
+            }
+        }
+        deserializer.deserialize_seq(PositionVisitor)
+    }
+}
+
+fn coords(ps: Vec<Position>) -> Vec<Coord<f64>> {
+    ps.into_iter().map(|p| p.0).collect()
+}
+
+fn parse_geometry(g: GeometryIn) -> Result<Geometry, FieldProblem> {
+    let raw = g.coordinates.ok_or_else(|| {
+        FieldProblem::new("geometry", format!("the {} has no coordinates", g.kind))
+    })?;
+    let text = raw.get();
+    let bad = |e: serde_json::Error| {
+        FieldProblem::new("geometry", format!("bad {} coordinates: {e}", g.kind))
+    };
+    Ok(match g.kind.as_ref() {
+        "Point" => Geometry::Point(serde_json::from_str::<Position>(text).map_err(bad)?.0),
+        "MultiPoint" => Geometry::MultiPoint(coords(serde_json::from_str(text).map_err(bad)?)),
+        "LineString" => Geometry::LineString(coords(serde_json::from_str(text).map_err(bad)?)),
+        "MultiLineString" => Geometry::MultiLineString(
+            serde_json::from_str::<Vec<Vec<Position>>>(text)
+                .map_err(bad)?
+                .into_iter()
+                .map(coords)
+                .collect(),
+        ),
+        "Polygon" => Geometry::Polygon(
+            serde_json::from_str::<Vec<Vec<Position>>>(text)
+                .map_err(bad)?
+                .into_iter()
+                .map(coords)
+                .collect(),
+        ),
+        "MultiPolygon" => Geometry::MultiPolygon(
+            serde_json::from_str::<Vec<Vec<Vec<Position>>>>(text)
+                .map_err(bad)?
+                .into_iter()
+                .map(|p| p.into_iter().map(coords).collect())
+                .collect(),
+        ),
+        other => {
+            return Err(FieldProblem::new(
+                "geometry",
+                format!("unsupported geometry type `{other}`"),
+            ))
+        }
+    })
+}
+
+impl GeoJsonFile {
+    /// Reads a whole file; a missing or unreadable file is a problem naming it.
+    pub fn read(path: &Path) -> Result<GeoJsonFile, Problem> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
+        Ok(GeoJsonFile { text })
+    }
+
+    /// Parses every feature in parallel and hands each (numbered from 1) to `convert`,
+    /// returning the results in file order. Malformed JSON or a non-FeatureCollection is a
+    /// problem with the whole file.
+    pub fn map_features<T: Send>(
+        &self,
+        path: &Path,
+        convert: impl Fn(usize, Feature) -> Result<T, Problem> + Sync,
+    ) -> Result<Vec<Result<T, Problem>>, Problem> {
+        let collection: Collection = serde_json::from_str(&self.text)
+            .map_err(|e| Problem::file(path, format!("not valid GeoJSON: {e}")))?;
+        if collection.kind != "FeatureCollection" {
+            return Err(Problem::file(
+                path,
+                format!(
+                    "expected a GeoJSON FeatureCollection, found a `{}`",
+                    collection.kind
+                ),
+            ));
+        }
+        let features = collection
+            .features
+            .ok_or_else(|| Problem::file(path, "the FeatureCollection has no `features` member"))?;
+        Ok(features
+            .par_iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let number = i + 1;
+                let feature =
+                    parse_feature(raw).map_err(|e| e.locate(path, Location::Feature(number)))?;
+                convert(number, feature)
+            })
+            .collect())
+    }
+}
+
+fn parse_feature(raw: &RawValue) -> Result<Feature<'_>, FieldProblem> {
+    let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| FieldProblem {
+        field: None,
+        message: format!("not a valid GeoJSON feature: {e}"),
+    })?;
+    let geometry = f.geometry.map(parse_geometry).transpose()?;
+    Ok(Feature {
+        id: f.id,
+        geometry,
+        properties: f.properties.unwrap_or_default(),
+    })
+}
+
+impl Feature<'_> {
+    /// A property as text (strings as they are, numbers and booleans formatted); `None` when
+    /// absent or null.
+    pub fn text(&self, name: &str) -> Option<Cow<'_, str>> {
+        let raw = self.properties.get(name)?;
+        let value: serde_json::Value = serde_json::from_str(raw.get()).ok()?;
+        match value {
+            serde_json::Value::String(s) => Some(Cow::Owned(s)),
+            other => super::super::config::filter::json_as_text(&other)
+                .map(|t| Cow::Owned(t.into_owned())),
+        }
+    }
+
+    /// A property parsed as a number: a JSON number, or a string holding one.
+    pub fn number(&self, name: &str) -> Result<f64, FieldProblem> {
+        let raw = self
+            .properties
+            .get(name)
+            .ok_or_else(|| FieldProblem::new(name, "missing"))?
+            .get();
+        let value = match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(serde_json::Value::Number(n)) => n.as_f64(),
+            Ok(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+            Ok(serde_json::Value::Null) => {
+                return Err(FieldProblem::new(name, "is null; a number is needed"))
+            }
+            _ => None,
+        };
+        match value {
+            Some(v) if v.is_finite() => Ok(v),
+            _ => Err(FieldProblem::new(
+                name,
+                format!("not a number (found {raw})"),
+            )),
+        }
+    }
+
+    /// The id: the named property, or when `property` is `None` the feature's `id` member
+    /// and then an `id` property. Strings and integers are accepted.
+    pub fn id(&self, property: Option<&str>) -> Option<String> {
+        let raw = match property {
+            Some(name) => self.properties.get(name).copied(),
+            None => self.id.or_else(|| self.properties.get("id").copied()),
+        }?;
+        match serde_json::from_str::<serde_json::Value>(raw.get()).ok()? {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// All properties as a JSON object.
+    pub fn properties_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.properties
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), serde_json::from_str(v.get()).ok()?)))
+            .collect()
+    }
+
+    /// The geometry, or a problem when it is null.
+    pub fn take_geometry(&mut self) -> Result<Geometry, FieldProblem> {
+        self.geometry
+            .take()
+            .ok_or_else(|| FieldProblem::new("geometry", "the geometry is null"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Result<Geometry, Problem>>, Problem> {
+        let file = GeoJsonFile {
+            text: text.to_string(),
+        };
+        let path = Path::new("t.geojson");
+        file.map_features(path, |n, mut f| {
+            f.take_geometry()
+                .map_err(|e| e.locate(path, Location::Feature(n)))
+        })
+    }
+
+    #[test]
+    fn reads_every_geometry_type_and_ignores_altitude() {
+        let text = r#"{"type":"FeatureCollection","crs":{},"features":[
+          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2,30]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"MultiLineString","coordinates":[[[1,2],[3,4]]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}}
+        ]}"#;
+        let names: Vec<_> = parse(text)
+            .unwrap()
+            .into_iter()
+            .map(|g| g.unwrap().type_name())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Point",
+                "MultiPoint",
+                "LineString",
+                "MultiLineString",
+                "Polygon",
+                "MultiPolygon"
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_name_the_feature() {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":["a",2]}},
+          {"type":"Feature","properties":{},"geometry":null},
+          {"type":"Feature","properties":{},"geometry":{"type":"Circle","coordinates":[1,2]}}
+        ]}"#;
+        let results = parse(text).unwrap();
+        assert!(results[0].is_ok());
+        for (i, r) in results.iter().enumerate().skip(1) {
+            let p = r.as_ref().unwrap_err();
+            assert_eq!(p.location, Location::Feature(i + 1));
+            assert_eq!(p.field.as_deref(), Some("geometry"));
+        }
+    }
+
+    #[test]
+    fn malformed_json_and_wrong_type_are_file_problems() {
+        let p = parse("{\"type\":\"FeatureCollection\",\"features\":[").unwrap_err();
+        assert!(
+            p.message.contains("not valid GeoJSON") && p.message.contains("line"),
+            "{p}"
+        );
+        let p = parse(r#"{"type":"Feature","geometry":null}"#).unwrap_err();
+        assert!(p.message.contains("FeatureCollection"), "{p}");
+    }
+
+    #[test]
+    fn polygon_rings_need_four_positions() {
+        let g = Geometry::Polygon(vec![vec![Coord { x: 0., y: 0. }, Coord { x: 1., y: 0. }]]);
+        assert!(g.into_multi_polygon().is_err());
+        let g = Geometry::Point(Coord { x: 0., y: 0. });
+        assert!(g
+            .into_multi_polygon()
+            .unwrap_err()
+            .message
+            .contains("Point"));
+    }
+}

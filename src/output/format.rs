@@ -1,0 +1,49 @@
+//! Number formatting for people: `1,480 m`, `24.7 %`.
+
+/// A whole number with thousands separators: `1480.4` → `1,480`.
+pub fn thousands(x: f64) -> String {
+    let rounded = x.round();
+    let digits = format!("{}", rounded.abs() as u64);
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if rounded < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A distance in whole metres: `1,480 m`.
+pub fn metres(x: f64) -> String {
+    format!("{} m", thousands(x))
+}
+
+/// A share as a percentage with one decimal: `24.7 %`; `-` when the total is zero.
+pub fn percent(part: f64, total: f64) -> String {
+    if total > 0.0 {
+        format!("{:.1} %", 100.0 * part / total)
+    } else {
+        "-".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(0.4), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1480.4), "1,480");
+        assert_eq!(thousands(1234567.0), "1,234,567");
+        assert_eq!(thousands(-1000.0), "-1,000");
+        assert_eq!(metres(620.2), "620 m");
+        assert_eq!(percent(1.0, 8.0), "12.5 %");
+        assert_eq!(percent(1.0, 0.0), "-");
+    }
+}

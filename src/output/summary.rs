@@ -1,0 +1,174 @@
+//! `summary.json`, `summary.csv`, `skipped.csv` and the table printed on stdout.
+
+use super::atomic::{write_atomically, ProtectedInputs};
+use super::format::{percent, thousands};
+use crate::input::Problem;
+use crate::summary::Summary;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes the summary as pretty JSON.
+pub fn write_summary_json(
+    path: &Path,
+    protected: &ProtectedInputs,
+    summary: &Summary,
+) -> io::Result<()> {
+    write_atomically(path, protected, |out| {
+        serde_json::to_writer_pretty(&mut *out, summary)?;
+        out.write_all(b"\n")
+    })
+}
+
+/// Writes one row per circle (requirement `all`) and per requirement.
+pub fn write_summary_csv(
+    path: &Path,
+    protected: &ProtectedInputs,
+    summary: &Summary,
+) -> io::Result<()> {
+    write_atomically(path, protected, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "circle",
+            "requirement",
+            "within_m",
+            "min_count",
+            "facilities",
+            "blocks_met",
+            "blocks_total",
+            "elderly_met",
+            "elderly_total",
+            "residents_met",
+            "residents_total",
+        ])?;
+        let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        for c in &summary.circles {
+            w.write_record([
+                c.name.clone(),
+                "all".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                c.blocks_met.to_string(),
+                c.blocks_total.to_string(),
+                c.elderly_met.to_string(),
+                c.elderly_total.to_string(),
+                opt(c.residents_met),
+                opt(c.residents_total),
+            ])?;
+            for r in &c.requirements {
+                let requirement = match &r.filter {
+                    Some(f) => format!("{} ({f})", r.kind),
+                    None => r.kind.clone(),
+                };
+                w.write_record([
+                    c.name.clone(),
+                    requirement,
+                    r.within_m.to_string(),
+                    r.min_count.to_string(),
+                    r.facilities.to_string(),
+                    r.blocks_met.to_string(),
+                    c.blocks_total.to_string(),
+                    r.elderly_met.to_string(),
+                    c.elderly_total.to_string(),
+                    opt(r.residents_met),
+                    opt(c.residents_total),
+                ])?;
+            }
+        }
+        w.flush()
+    })
+}
+
+/// Writes one row per skipped feature: file, feature or row number, field, problem.
+pub fn write_skipped_csv(
+    path: &Path,
+    protected: &ProtectedInputs,
+    skipped: &[Problem],
+) -> io::Result<()> {
+    write_atomically(path, protected, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["file", "feature", "field", "problem"])?;
+        for p in skipped {
+            w.write_record([
+                p.file.display().to_string(),
+                p.number().map(|n| n.to_string()).unwrap_or_default(),
+                p.field.clone().unwrap_or_default(),
+                p.message.clone(),
+            ])?;
+        }
+        w.flush()
+    })
+}
+
+/// The summary as a table for the terminal.
+pub fn summary_table(summary: &Summary) -> String {
+    let mut rows = vec![[
+        "circle".to_string(),
+        "requirement".to_string(),
+        "blocks met".to_string(),
+        "elderly met".to_string(),
+        "residents met".to_string(),
+    ]];
+    let share = |met: f64, total: f64| {
+        format!(
+            "{} / {} ({})",
+            thousands(met),
+            thousands(total),
+            percent(met, total)
+        )
+    };
+    for c in &summary.circles {
+        let residents = match (c.residents_met, c.residents_total) {
+            (Some(m), Some(t)) => share(m, t),
+            _ => "-".into(),
+        };
+        rows.push([
+            c.name.clone(),
+            "all".into(),
+            share(c.blocks_met as f64, c.blocks_total as f64),
+            share(c.elderly_met, c.elderly_total),
+            residents,
+        ]);
+        for r in &c.requirements {
+            let filter = r
+                .filter
+                .as_ref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default();
+            let count = if r.min_count > 1 {
+                format!("{} × ", r.min_count)
+            } else {
+                String::new()
+            };
+            rows.push([
+                String::new(),
+                format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m)),
+                share(r.blocks_met as f64, c.blocks_total as f64),
+                share(r.elderly_met, c.elderly_total),
+                match (r.residents_met, c.residents_total) {
+                    (Some(m), Some(t)) => share(m, t),
+                    _ => "-".into(),
+                },
+            ]);
+        }
+    }
+    let widths: Vec<usize> = (0..5)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            if i < 2 {
+                let _ = write!(line, "{cell}{}  ", " ".repeat(pad));
+            } else {
+                let _ = write!(line, "{}{cell}  ", " ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,103 @@
+//! The city in a local projected plane, in metres: where all distance work happens.
+
+use crate::crs::LocalProjection;
+use crate::dataset::Dataset;
+use geo::{BoundingRect, Centroid, Coord, MapCoords, MultiPolygon};
+use rayon::prelude::*;
+
+/// The projected working copy of a [`Dataset`]: block outlines and centroids, and facility
+/// locations, in metres (x east, y north) of one local transverse Mercator plane.
+pub struct Plane {
+    /// The projection used.
+    pub projection: LocalProjection,
+    /// Block outlines.
+    pub block_outlines: Vec<MultiPolygon<f64>>,
+    /// Block centroids.
+    pub block_centroids: Vec<Coord<f64>>,
+    /// The largest distance from a block's centroid to its outline's vertices: every point of
+    /// the block lies within this radius of the centroid.
+    pub block_radius_m: Vec<f64>,
+    /// Facility locations per layer, in the dataset's layer order.
+    pub layer_locations: Vec<Vec<Coord<f64>>>,
+}
+
+impl Plane {
+    /// Projects a dataset into a transverse Mercator plane centred on its blocks.
+    pub fn new(dataset: &Dataset) -> Result<Plane, String> {
+        let bounds = dataset
+            .blocks
+            .outlines
+            .iter()
+            .filter_map(|o| o.bounding_rect())
+            .reduce(|a, b| {
+                geo::Rect::new(
+                    Coord {
+                        x: a.min().x.min(b.min().x),
+                        y: a.min().y.min(b.min().y),
+                    },
+                    Coord {
+                        x: a.max().x.max(b.max().x),
+                        y: a.max().y.max(b.max().y),
+                    },
+                )
+            })
+            .ok_or("there are no blocks to choose a projection from")?;
+        let projection = LocalProjection::for_bounds(
+            bounds.min().x,
+            bounds.min().y,
+            bounds.max().x,
+            bounds.max().y,
+        )
+        .map_err(|e| e.to_string())?;
+        let project = |c: Coord<f64>| {
+            let (x, y) = projection.project(c.x, c.y);
+            Coord { x, y }
+        };
+        let projected: Vec<(MultiPolygon<f64>, Coord<f64>, f64)> = dataset
+            .blocks
+            .outlines
+            .par_iter()
+            .map(|outline| {
+                let shape = outline.map_coords(project);
+                let centroid = shape
+                    .centroid()
+                    .map(|p| p.0)
+                    .unwrap_or_else(|| first_vertex(&shape));
+                let radius = shape
+                    .0
+                    .iter()
+                    .flat_map(|p| p.exterior().0.iter())
+                    .map(|v| (*v - centroid).x.hypot((*v - centroid).y))
+                    .fold(0.0, f64::max);
+                (shape, centroid, radius)
+            })
+            .collect();
+        let layer_locations = dataset
+            .layers
+            .iter()
+            .map(|layer| layer.locations.iter().map(|c| project(*c)).collect())
+            .collect();
+        let mut plane = Plane {
+            projection,
+            block_outlines: Vec::with_capacity(projected.len()),
+            block_centroids: Vec::with_capacity(projected.len()),
+            block_radius_m: Vec::with_capacity(projected.len()),
+            layer_locations,
+        };
+        for (shape, centroid, radius) in projected {
+            plane.block_outlines.push(shape);
+            plane.block_centroids.push(centroid);
+            plane.block_radius_m.push(radius);
+        }
+        Ok(plane)
+    }
+}
+
+/// A zero-area outline has no area centroid; its first vertex stands in.
+fn first_vertex(shape: &MultiPolygon<f64>) -> Coord<f64> {
+    shape
+        .0
+        .first()
+        .and_then(|p| p.exterior().0.first().copied())
+        .unwrap_or_default()
+}

@@ -1,0 +1,158 @@
+//! Totals per circle and requirement: blocks, elderly and residents met.
+
+use crate::config::Policy;
+use crate::coverage::Coverage;
+use crate::dataset::Blocks;
+use crate::input::InputCount;
+use serde::Serialize;
+
+/// The report's summary, written as `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    /// carecircle's version.
+    pub version: String,
+    /// `centroid` or `edge`.
+    pub measure: String,
+    /// Per circle, in policy order.
+    pub circles: Vec<CircleSummary>,
+    /// Per input file.
+    pub inputs: Vec<InputSummary>,
+    /// Invalid features skipped under `--skip-invalid`.
+    pub skipped_features: usize,
+    /// Warnings, such as empty facility layers.
+    pub warnings: Vec<String>,
+}
+
+/// One circle's totals.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CircleSummary {
+    /// The circle.
+    pub name: String,
+    /// Blocks inside the circle.
+    pub blocks_met: usize,
+    /// All blocks.
+    pub blocks_total: usize,
+    /// Elderly people in blocks inside the circle.
+    pub elderly_met: f64,
+    /// All elderly people.
+    pub elderly_total: f64,
+    /// Residents in blocks inside the circle (null without a residents field).
+    pub residents_met: Option<f64>,
+    /// All residents (null without a residents field).
+    pub residents_total: Option<f64>,
+    /// Per requirement.
+    pub requirements: Vec<RequirementSummary>,
+}
+
+/// One requirement's totals.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RequirementSummary {
+    /// The facility kind.
+    pub kind: String,
+    /// The requirement's filter in words, when it has one.
+    #[serde(rename = "where")]
+    pub filter: Option<String>,
+    /// The reach in metres.
+    pub within_m: f64,
+    /// Facilities needed within reach.
+    pub min_count: usize,
+    /// Facilities of the kind that pass the filter.
+    pub facilities: usize,
+    /// Blocks meeting this requirement.
+    pub blocks_met: usize,
+    /// Elderly people in those blocks.
+    pub elderly_met: f64,
+    /// Residents in those blocks.
+    pub residents_met: Option<f64>,
+}
+
+/// An input file's counts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputSummary {
+    /// `blocks` or the facility kind.
+    pub role: String,
+    /// The file.
+    pub path: String,
+    /// Features or rows in the file.
+    pub features: usize,
+    /// Features used.
+    pub kept: usize,
+    /// Invalid features skipped.
+    pub skipped: usize,
+}
+
+impl From<&InputCount> for InputSummary {
+    fn from(c: &InputCount) -> Self {
+        InputSummary {
+            role: c.role.clone(),
+            path: c.path.display().to_string(),
+            features: c.features,
+            kept: c.kept,
+            skipped: c.skipped,
+        }
+    }
+}
+
+/// Sums of elderly and residents over the blocks where `met` holds.
+fn totals(blocks: &Blocks, met: &[bool]) -> (usize, f64, Option<f64>) {
+    let count = met.iter().filter(|&&m| m).count();
+    let sum = |values: &[f64]| {
+        values
+            .iter()
+            .zip(met)
+            .filter(|(_, &m)| m)
+            .map(|(v, _)| v)
+            .sum::<f64>()
+    };
+    (
+        count,
+        sum(&blocks.elderly),
+        blocks.residents.as_deref().map(sum),
+    )
+}
+
+/// Totals per circle and requirement.
+pub fn circle_summaries(
+    policy: &Policy,
+    blocks: &Blocks,
+    coverage: &Coverage,
+) -> Vec<CircleSummary> {
+    let elderly_total = blocks.elderly.iter().sum();
+    let residents_total = blocks.residents.as_ref().map(|r| r.iter().sum());
+    policy
+        .circles
+        .iter()
+        .zip(&coverage.circles)
+        .map(|(circle, cc)| {
+            let (blocks_met, elderly_met, residents_met) = totals(blocks, &cc.met);
+            let requirements = circle
+                .requires
+                .iter()
+                .zip(&cc.requirements)
+                .map(|(r, rc)| {
+                    let (blocks_met, elderly_met, residents_met) = totals(blocks, &rc.met);
+                    RequirementSummary {
+                        kind: r.kind.clone(),
+                        filter: (!r.filter.is_empty()).then(|| r.filter.to_string()),
+                        within_m: r.reach_m,
+                        min_count: r.min_count,
+                        facilities: rc.facilities,
+                        blocks_met,
+                        elderly_met,
+                        residents_met,
+                    }
+                })
+                .collect();
+            CircleSummary {
+                name: circle.name.clone(),
+                blocks_met,
+                blocks_total: blocks.len(),
+                elderly_met,
+                elderly_total,
+                residents_met,
+                residents_total,
+                requirements,
+            }
+        })
+        .collect()
+}

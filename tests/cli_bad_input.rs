@@ -1,0 +1,301 @@
+//! Bad input: a clear error naming file, feature (or row) and field; never a panic.
+
+mod common;
+
+use common::{carecircle, collection, small_city, square};
+use predicates::prelude::*;
+use predicates::str::contains;
+use std::fs;
+use std::path::Path;
+
+/// Runs `report` on the small city after `break_it` has damaged it, and checks that it fails
+/// with every expected fragment in the error output and without a panic.
+fn fails_with(break_it: impl FnOnce(&Path), expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    break_it(dir.path());
+    let assert = carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(contains("panicked").not());
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for fragment in expected {
+        assert!(
+            stderr.contains(fragment),
+            "expected {fragment:?} in:\n{stderr}"
+        );
+    }
+    assert!(!dir.path().join("out/blocks.geojson").exists());
+}
+
+fn write_blocks(dir: &Path, features: &[(&str, String)]) {
+    let owned: Vec<(String, String)> = features
+        .iter()
+        .map(|(p, g)| (p.to_string(), g.clone()))
+        .collect();
+    fs::write(dir.join("blocks.geojson"), collection(&owned)).unwrap();
+}
+
+fn good_square() -> String {
+    square(121.5, 25.0, 0.0005)
+}
+
+#[test]
+fn malformed_json() {
+    fails_with(
+        |d| {
+            fs::write(
+                d.join("blocks.geojson"),
+                r#"{"type":"FeatureCollection","features":[{"type":"#,
+            )
+            .unwrap()
+        },
+        &["blocks.geojson", "not valid GeoJSON", "line 1"],
+    );
+}
+
+#[test]
+fn malformed_csv() {
+    fails_with(
+        |d| {
+            fs::write(
+                d.join("care_beds.csv"),
+                "id,lon,lat\ncb1,121.5,25.0\ncb2,121.5\n",
+            )
+            .unwrap()
+        },
+        &["care_beds.csv", "row 2", "malformed CSV"],
+    );
+}
+
+#[test]
+fn wrong_geometry_type() {
+    fails_with(
+        |d| {
+            write_blocks(
+                d,
+                &[
+                    (r#"{"id":"a","elderly":1,"residents":2}"#, good_square()),
+                    (
+                        r#"{"id":"b","elderly":1,"residents":2}"#,
+                        r#"{"type":"Point","coordinates":[121.5,25.0]}"#.into(),
+                    ),
+                ],
+            )
+        },
+        &[
+            "blocks.geojson",
+            "feature 2",
+            "field `geometry`",
+            "Polygon",
+            "Point",
+        ],
+    );
+}
+
+#[test]
+fn missing_field() {
+    fails_with(
+        |d| write_blocks(d, &[(r#"{"id":"a","residents":2}"#, good_square())]),
+        &["blocks.geojson", "feature 1", "field `elderly`", "missing"],
+    );
+}
+
+#[test]
+fn non_numeric_field() {
+    fails_with(
+        |d| {
+            write_blocks(
+                d,
+                &[(
+                    r#"{"id":"a","elderly":"many","residents":2}"#,
+                    good_square(),
+                )],
+            )
+        },
+        &[
+            "blocks.geojson",
+            "feature 1",
+            "field `elderly`",
+            "not a number",
+            "many",
+        ],
+    );
+}
+
+#[test]
+fn nan_coordinate() {
+    fails_with(
+        |d| fs::write(d.join("care_beds.csv"), "id,lon,lat\ncb1,NaN,25.0\n").unwrap(),
+        &["care_beds.csv", "row 1", "field `lon`", "not a number"],
+    );
+}
+
+#[test]
+fn out_of_range_coordinates_hint_at_swapped_axes() {
+    fails_with(
+        |d| fs::write(d.join("care_beds.csv"), "id,lon,lat\ncb1,25.0,121.5\n").unwrap(),
+        &["care_beds.csv", "row 1", "out of range", "swapped"],
+    );
+    fails_with(
+        |d| {
+            write_blocks(
+                d,
+                &[(
+                    r#"{"id":"a","elderly":1,"residents":2}"#,
+                    square(25.0, 121.5, 0.0005),
+                )],
+            )
+        },
+        &[
+            "blocks.geojson",
+            "feature 1",
+            "field `coordinates`",
+            "swapped",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_block_ids() {
+    fails_with(
+        |d| {
+            write_blocks(
+                d,
+                &[
+                    (r#"{"id":"a","elderly":1,"residents":2}"#, good_square()),
+                    (
+                        r#"{"id":"a","elderly":1,"residents":2}"#,
+                        square(121.51, 25.0, 0.0005),
+                    ),
+                ],
+            )
+        },
+        &[
+            "blocks.geojson",
+            "feature 2",
+            "field `id`",
+            "duplicate id `a`",
+            "feature 1",
+        ],
+    );
+}
+
+#[test]
+fn missing_file() {
+    fails_with(
+        |d| fs::remove_file(d.join("hospitals.geojson")).unwrap(),
+        &["hospitals.geojson", "cannot read"],
+    );
+}
+
+#[test]
+fn unknown_kind_in_the_policy() {
+    fails_with(
+        |d| {
+            fs::write(
+                d.join("policy.toml"),
+                "[[circles]]\nname='living'\nrequires=[{kind='canteen', within_m=500}]\n",
+            )
+            .unwrap();
+            let manifest = fs::read_to_string(d.join("city.toml")).unwrap();
+            fs::write(
+                d.join("city.toml"),
+                format!("policy = \"policy.toml\"\n{manifest}"),
+            )
+            .unwrap();
+        },
+        &["policy.toml", "canteen", "[layers.canteen]"],
+    );
+}
+
+#[test]
+fn unknown_manifest_key() {
+    fails_with(
+        |d| {
+            let manifest = fs::read_to_string(d.join("city.toml")).unwrap();
+            fs::write(
+                d.join("city.toml"),
+                manifest.replace("elderly = \"elderly\"", "elderley = \"elderly\""),
+            )
+            .unwrap();
+        },
+        &["city.toml", "elderley"],
+    );
+}
+
+#[test]
+fn skip_invalid_skips_and_lists_bad_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    write_blocks(
+        dir.path(),
+        &[
+            (r#"{"id":"a","elderly":1,"residents":2}"#, good_square()),
+            (
+                r#"{"id":"b","elderly":"x","residents":2}"#,
+                square(121.51, 25.0, 0.0005),
+            ),
+            (
+                r#"{"id":"c","elderly":3,"residents":4}"#,
+                square(121.52, 25.0, 0.0005),
+            ),
+        ],
+    );
+    fs::write(
+        dir.path().join("care_beds.csv"),
+        "id,lon,lat\ncb1,121.5,25.0\ncb2,oops,25.0\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--skip-invalid")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(contains("skipped 2 invalid feature(s)"));
+    let mut skipped = csv::Reader::from_path(out.join("skipped.csv")).unwrap();
+    let rows: Vec<Vec<String>> = skipped
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0][0].ends_with("blocks.geojson") && rows[0][1] == "2" && rows[0][2] == "elderly");
+    assert!(rows[1][0].ends_with("care_beds.csv") && rows[1][1] == "2" && rows[1][2] == "lon");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["skipped_features"], 2);
+    assert_eq!(summary["circles"][0]["blocks_total"], 2);
+}
+
+#[test]
+fn check_lists_every_problem_in_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    write_blocks(
+        dir.path(),
+        &[
+            (r#"{"id":"a","residents":2}"#, good_square()),
+            (r#"{"id":"b","elderly":"x","residents":2}"#, good_square()),
+        ],
+    );
+    fs::write(dir.path().join("care_beds.csv"), "id,lon,lat\ncb1,200,95\n").unwrap();
+    carecircle()
+        .arg("check")
+        .arg(&manifest)
+        .assert()
+        .failure()
+        .stderr(
+            contains("feature 1, field `elderly`")
+                .and(contains("feature 2, field `elderly`"))
+                .and(contains("care_beds.csv, row 1"))
+                .and(contains("3 problem(s)")),
+        );
+}

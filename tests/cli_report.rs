@@ -1,0 +1,228 @@
+//! The real binary on real and hand-made cities.
+
+mod common;
+
+use common::{carecircle, small_city, taipei};
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::Value;
+use std::fs;
+
+fn read_json(path: &std::path::Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn report_on_the_taipei_fixture_writes_consistent_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    carecircle()
+        .args(["report"])
+        .arg(taipei().join("city.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(
+            contains("basic")
+                .and(contains("specialty"))
+                .and(contains("%")),
+        );
+    let blocks = read_json(&out.path().join("blocks.geojson"));
+    let features = blocks["features"].as_array().unwrap();
+    assert_eq!(features.len(), 56);
+    // Independent totals from the input: the eight age bands of 65 and over.
+    let input = read_json(&taipei().join("villages.geojson"));
+    let bands = [
+        "A65A69_CNT",
+        "A70A74_CNT",
+        "A75A79_CNT",
+        "A80A84_CNT",
+        "A85A89_CNT",
+        "A90A94_CNT",
+        "A95A99_CNT",
+        "A100UP_5_CNT",
+    ];
+    let elderly_total: f64 = input["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            bands
+                .iter()
+                .map(|b| f["properties"][b].as_f64().unwrap())
+                .sum::<f64>()
+        })
+        .sum();
+    let summary = read_json(&out.path().join("summary.json"));
+    for circle in summary["circles"].as_array().unwrap() {
+        let name = circle["name"].as_str().unwrap();
+        assert_eq!(circle["elderly_total"].as_f64().unwrap(), elderly_total);
+        let met_field = format!("{name}_met");
+        let (mut blocks_met, mut elderly_met) = (0, 0.0);
+        for f in features {
+            let p = &f["properties"];
+            if p[&met_field].as_bool().unwrap() {
+                blocks_met += 1;
+                elderly_met += p["elderly"].as_f64().unwrap();
+                assert!(
+                    p["gap_reason"].is_null()
+                        || !p["gap_reason"]
+                            .as_str()
+                            .unwrap()
+                            .contains(&format!("{name}:"))
+                );
+            } else {
+                assert!(p["gap_reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("{name}:")));
+            }
+        }
+        assert_eq!(circle["blocks_met"], blocks_met);
+        assert_eq!(circle["elderly_met"].as_f64().unwrap(), elderly_met);
+        assert!(
+            blocks_met > 0 && blocks_met < 56,
+            "{name}: {blocks_met} of 56 met; the fixture should show gaps"
+        );
+    }
+    // Numbers are numbers, ids are preserved, the specialty count column exists.
+    let p = &features[0]["properties"];
+    assert!(p["id"].as_str().unwrap().starts_with("63000"));
+    assert!(p["basic_care_bed_dist_m"].is_number());
+    assert!(p["specialty_hospital_count"].is_u64());
+    // The CSV has the same rows and columns.
+    let csv = fs::read_to_string(out.path().join("coverage.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    headers.sort();
+    let keys: Vec<String> = p.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(headers, keys);
+    assert_eq!(reader.records().count(), 56);
+    let summary_csv = fs::read_to_string(out.path().join("summary.csv")).unwrap();
+    assert!(summary_csv.starts_with("circle,requirement,within_m"));
+}
+
+#[test]
+fn distances_on_a_hand_made_city_are_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let blocks = read_json(&out.join("blocks.geojson"));
+    let f = blocks["features"].as_array().unwrap();
+    let p = |i: usize, k: &str| f[i]["properties"][k].clone();
+    // Block a: the care bed sits on its centre point (0.00025° from its corner both ways).
+    assert_eq!(p(0, "basic_care_bed_dist_m"), 0.0);
+    assert_eq!(p(0, "basic_met"), true);
+    // Block b is about 0.01° of longitude (≈ 1,008 m at 25° N) east of block a's care bed.
+    let d = p(1, "basic_care_bed_dist_m").as_f64().unwrap();
+    assert!((d - 1008.5).abs() < 3.0, "{d}");
+    assert!(p(1, "gap_reason")
+        .as_str()
+        .unwrap()
+        .contains("no care_bed within 100 m, nearest 1,00"));
+    assert_eq!(p(1, "specialty_met"), true);
+    assert_eq!(p(2, "extended_met"), false);
+}
+
+#[test]
+fn edge_measure_counts_facilities_inside_the_block_as_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .args(["--measure", "edge", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let blocks = read_json(&out.join("blocks.geojson"));
+    let p = &blocks["features"][1]["properties"];
+    assert_eq!(p["specialty_hospital_dist_m"], 0.0);
+    assert_eq!(read_json(&out.join("summary.json"))["measure"], "edge");
+}
+
+#[test]
+fn outputs_never_overwrite_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let before = fs::read(dir.path().join("blocks.geojson")).unwrap();
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(contains("refusing to write").and(contains("blocks.geojson")));
+    assert_eq!(fs::read(dir.path().join("blocks.geojson")).unwrap(), before);
+    assert!(
+        !dir.path().join("coverage.csv").exists(),
+        "a refused run writes nothing"
+    );
+}
+
+#[test]
+fn empty_facility_layer_warns_and_fails_its_requirement() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    fs::write(dir.path().join("hospices.geojson"), common::collection(&[])).unwrap();
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(
+            contains("warning")
+                .and(contains("hospices.geojson"))
+                .and(contains("hospice")),
+        );
+    let blocks = read_json(&out.join("blocks.geojson"));
+    for f in blocks["features"].as_array().unwrap() {
+        assert_eq!(f["properties"]["extended_met"], false);
+        assert!(f["properties"]["extended_hospice_dist_m"].is_null());
+        assert!(f["properties"]["gap_reason"]
+            .as_str()
+            .unwrap()
+            .contains("no hospice in the data"));
+    }
+}
+
+#[test]
+fn policy_prints_the_default_policy() {
+    let output = carecircle()
+        .arg("policy")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    let parsed = carecircle::config::Policy::parse(&text).unwrap();
+    assert_eq!(parsed, carecircle::config::Policy::default_policy());
+}
+
+#[test]
+fn check_reports_a_valid_city() {
+    carecircle()
+        .arg("check")
+        .arg(taipei().join("city.toml"))
+        .assert()
+        .success()
+        .stdout(contains("no problems found").and(contains("56 features")));
+}
