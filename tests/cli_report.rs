@@ -226,3 +226,47 @@ fn check_reports_a_valid_city() {
         .success()
         .stdout(contains("no problems found").and(contains("56 features")));
 }
+
+#[test]
+fn gcj02_and_bd09_layers_are_converted_on_load() {
+    use carecircle::crs::{wgs84_to_bd09, wgs84_to_gcj02};
+    for (crs, convert) in [
+        ("gcj02", wgs84_to_gcj02 as fn(f64, f64) -> (f64, f64)),
+        ("bd09", wgs84_to_bd09),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = small_city(dir.path());
+        // The care bed at block a's centre, written in the layer's datum (hundreds of metres off).
+        let (lon, lat) = convert(121.50025, 25.00025);
+        fs::write(
+            dir.path().join("care_beds.csv"),
+            format!("id,lon,lat\ncb1,{lon},{lat}\n"),
+        )
+        .unwrap();
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(
+            &manifest,
+            text.replace(
+                "path = \"care_beds.csv\"",
+                &format!("path = \"care_beds.csv\"\ncrs = \"{crs}\""),
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        carecircle()
+            .arg("report")
+            .arg(&manifest)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let blocks = read_json(&out.join("blocks.geojson"));
+        let d = blocks["features"][0]["properties"]["basic_care_bed_dist_m"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            d < 0.05,
+            "{crs}: {d} m from the block centre after conversion"
+        );
+    }
+}

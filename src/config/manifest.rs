@@ -101,9 +101,35 @@ pub struct LayerSource {
 
 /// The walking network: a GeoJSON layer of LineString / MultiLineString features.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StreetsSource {
     /// The GeoJSON file.
     pub path: PathBuf,
+    /// The coordinate system of the file.
+    #[serde(default)]
+    pub crs: Crs,
+    /// Keep only features whose properties match (for example to drop motorways).
+    #[serde(default, rename = "where")]
+    pub filter: Filter,
+    /// Vertices closer than this are one graph node.
+    #[serde(default = "default_merge_tolerance_m")]
+    pub merge_tolerance_m: f64,
+    /// Blocks and facilities farther than this from every street are off-network.
+    #[serde(default = "default_max_snap_m")]
+    pub max_snap_m: f64,
+}
+
+/// Default vertex merge tolerance: 1 cm.
+pub const DEFAULT_MERGE_TOLERANCE_M: f64 = 0.01;
+/// Default largest access leg from a block or facility to the street network: 500 m.
+pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
+
+fn default_merge_tolerance_m() -> f64 {
+    DEFAULT_MERGE_TOLERANCE_M
+}
+
+fn default_max_snap_m() -> f64 {
+    DEFAULT_MAX_SNAP_M
 }
 
 impl Manifest {

@@ -89,24 +89,25 @@ fn geojson_row(
     };
     let mut geometry = feature.take_geometry()?;
     geometry.validate_and_convert(source.crs)?;
-    let locations =
-        match geometry {
-            Geometry::Point(c) => vec![c],
-            Geometry::MultiPoint(cs) if !cs.is_empty() => cs,
-            g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
-                let centroid = g.into_multi_polygon()?.centroid().ok_or_else(|| {
-                    FieldProblem::new("geometry", "the polygon has no centroid (zero area)")
-                })?;
-                vec![centroid.0]
-            }
-            other => return Err(FieldProblem::new(
+    let locations = match geometry {
+        Geometry::Point(c) => vec![c],
+        Geometry::MultiPoint(cs) if !cs.is_empty() => cs,
+        g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
+            let centroid = g.into_multi_polygon()?.centroid().ok_or_else(|| {
+                FieldProblem::new("geometry", "the polygon has no centroid (zero area)")
+            })?;
+            vec![centroid.0]
+        }
+        other => {
+            return Err(FieldProblem::new(
                 "geometry",
                 format!(
                     "expected a Point, MultiPoint, Polygon or MultiPolygon, found an empty or {}",
                     other.type_name()
                 ),
-            )),
-        };
+            ))
+        }
+    };
     Ok(Some(FacilityRow {
         id,
         properties: feature.properties_json(),

@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod facilities;
 pub mod geojson;
 pub mod problem;
+pub mod streets;
 
 use crate::config::Manifest;
 use crate::dataset::Dataset;

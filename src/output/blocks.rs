@@ -5,7 +5,6 @@ use super::block_table::BlockTable;
 use super::chunks::write_chunked;
 use super::geojson::{self, Value};
 use crate::dataset::Blocks;
-use geo_types::Geometry;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -20,11 +19,6 @@ pub fn write_blocks_geojson(
         geojson::write_header(out)?;
         write_chunked(out, blocks.len(), |range, buf| {
             for b in range {
-                let outline = &blocks.outlines[b];
-                let geometry = match outline.0.as_slice() {
-                    [single] => Geometry::Polygon(single.clone()),
-                    _ => Geometry::MultiPolygon(outline.clone()),
-                };
                 table.with_row(b, |row| {
                     let properties: Vec<(&str, Value)> = table
                         .columns()
@@ -32,7 +26,9 @@ pub fn write_blocks_geojson(
                         .map(String::as_str)
                         .zip(row.iter().copied())
                         .collect();
-                    geojson::push_feature(buf, b == 0, &properties, &geometry);
+                    geojson::push_feature_with(buf, b == 0, &properties, |buf| {
+                        geojson::push_outline(buf, &blocks.outlines[b])
+                    });
                 });
             }
         })?;

@@ -4,7 +4,7 @@
 //! write them in order), with every property in a fixed order and coordinates rounded to
 //! 7 decimal places (about 1 cm), which keeps output compact and byte-for-byte reproducible.
 
-use geo_types::{Coord, Geometry, LineString, Polygon};
+use geo_types::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use std::io::{self, Write};
 
 /// One property value. Keep a property one type in every feature (null is fine): QGIS reads
@@ -44,6 +44,16 @@ pub fn push_feature(
     properties: &[(&str, Value)],
     geometry: &Geometry<f64>,
 ) {
+    push_feature_with(buf, first, properties, |b| push_geometry(b, geometry));
+}
+
+/// Like [`push_feature`], with the geometry object written by `geometry`.
+pub fn push_feature_with(
+    buf: &mut Vec<u8>,
+    first: bool,
+    properties: &[(&str, Value)],
+    geometry: impl FnOnce(&mut Vec<u8>),
+) {
     if !first {
         buf.extend_from_slice(b",\n");
     }
@@ -57,8 +67,16 @@ pub fn push_feature(
         push_value(buf, *value);
     }
     buf.extend_from_slice(b"},\"geometry\":");
-    push_geometry(buf, geometry);
+    geometry(buf);
     buf.push(b'}');
+}
+
+/// Appends an areal geometry: a Polygon when it has one part, else a MultiPolygon.
+pub fn push_outline(buf: &mut Vec<u8>, outline: &MultiPolygon<f64>) {
+    match outline.0.as_slice() {
+        [single] => push_typed(buf, "Polygon", |b| push_polygon(b, single)),
+        parts => push_typed(buf, "MultiPolygon", |b| push_list(b, parts, push_polygon)),
+    }
 }
 
 /// Appends a JSON value.
@@ -113,13 +131,26 @@ fn push_line(buf: &mut Vec<u8>, line: &LineString<f64>) {
     push_list(buf, &line.0, |b, c| push_coord(b, *c));
 }
 
+/// A ring in the required winding: counter-clockwise for exteriors, clockwise for holes.
+fn push_ring(buf: &mut Vec<u8>, ring: &LineString<f64>, counter_clockwise: bool) {
+    use geo::algorithm::winding_order::Winding;
+    if ring.is_ccw() == counter_clockwise || ring.winding_order().is_none() {
+        push_line(buf, ring);
+    } else {
+        let reversed: Vec<Coord<f64>> = ring.0.iter().rev().copied().collect();
+        push_list(buf, &reversed, |b, c| push_coord(b, *c));
+    }
+}
+
 /// Rings of a polygon; the exterior counter-clockwise and holes clockwise (RFC 7946 §3.1.6).
 fn push_polygon(buf: &mut Vec<u8>, polygon: &Polygon<f64>) {
-    use geo::orient::{Direction, Orient};
-    let oriented = polygon.orient(Direction::Default);
-    let mut rings = vec![oriented.exterior()];
-    rings.extend(oriented.interiors());
-    push_list(buf, &rings, |b, ring| push_line(b, ring));
+    buf.push(b'[');
+    push_ring(buf, polygon.exterior(), true);
+    for hole in polygon.interiors() {
+        buf.push(b',');
+        push_ring(buf, hole, false);
+    }
+    buf.push(b']');
 }
 
 fn push_typed(buf: &mut Vec<u8>, kind: &str, coordinates: impl FnOnce(&mut Vec<u8>)) {

@@ -1,0 +1,211 @@
+//! Writing the city's files: GeoJSON through the project's streaming writer (features
+//! formatted in parallel chunks, written in order), the care-bed CSV and the manifest, each
+//! file atomically.
+
+use super::blocks::{block, Block};
+use super::facilities::{CareBed, ExtendedCare, Hospital, Responder};
+use super::layout::Plan;
+use super::streets::Street;
+use super::SynthOptions;
+use crate::output::atomic::{write_atomically, ProtectedInputs};
+use crate::output::geojson::{
+    push_feature, push_value, write_footer, write_header, Value, COORDINATE_DECIMALS,
+};
+use geo_types::Geometry;
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Features formatted per parallel task (small in tests, so that they use several chunks).
+const CHUNK: usize = if cfg!(test) { 64 } else { 4096 };
+/// Chunks formatted before writing them out (bounds the memory held at once).
+const BATCH: usize = 64;
+
+/// Writes a FeatureCollection of `count` features; `format(k, buf)` appends feature `k`.
+/// Chunk boundaries do not depend on the thread count, and neither do the bytes.
+pub(crate) fn write_features(
+    target: &Path,
+    protected: &ProtectedInputs,
+    count: usize,
+    format: impl Fn(usize, &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
+    write_atomically(target, protected, |out| {
+        write_header(out)?;
+        let mut start = 0;
+        while start < count {
+            let end = (start + CHUNK * BATCH).min(count);
+            let buffers: Vec<Vec<u8>> = (start..end)
+                .step_by(CHUNK)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|from| {
+                    let mut buf = Vec::with_capacity(CHUNK * 256);
+                    for k in from..(from + CHUNK).min(end) {
+                        format(k, &mut buf);
+                    }
+                    buf
+                })
+                .collect();
+            for buf in &buffers {
+                out.write_all(buf)?;
+            }
+            start = end;
+        }
+        write_footer(out)
+    })
+}
+
+pub(crate) fn push_block(buf: &mut Vec<u8>, first: bool, b: &Block) {
+    let properties = [
+        ("id", Value::Str(&b.id)),
+        ("residents", Value::Int(b.residents.into())),
+        ("age_65_79", Value::Int(b.age_65_79.into())),
+        ("age_80_plus", Value::Int(b.age_80_plus.into())),
+    ];
+    push_feature(buf, first, &properties, &b.geometry);
+}
+
+pub(crate) fn push_responder(buf: &mut Vec<u8>, first: bool, r: &Responder) {
+    let properties = [
+        ("id", Value::Str(&r.id)),
+        ("kind", Value::Str(r.kind.as_str())),
+        ("team_size", Value::Int(r.team_size.into())),
+    ];
+    push_feature(buf, first, &properties, &Geometry::Point(r.position));
+}
+
+pub(crate) fn push_hospital(buf: &mut Vec<u8>, first: bool, h: &Hospital) {
+    let properties = [
+        ("id", Value::Str(&h.id)),
+        ("name", Value::Str(&h.name)),
+        ("tier", Value::Str(h.tier.as_str())),
+        ("beds", Value::Int(h.beds.into())),
+    ];
+    push_feature(buf, first, &properties, &Geometry::Point(h.position));
+}
+
+pub(crate) fn push_extended(buf: &mut Vec<u8>, first: bool, e: &ExtendedCare) {
+    let properties = [
+        ("id", Value::Str(&e.id)),
+        ("name", Value::Str(&e.name)),
+        ("category", Value::Str(e.category.as_str())),
+        ("beds", Value::Int(e.beds.into())),
+    ];
+    push_feature(
+        buf,
+        first,
+        &properties,
+        &Geometry::Polygon(e.footprint.clone()),
+    );
+}
+
+pub(crate) fn push_street(buf: &mut Vec<u8>, first: bool, s: &Street) {
+    let properties = [
+        ("id", Value::Str(&s.id)),
+        ("highway", Value::Str(s.highway.as_str())),
+        ("bridge", Value::Bool(s.bridge)),
+    ];
+    push_feature(
+        buf,
+        first,
+        &properties,
+        &Geometry::LineString(s.line.clone()),
+    );
+}
+
+/// Writes already generated features.
+pub(crate) fn write_list<T: Sync>(
+    target: &Path,
+    items: &[T],
+    push: fn(&mut Vec<u8>, bool, &T),
+) -> io::Result<()> {
+    write_features(
+        target,
+        &ProtectedInputs::default(),
+        items.len(),
+        |k, buf| push(buf, k == 0, &items[k]),
+    )
+}
+
+/// Writes the blocks, generating them chunk by chunk rather than all at once.
+pub(crate) fn write_blocks(target: &Path, plan: &Plan) -> io::Result<()> {
+    write_features(
+        target,
+        &ProtectedInputs::default(),
+        plan.cells.len(),
+        |k, buf| push_block(buf, k == 0, &block(plan, k)),
+    )
+}
+
+/// A coordinate as the GeoJSON writer writes it: rounded to its decimals, shortest form.
+fn coordinate_text(x: f64) -> String {
+    let scale = 10f64.powi(COORDINATE_DECIMALS);
+    let mut buf = Vec::new();
+    push_value(&mut buf, Value::Num((x * scale).round() / scale));
+    String::from_utf8(buf).expect("numbers are ASCII")
+}
+
+/// Where a care bed's coordinates are written in `care_beds.csv`: in GCJ-02, as Chinese POI
+/// sources (Amap, Tencent) publish them, so every report on the synthetic city exercises the
+/// datum conversion (`crs = "gcj02"` in the manifest).
+pub fn care_bed_csv_position(lon: f64, lat: f64) -> (f64, f64) {
+    crate::crs::wgs84_to_gcj02(lon, lat)
+}
+
+pub(crate) fn write_care_beds(target: &Path, beds: &[CareBed]) -> io::Result<()> {
+    write_atomically(target, &ProtectedInputs::default(), |out| {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(["id", "lon", "lat", "capacity"])?;
+        for bed in beds {
+            let (lon, lat) = care_bed_csv_position(bed.position.x(), bed.position.y());
+            csv.write_record([
+                bed.id.as_str(),
+                &coordinate_text(lon),
+                &coordinate_text(lat),
+                &bed.capacity.to_string(),
+            ])?;
+        }
+        csv.flush()
+    })
+}
+
+/// The manifest describing the files, with paths relative to its folder.
+pub(crate) fn manifest(options: &SynthOptions) -> String {
+    format!(
+        r#"# Synthetic city generated by carecircle (not real data): blocks = {}, seed = {}.
+# Regenerate it with the same blocks and seed to get the same bytes.
+
+[blocks]
+path = "blocks.geojson"
+id = "id"
+elderly = ["age_65_79", "age_80_plus"]
+residents = "residents"
+
+[layers.care_bed]
+path = "care_beds.csv"
+crs = "gcj02"
+lon = "lon"
+lat = "lat"
+
+[layers.responder]
+path = "responders.geojson"
+
+[layers.hospital]
+path = "hospitals.geojson"
+
+[layers.hospice]
+path = "extended_care.geojson"
+where = {{ category = ["hospice", "home_sickbed_referral"] }}
+
+[streets]
+path = "streets.geojson"
+"#,
+        options.blocks, options.seed
+    )
+}
+
+pub(crate) fn write_manifest(target: &Path, options: &SynthOptions) -> io::Result<()> {
+    write_atomically(target, &ProtectedInputs::default(), |out| {
+        out.write_all(manifest(options).as_bytes())
+    })
+}
