@@ -1,56 +1,102 @@
 //! Why a block is outside a circle, in words a planner can act on.
 
-use crate::config::{Policy, Requirement};
+use crate::config::Policy;
 use crate::coverage::{Coverage, RequirementCoverage};
-use crate::output::format::metres;
+use crate::output::format::thousands;
+use std::fmt::Write;
 
-/// Why one requirement fails for block `b`, or `None` when it is met.
-pub fn requirement_gap(
-    requirement: &Requirement,
-    coverage: &RequirementCoverage,
-    b: usize,
-) -> Option<String> {
-    if coverage.met[b] {
-        return None;
-    }
-    let kind = requirement.describe_kind();
-    let reach = metres(requirement.reach_m);
-    if coverage.facilities == 0 {
-        return Some(format!("no {kind} in the data"));
-    }
-    let nearest = metres(coverage.nearest_m[b]);
-    Some(match &coverage.count_within {
-        Some(counts) if counts[b] > 0 => format!(
-            "only {} {kind} within {reach} (needs {}), nearest {nearest}",
-            counts[b], requirement.min_count
-        ),
-        Some(_) => format!(
-            "no {kind} within {reach} (needs {}), nearest {nearest}",
-            requirement.min_count
-        ),
-        None => format!("no {kind} within {reach}, nearest {nearest}"),
-    })
+/// Writes gap reasons; the per-requirement wording is prepared once for all blocks.
+pub struct GapExplainer<'a> {
+    policy: &'a Policy,
+    coverage: &'a Coverage,
+    /// Per circle, per requirement: the kind as described (`hospital (tier = tertiary)`) and
+    /// the reach as written (`1,000 m`).
+    wording: Vec<Vec<(String, String)>>,
 }
 
-/// Why block `b` is outside each circle it misses: `basic: no care_bed within 100 m,
-/// nearest 340 m; extended: …`. `None` when every circle is met.
-pub fn gap_reason(policy: &Policy, coverage: &Coverage, b: usize) -> Option<String> {
-    let parts: Vec<String> = policy
-        .circles
-        .iter()
-        .zip(&coverage.circles)
-        .filter(|(_, c)| !c.met[b])
-        .map(|(circle, c)| {
-            let reasons: Vec<String> = circle
-                .requires
-                .iter()
-                .zip(&c.requirements)
-                .filter_map(|(r, rc)| requirement_gap(r, rc, b))
-                .collect();
-            format!("{}: {}", circle.name, reasons.join(" and "))
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("; "))
+impl<'a> GapExplainer<'a> {
+    /// An explainer for a policy's coverage.
+    pub fn new(policy: &'a Policy, coverage: &'a Coverage) -> GapExplainer<'a> {
+        let wording = policy
+            .circles
+            .iter()
+            .map(|c| {
+                c.requires
+                    .iter()
+                    .map(|r| (r.describe_kind(), format!("{} m", thousands(r.reach_m))))
+                    .collect()
+            })
+            .collect();
+        GapExplainer {
+            policy,
+            coverage,
+            wording,
+        }
+    }
+
+    /// Why block `b` is outside each circle it misses: `basic: no care_bed within 100 m,
+    /// nearest 340 m; extended: …`. `None` when every circle is met.
+    pub fn gap_reason(&self, b: usize) -> Option<String> {
+        let mut out = String::new();
+        for (c, (circle, cc)) in self
+            .policy
+            .circles
+            .iter()
+            .zip(&self.coverage.circles)
+            .enumerate()
+        {
+            if cc.met[b] {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&circle.name);
+            out.push_str(": ");
+            let mut first = true;
+            for (r, (requirement, rc)) in circle.requires.iter().zip(&cc.requirements).enumerate() {
+                if rc.met[b] {
+                    continue;
+                }
+                if !first {
+                    out.push_str(" and ");
+                }
+                first = false;
+                let (kind, reach) = &self.wording[c][r];
+                requirement_gap(&mut out, kind, reach, requirement.min_count, rc, b);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// Appends why an unmet requirement fails for block `b`.
+fn requirement_gap(
+    out: &mut String,
+    kind: &str,
+    reach: &str,
+    min_count: usize,
+    rc: &RequirementCoverage,
+    b: usize,
+) {
+    if rc.facilities == 0 {
+        let _ = write!(out, "no {kind} in the data");
+        return;
+    }
+    let nearest = thousands(rc.nearest_m[b]);
+    let _ = match rc.count_within.as_ref().map(|counts| counts[b]) {
+        Some(count) if count > 0 => {
+            write!(
+                out,
+                "only {count} {kind} within {reach} (needs {min_count}), nearest {nearest} m"
+            )
+        }
+        Some(_) => write!(
+            out,
+            "no {kind} within {reach} (needs {min_count}), nearest {nearest} m"
+        ),
+        None => write!(out, "no {kind} within {reach}, nearest {nearest} m"),
+    };
 }
 
 #[cfg(test)]
@@ -95,7 +141,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            gap_reason(&policy, &coverage, 0).unwrap(),
+            GapExplainer::new(&policy, &coverage).gap_reason(0).unwrap(),
             "basic: no care_bed within 100 m, nearest 340 m and only 1 responder within 100 m (needs 2), nearest 50 m; \
              extended: no hospice (category = hospice) in the data"
         );

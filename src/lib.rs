@@ -6,6 +6,7 @@ pub mod crs;
 pub mod dataset;
 pub mod explain;
 pub mod input;
+pub mod network;
 pub mod output;
 pub mod plane;
 pub mod report;

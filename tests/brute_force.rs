@@ -183,17 +183,24 @@ fn brute_force(
 /// Checks every block and requirement; returns how many (circle, block) pairs were met and
 /// how many were not.
 fn check_city(seed: u64, blocks: usize, facilities: usize) -> (usize, usize) {
+    check_dataset(
+        &random_city(seed, blocks, facilities),
+        &Policy::parse(POLICY).unwrap(),
+        seed,
+    )
+}
+
+fn check_dataset(dataset: &Dataset, policy: &Policy, seed: u64) -> (usize, usize) {
+    let blocks = dataset.blocks.len();
     let mut outcomes = (0, 0);
-    let dataset = random_city(seed, blocks, facilities);
-    let plane = Plane::new(&dataset).unwrap();
-    let policy = Policy::parse(POLICY).unwrap();
+    let plane = Plane::new(dataset).unwrap();
     for measure in [Measure::Centroid, Measure::Edge] {
-        let coverage = evaluate(&policy, &dataset, &plane, measure).unwrap();
+        let coverage = evaluate(policy, dataset, &plane, measure).unwrap();
         for (circle, cc) in policy.circles.iter().zip(&coverage.circles) {
             for b in 0..blocks {
                 let mut all_met = true;
                 for (r, rc) in circle.requires.iter().zip(&cc.requirements) {
-                    let (nearest, within) = brute_force(&dataset, &plane, b, r, measure);
+                    let (nearest, within) = brute_force(dataset, &plane, b, r, measure);
                     let got = rc.nearest_m[b];
                     assert!(
                         (got.is_infinite() && nearest.is_infinite()) || (got - nearest).abs() < 1e-6,
@@ -244,4 +251,35 @@ fn coverage_equals_brute_force_on_random_cities() {
 fn sparse_and_dense_facilities() {
     check_city(99, 300, 3);
     check_city(100, 200, 600);
+}
+
+/// The synthetic city, written and read back through the real readers.
+#[test]
+fn coverage_equals_brute_force_on_synthetic_cities() {
+    use carecircle::synth::{write_city, SynthOptions};
+    let policy = Policy::parse(
+        r#"
+[[circles]]
+name = "basic"
+requires = [{ kind = "care_bed", within_m = 150, min_count = 2 }, { kind = "responder", within_m = 200, where = { kind = "volunteer" } }]
+[[circles]]
+name = "specialty"
+requires = [{ kind = "hospital", within_m = 1500, where = { tier = ["tertiary", "secondary"] } }]
+[[circles]]
+name = "extended"
+requires = [{ kind = "hospice", within_m = 1000, where = { category = "hospice" }, min_count = 2 }]
+"#,
+    )
+    .unwrap();
+    for seed in [3, 4] {
+        let dir = tempfile::tempdir().unwrap();
+        write_city(dir.path(), &SynthOptions { blocks: 1500, seed }).unwrap();
+        let manifest = carecircle::config::Manifest::load(&dir.path().join("city.toml")).unwrap();
+        let loaded = carecircle::input::load(&manifest, false).unwrap();
+        let (met, missed) = check_dataset(&loaded.dataset, &policy, seed);
+        assert!(
+            met > 100 && missed > 100,
+            "seed {seed}: {met} met, {missed} missed"
+        );
+    }
 }

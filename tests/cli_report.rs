@@ -270,3 +270,72 @@ fn gcj02_and_bd09_layers_are_converted_on_load() {
         );
     }
 }
+
+/// Every file in a folder, by name, with its bytes.
+fn folder_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn outputs_are_byte_identical_with_one_or_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = dir.path().join("city");
+    carecircle()
+        .args(["synth", "--blocks", "12000", "--seed", "7", "--out"])
+        .arg(&city)
+        .assert()
+        .success();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        carecircle()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("report")
+            .arg(city.join("city.toml"))
+            .args(["--measure", "edge", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        outputs.push(folder_bytes(&out));
+    }
+    assert_eq!(outputs[0].len(), 4);
+    assert!(
+        outputs[0] == outputs[1],
+        "outputs differ between 1 and 2 threads"
+    );
+}
+
+#[test]
+fn demo_writes_the_city_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    carecircle()
+        .args(["demo", "--blocks", "3000", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("basic").and(contains("extended")));
+    assert!(out.join("input/city.toml").is_file());
+    let summary = read_json(&out.join("summary.json"));
+    for circle in summary["circles"].as_array().unwrap() {
+        let met = circle["blocks_met"].as_u64().unwrap();
+        assert_eq!(circle["blocks_total"], 3000);
+        assert!(
+            met > 0 && met < 3000,
+            "{}: {met} met; the demo should show coverage and gaps",
+            circle["name"]
+        );
+    }
+}

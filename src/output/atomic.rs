@@ -72,7 +72,6 @@ where
         let mut writer = BufWriter::with_capacity(1 << 20, File::create(&temp)?);
         fill(&mut writer)?;
         let file = writer.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
         drop(file);
         fs::rename(&temp, target)
     })();

@@ -5,7 +5,8 @@ use super::geojson::Value;
 use crate::config::Policy;
 use crate::coverage::Coverage;
 use crate::dataset::Blocks;
-use crate::explain::gap_reason;
+use crate::explain::GapExplainer;
+use rayon::prelude::*;
 
 /// The block table of a report.
 pub struct BlockTable<'a> {
@@ -13,6 +14,7 @@ pub struct BlockTable<'a> {
     blocks: &'a Blocks,
     coverage: &'a Coverage,
     columns: Vec<String>,
+    gap_reasons: Vec<Option<String>>,
 }
 
 /// Distances are written rounded to this many decimals (0.1 m).
@@ -40,11 +42,17 @@ impl<'a> BlockTable<'a> {
             }
         }
         columns.push("gap_reason".to_string());
+        let explainer = GapExplainer::new(policy, coverage);
+        let gap_reasons = (0..blocks.len())
+            .into_par_iter()
+            .map(|b| explainer.gap_reason(b))
+            .collect();
         BlockTable {
             policy,
             blocks,
             coverage,
             columns,
+            gap_reasons,
         }
     }
 
@@ -72,8 +80,11 @@ impl<'a> BlockTable<'a> {
                 }
             }
         }
-        let reason = gap_reason(self.policy, self.coverage, b);
-        row.push(reason.as_deref().map_or(Value::Null, Value::Str));
+        row.push(
+            self.gap_reasons[b]
+                .as_deref()
+                .map_or(Value::Null, Value::Str),
+        );
         use_row(&row)
     }
 }

@@ -12,16 +12,16 @@ const CHUNK: usize = 4096;
 const BATCH: usize = 64;
 
 /// Formats items `0..count` with `format(range, buf)` in parallel chunks and writes the
-/// buffers to `out` in order.
+/// buffers to `out` in order. Writing a batch overlaps with formatting the next one.
 pub fn write_chunked<W, F>(out: &mut W, count: usize, format: F) -> io::Result<()>
 where
-    W: Write,
+    W: Write + Send,
     F: Fn(Range<usize>, &mut Vec<u8>) + Sync,
 {
     let chunks = count.div_ceil(CHUNK);
-    for batch_start in (0..chunks).step_by(BATCH) {
+    let format_batch = |batch_start: usize| -> Vec<Vec<u8>> {
         let batch_end = (batch_start + BATCH).min(chunks);
-        let buffers: Vec<Vec<u8>> = (batch_start..batch_end)
+        (batch_start..batch_end)
             .into_par_iter()
             .map(|chunk| {
                 let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
@@ -29,12 +29,28 @@ where
                 format(range, &mut buf);
                 buf
             })
-            .collect();
-        for buf in buffers {
-            out.write_all(&buf)?;
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for batch in receiver {
+                for buf in batch {
+                    out.write_all(&buf)?;
+                }
+            }
+            Ok(())
+        });
+        for batch_start in (0..chunks).step_by(BATCH) {
+            if sender.send(format_batch(batch_start)).is_err() {
+                break; // the writer stopped on an error, reported below
+            }
         }
-    }
-    Ok(())
+        drop(sender);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the output writer thread panicked")))
+    })
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ pub fn push_value(buf: &mut Vec<u8>, value: Value) {
         Value::Num(x) if x.is_finite() => push_number(buf, x),
         Value::Num(_) | Value::Null => buf.extend_from_slice(b"null"),
         Value::Int(i) => {
-            let _ = write!(buf, "{i}");
+            let _ = serde_json::to_writer(&mut *buf, &i);
         }
         Value::Bool(b) => buf.extend_from_slice(if b { b"true" } else { b"false" }),
     }
@@ -94,16 +94,25 @@ pub fn push_value(buf: &mut Vec<u8>, value: Value) {
 
 /// Appends a JSON string with the escapes JSON requires.
 pub fn push_json_string(buf: &mut Vec<u8>, s: &str) {
-    // serde_json's string escaping is correct and fast; writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *buf, s);
+    if s.bytes()
+        .all(|c| (b' '..0x7f).contains(&c) && c != b'"' && c != b'\\')
+    {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        // serde_json's escaping is correct; writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
 }
 
 /// Appends a finite number in its shortest round-trip form (integers without a fraction).
 fn push_number(buf: &mut Vec<u8>, x: f64) {
+    // serde_json's integer and shortest-float formatting; writing to a Vec cannot fail.
     if x == x.trunc() && x.abs() < 1e15 {
-        let _ = write!(buf, "{}", x as i64);
+        let _ = serde_json::to_writer(&mut *buf, &(x as i64));
     } else {
-        let _ = write!(buf, "{x}");
+        let _ = serde_json::to_writer(&mut *buf, &x);
     }
 }
 

@@ -1,0 +1,7 @@
+//! Tests of the walking network against independent computations.
+
+mod cases;
+mod determinism;
+mod random;
+mod reference;
+mod rng;
