@@ -36,9 +36,9 @@ fn report(c: &mut Criterion) {
 
     let loaded_manifest = carecircle::config::Manifest::load(&manifest).unwrap();
     group.bench_function("read", |b| {
-        b.iter(|| input::load(&loaded_manifest, false).unwrap())
+        b.iter(|| input::load(&loaded_manifest, false, false).unwrap())
     });
-    let loaded = input::load(&loaded_manifest, false).unwrap();
+    let loaded = input::load(&loaded_manifest, false, false).unwrap();
     group.bench_function("project", |b| {
         b.iter(|| Plane::new(&loaded.dataset).unwrap())
     });
@@ -46,7 +46,7 @@ fn report(c: &mut Criterion) {
     let policy = Policy::default_policy();
     for measure in [Measure::Centroid, Measure::Edge] {
         group.bench_function(format!("evaluate_{measure:?}").to_lowercase(), |b| {
-            b.iter(|| evaluate(&policy, &loaded.dataset, &plane, measure).unwrap())
+            b.iter(|| evaluate(&policy, &loaded.dataset, &plane, measure, None).unwrap())
         });
     }
     group.finish();

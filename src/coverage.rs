@@ -8,6 +8,7 @@
 use crate::config::{Policy, Requirement};
 use crate::dataset::{Dataset, FacilityLayer};
 use crate::plane::Plane;
+use crate::walk::WalkNetwork;
 use geo::{Coord, Distance, Euclidean, MultiPolygon, Point};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
@@ -23,26 +24,86 @@ pub enum Measure {
     Edge,
 }
 
-/// One requirement's results, indexed by block.
+/// Distances of one kind (straight-line or walking) for one requirement, indexed by block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distances {
+    /// Distance to the nearest matching facility in metres; infinite when there is none
+    /// (or, walking, none within the search limit).
+    pub nearest_m: Vec<f64>,
+    /// Distinct facilities within reach; computed only when `min_count > 1`.
+    pub count_within: Option<Vec<u32>>,
+    /// Whether the requirement is met by these distances.
+    pub met: Vec<bool>,
+}
+
+/// Which distances a report computes and shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DistanceMode {
+    /// Straight-line distances only.
+    Straight,
+    /// Walking distances over the street network decide; straight-line figures are not shown.
+    Network,
+    /// Walking distances decide; straight-line figures are shown beside them.
+    Both,
+}
+
+impl DistanceMode {
+    /// Whether walking distances are computed.
+    pub fn walks(self) -> bool {
+        self != DistanceMode::Straight
+    }
+
+    /// Whether straight-line figures are shown.
+    pub fn shows_straight(self) -> bool {
+        self != DistanceMode::Network
+    }
+}
+
+/// One requirement's results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequirementCoverage {
     /// Facilities of the kind that pass the requirement's filter.
     pub facilities: usize,
-    /// Distance to the nearest such facility in metres; infinite when there is none.
-    pub nearest_m: Vec<f64>,
-    /// Distinct facilities within reach; computed only when `min_count > 1`.
-    pub count_within: Option<Vec<u32>>,
-    /// Whether the requirement is met.
-    pub met: Vec<bool>,
+    /// Straight-line distances (always computed).
+    pub straight: Distances,
+    /// Walking distances, when a street network is used.
+    pub walk: Option<Distances>,
+}
+
+impl RequirementCoverage {
+    /// The distances that decide whether the requirement is met: walking when computed,
+    /// straight-line otherwise.
+    pub fn decisive(&self) -> &Distances {
+        self.walk.as_ref().unwrap_or(&self.straight)
+    }
 }
 
 /// One circle's results, indexed by block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CircleCoverage {
-    /// Whether every requirement of the circle is met.
+    /// Whether every requirement of the circle is met (by walking distance when computed).
     pub met: Vec<bool>,
+    /// Whether every requirement is met by straight-line distance.
+    pub met_straight: Vec<bool>,
     /// Per requirement, in policy order.
     pub requirements: Vec<RequirementCoverage>,
+}
+
+impl CircleCoverage {
+    /// A circle's results from its requirements'.
+    pub fn from_requirements(requirements: Vec<RequirementCoverage>) -> CircleCoverage {
+        let blocks = requirements.first().map_or(0, |r| r.straight.met.len());
+        let all = |met: &dyn Fn(&RequirementCoverage) -> &Vec<bool>| -> Vec<bool> {
+            (0..blocks)
+                .map(|b| requirements.iter().all(|r| met(r)[b]))
+                .collect()
+        };
+        CircleCoverage {
+            met: all(&|r| &r.decisive().met),
+            met_straight: all(&|r| &r.straight.met),
+            requirements,
+        }
+    }
 }
 
 /// The results of every circle, in policy order.
@@ -57,26 +118,25 @@ type Location = GeomWithData<[f64; 2], u32>;
 /// The access locations of one layer's facilities that pass a requirement's filter, indexed.
 pub struct FacilityIndex {
     tree: RTree<Location>,
-    facilities: usize,
+}
+
+/// Which facilities of a layer pass a requirement's filter, by facility index.
+pub fn matching_facilities(layer: &FacilityLayer, requirement: &Requirement) -> Vec<bool> {
+    layer
+        .properties
+        .iter()
+        .map(|p| {
+            requirement
+                .filter
+                .matches(|name| p.get(name).and_then(crate::config::filter::json_as_text))
+        })
+        .collect()
 }
 
 impl FacilityIndex {
-    /// Indexes the locations (projected, from `locations`) of the layer's facilities that pass
-    /// the requirement's filter.
-    pub fn new(
-        layer: &FacilityLayer,
-        locations: &[Coord<f64>],
-        requirement: &Requirement,
-    ) -> FacilityIndex {
-        let keep: Vec<bool> = layer
-            .properties
-            .iter()
-            .map(|p| {
-                requirement
-                    .filter
-                    .matches(|name| p.get(name).and_then(crate::config::filter::json_as_text))
-            })
-            .collect();
+    /// Indexes the locations (projected, from `locations`) of the layer's facilities marked
+    /// in `keep`.
+    pub fn new(layer: &FacilityLayer, locations: &[Coord<f64>], keep: &[bool]) -> FacilityIndex {
         let points: Vec<Location> = locations
             .iter()
             .zip(&layer.location_facility)
@@ -85,7 +145,6 @@ impl FacilityIndex {
             .collect();
         FacilityIndex {
             tree: RTree::bulk_load(points),
-            facilities: keep.iter().filter(|&&k| k).count(),
         }
     }
 
@@ -159,13 +218,13 @@ fn distinct(facilities: impl Iterator<Item = u32>) -> u32 {
     ids.len() as u32
 }
 
-/// Evaluates one requirement for every block.
+/// Straight-line distances of one requirement for every block.
 pub fn evaluate_requirement(
     requirement: &Requirement,
     index: &FacilityIndex,
     plane: &Plane,
     measure: Measure,
-) -> RequirementCoverage {
+) -> Distances {
     let blocks = plane.block_centroids.len();
     let want_count = requirement.min_count > 1;
     let per_block: Vec<(f64, u32)> = (0..blocks)
@@ -191,49 +250,43 @@ pub fn evaluate_requirement(
         .iter()
         .map(|&(_, c)| c as usize >= requirement.min_count)
         .collect();
-    RequirementCoverage {
-        facilities: index.facilities,
+    Distances {
         nearest_m: per_block.iter().map(|&(d, _)| d).collect(),
         count_within: want_count.then(|| per_block.iter().map(|&(_, c)| c).collect()),
         met,
     }
 }
 
-/// Evaluates every circle of the policy; an error names a required kind the dataset lacks.
+/// Evaluates every circle of the policy by straight-line distance and, when `walk` is given,
+/// by walking distance too (which then decides whether requirements are met). An error names
+/// a required kind the dataset lacks.
 pub fn evaluate(
     policy: &Policy,
     dataset: &Dataset,
     plane: &Plane,
     measure: Measure,
+    walk: Option<&WalkNetwork>,
 ) -> Result<Coverage, String> {
     policy.check_kinds(|kind| dataset.layer(kind).is_some())?;
-    let circles = policy
-        .circles
-        .iter()
-        .map(|circle| {
-            let requirements: Vec<RequirementCoverage> = circle
-                .requires
+    let mut circles = Vec::with_capacity(policy.circles.len());
+    for circle in &policy.circles {
+        let mut requirements = Vec::with_capacity(circle.requires.len());
+        for requirement in &circle.requires {
+            let layer = dataset
+                .layers
                 .iter()
-                .map(|requirement| {
-                    let layer = dataset
-                        .layers
-                        .iter()
-                        .position(|l| l.kind == requirement.kind)
-                        .unwrap_or_default();
-                    let index = FacilityIndex::new(
-                        &dataset.layers[layer],
-                        &plane.layer_locations[layer],
-                        requirement,
-                    );
-                    evaluate_requirement(requirement, &index, plane, measure)
-                })
-                .collect();
-            let blocks = plane.block_centroids.len();
-            let met = (0..blocks)
-                .map(|b| requirements.iter().all(|r| r.met[b]))
-                .collect();
-            CircleCoverage { met, requirements }
-        })
-        .collect();
+                .position(|l| l.kind == requirement.kind)
+                .ok_or_else(|| format!("no layer for kind `{}`", requirement.kind))?;
+            let keep = matching_facilities(&dataset.layers[layer], requirement);
+            let index =
+                FacilityIndex::new(&dataset.layers[layer], &plane.layer_locations[layer], &keep);
+            requirements.push(RequirementCoverage {
+                facilities: keep.iter().filter(|&&k| k).count(),
+                straight: evaluate_requirement(requirement, &index, plane, measure),
+                walk: walk.map(|w| w.distances(requirement, dataset, layer, &keep)),
+            });
+        }
+        circles.push(CircleCoverage::from_requirements(requirements));
+    }
     Ok(Coverage { circles })
 }

@@ -3,7 +3,7 @@
 //! Geometry here is WGS 84 lon/lat, as read (after any GCJ-02 / BD-09 conversion). The
 //! metre-based working copy lives in [`crate::plane`].
 
-use geo_types::{Coord, MultiPolygon};
+use geo_types::{Coord, LineString, MultiPolygon};
 use std::path::PathBuf;
 
 /// Housing blocks: the demand side.
@@ -82,6 +82,8 @@ pub struct Dataset {
     pub blocks: Blocks,
     /// The facility layers.
     pub layers: Vec<FacilityLayer>,
+    /// The street lines in WGS 84 (empty without a street layer).
+    pub streets: Vec<LineString<f64>>,
 }
 
 impl Dataset {

@@ -3,20 +3,27 @@
 use crate::config::Policy;
 use crate::coverage::{Coverage, RequirementCoverage};
 use crate::output::format::thousands;
+use crate::walk::WalkNetwork;
 use std::fmt::Write;
 
 /// Writes gap reasons; the per-requirement wording is prepared once for all blocks.
 pub struct GapExplainer<'a> {
     policy: &'a Policy,
     coverage: &'a Coverage,
+    walk: Option<&'a WalkNetwork>,
     /// Per circle, per requirement: the kind as described (`hospital (tier = tertiary)`) and
     /// the reach as written (`1,000 m`).
     wording: Vec<Vec<(String, String)>>,
 }
 
 impl<'a> GapExplainer<'a> {
-    /// An explainer for a policy's coverage.
-    pub fn new(policy: &'a Policy, coverage: &'a Coverage) -> GapExplainer<'a> {
+    /// An explainer for a policy's coverage; `walk` is the street network when walking
+    /// distances were computed.
+    pub fn new(
+        policy: &'a Policy,
+        coverage: &'a Coverage,
+        walk: Option<&'a WalkNetwork>,
+    ) -> GapExplainer<'a> {
         let wording = policy
             .circles
             .iter()
@@ -30,12 +37,14 @@ impl<'a> GapExplainer<'a> {
         GapExplainer {
             policy,
             coverage,
+            walk,
             wording,
         }
     }
 
     /// Why block `b` is outside each circle it misses: `basic: no care_bed within 100 m,
-    /// nearest 340 m; extended: …`. `None` when every circle is met.
+    /// nearest 340 m; extended: hospice 620 m away in a straight line but 1,480 m on foot`.
+    /// `None` when every circle is met.
     pub fn gap_reason(&self, b: usize) -> Option<String> {
         let mut out = String::new();
         for (c, (circle, cc)) in self
@@ -55,7 +64,7 @@ impl<'a> GapExplainer<'a> {
             out.push_str(": ");
             let mut first = true;
             for (r, (requirement, rc)) in circle.requires.iter().zip(&cc.requirements).enumerate() {
-                if rc.met[b] {
+                if rc.decisive().met[b] {
                     continue;
                 }
                 if !first {
@@ -63,46 +72,124 @@ impl<'a> GapExplainer<'a> {
                 }
                 first = false;
                 let (kind, reach) = &self.wording[c][r];
-                requirement_gap(&mut out, kind, reach, requirement.min_count, rc, b);
+                let gap = Gap {
+                    kind,
+                    reach,
+                    min_count: requirement.min_count,
+                    rc,
+                    b,
+                };
+                match (self.walk, &rc.walk) {
+                    (Some(network), Some(_)) => gap.walking(&mut out, network),
+                    _ => gap.straight(&mut out),
+                }
             }
         }
         (!out.is_empty()).then_some(out)
     }
 }
 
-/// Appends why an unmet requirement fails for block `b`.
-fn requirement_gap(
-    out: &mut String,
-    kind: &str,
-    reach: &str,
+/// One unmet requirement of one block.
+struct Gap<'a> {
+    kind: &'a str,
+    reach: &'a str,
     min_count: usize,
-    rc: &RequirementCoverage,
+    rc: &'a RequirementCoverage,
     b: usize,
-) {
-    if rc.facilities == 0 {
-        let _ = write!(out, "no {kind} in the data");
-        return;
+}
+
+impl Gap<'_> {
+    fn count(counts: Option<&Vec<u32>>, b: usize) -> u32 {
+        counts.map_or(0, |c| c[b])
     }
-    let nearest = thousands(rc.nearest_m[b]);
-    let _ = match rc.count_within.as_ref().map(|counts| counts[b]) {
-        Some(count) if count > 0 => {
-            write!(
-                out,
-                "only {count} {kind} within {reach} (needs {min_count}), nearest {nearest} m"
-            )
+
+    /// `no care_bed within 100 m, nearest 340 m`, or with `min_count > 1`
+    /// `only 1 hospital within 500 m (needs 2), nearest 120 m`.
+    fn straight(&self, out: &mut String) {
+        let Gap {
+            kind,
+            reach,
+            min_count,
+            rc,
+            b,
+        } = *self;
+        if rc.facilities == 0 {
+            let _ = write!(out, "no {kind} in the data");
+            return;
         }
-        Some(_) => write!(
-            out,
-            "no {kind} within {reach} (needs {min_count}), nearest {nearest} m"
-        ),
-        None => write!(out, "no {kind} within {reach}, nearest {nearest} m"),
-    };
+        let nearest = thousands(rc.straight.nearest_m[b]);
+        let _ = match rc.straight.count_within.as_ref().map(|counts| counts[b]) {
+            Some(count) if count > 0 => {
+                write!(
+                    out,
+                    "only {count} {kind} within {reach} (needs {min_count}), nearest {nearest} m"
+                )
+            }
+            Some(_) => write!(
+                out,
+                "no {kind} within {reach} (needs {min_count}), nearest {nearest} m"
+            ),
+            None => write!(out, "no {kind} within {reach}, nearest {nearest} m"),
+        };
+    }
+
+    /// Like [`Gap::straight`], on foot, saying when the gap exists only on foot:
+    /// `hospice 620 m away in a straight line but 1,480 m on foot`.
+    fn walking(&self, out: &mut String, network: &WalkNetwork) {
+        let Gap {
+            kind,
+            reach,
+            min_count,
+            rc,
+            b,
+        } = *self;
+        let Some(walk) = &rc.walk else {
+            return self.straight(out);
+        };
+        if rc.facilities == 0 {
+            let _ = write!(out, "no {kind} in the data");
+            return;
+        }
+        if network.block_snaps[b].is_none() {
+            let _ = write!(
+                out,
+                "no {kind} reachable on foot: no street within {} m of the block",
+                thousands(network.max_snap_m)
+            );
+            return;
+        }
+        let straight = thousands(rc.straight.nearest_m[b]);
+        let on_foot = if walk.nearest_m[b].is_finite() {
+            format!("{} m on foot", thousands(walk.nearest_m[b]))
+        } else {
+            format!("more than {} m on foot", thousands(network.search_m))
+        };
+        let _ = match (min_count > 1, rc.straight.met[b]) {
+            (false, true) => write!(
+                out,
+                "{kind} {straight} m away in a straight line but {on_foot}"
+            ),
+            (false, false) => write!(
+                out,
+                "no {kind} within {reach}, nearest {straight} m in a straight line, {on_foot}"
+            ),
+            (true, straight_met) => {
+                let on_foot_count = Self::count(walk.count_within.as_ref(), b);
+                let in_line = Self::count(rc.straight.count_within.as_ref(), b);
+                let only = if straight_met { " but" } else { "," };
+                write!(
+                    out,
+                    "{in_line} {kind} within {reach} in a straight line{only} {on_foot_count} on foot (needs {min_count}), nearest {on_foot}"
+                )
+            }
+        };
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::CircleCoverage;
+    use crate::coverage::{CircleCoverage, Distances};
 
     fn requirement_coverage(
         nearest: f64,
@@ -112,9 +199,12 @@ mod tests {
     ) -> RequirementCoverage {
         RequirementCoverage {
             facilities,
-            nearest_m: vec![nearest],
-            count_within: count.map(|c| vec![c]),
-            met: vec![met],
+            straight: Distances {
+                nearest_m: vec![nearest],
+                count_within: count.map(|c| vec![c]),
+                met: vec![met],
+            },
+            walk: None,
         }
     }
 
@@ -127,21 +217,20 @@ mod tests {
         .unwrap();
         let coverage = Coverage {
             circles: vec![
-                CircleCoverage {
-                    met: vec![false],
-                    requirements: vec![
-                        requirement_coverage(340.4, None, false, 3),
-                        requirement_coverage(50.0, Some(1), false, 3),
-                    ],
-                },
-                CircleCoverage {
-                    met: vec![false],
-                    requirements: vec![requirement_coverage(f64::INFINITY, None, false, 0)],
-                },
+                CircleCoverage::from_requirements(vec![
+                    requirement_coverage(340.4, None, false, 3),
+                    requirement_coverage(50.0, Some(1), false, 3),
+                ]),
+                CircleCoverage::from_requirements(vec![requirement_coverage(
+                    f64::INFINITY,
+                    None,
+                    false,
+                    0,
+                )]),
             ],
         };
         assert_eq!(
-            GapExplainer::new(&policy, &coverage).gap_reason(0).unwrap(),
+            GapExplainer::new(&policy, &coverage, None).gap_reason(0).unwrap(),
             "basic: no care_bed within 100 m, nearest 340 m and only 1 responder within 100 m (needs 2), nearest 50 m; \
              extended: no hospice (category = hospice) in the data"
         );

@@ -12,3 +12,4 @@ pub mod plane;
 pub mod report;
 pub mod summary;
 pub mod synth;
+pub mod walk;

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use carecircle::config::policy::DEFAULT_POLICY_TOML;
-use carecircle::coverage::Measure;
+use carecircle::coverage::{DistanceMode, Measure};
 use carecircle::input::Problem;
 use carecircle::output::summary::summary_table;
 use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
@@ -28,9 +28,13 @@ enum Command {
         /// The folder to write into (created if missing; inputs are never overwritten).
         #[arg(long)]
         out: PathBuf,
-        /// Measure distances from block centroids or from block outlines.
+        /// Measure straight-line distances from block centroids or from block outlines.
         #[arg(long, value_enum, default_value_t = Measure::Centroid)]
         measure: Measure,
+        /// Straight-line, walking-network or both [default: both when the manifest has
+        /// streets, straight otherwise].
+        #[arg(long, value_enum)]
+        distance: Option<DistanceMode>,
         /// Skip invalid features, listing them in skipped.csv, instead of failing.
         #[arg(long)]
         skip_invalid: bool,
@@ -81,12 +85,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             city,
             out,
             measure,
+            distance,
             skip_invalid,
         } => report(
             &city,
             &out,
             &ReportOptions {
                 measure,
+                distance,
                 skip_invalid,
             },
         ),
@@ -180,7 +186,7 @@ fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> 
 }
 
 fn check(city: &Path) -> Result<ExitCode> {
-    let loaded = match load_city(city, false) {
+    let loaded = match load_city(city, false, true) {
         Ok(c) => c,
         Err(e) => return fail(e, usize::MAX),
     };

@@ -2,7 +2,7 @@
 
 use crate::crs::LocalProjection;
 use crate::dataset::Dataset;
-use geo::{BoundingRect, Centroid, Coord, MapCoords, MultiPolygon};
+use geo::{BoundingRect, Centroid, Coord, LineString, MapCoords, MultiPolygon};
 use rayon::prelude::*;
 
 /// The projected working copy of a [`Dataset`]: block outlines and centroids, and facility
@@ -19,6 +19,8 @@ pub struct Plane {
     pub block_radius_m: Vec<f64>,
     /// Facility locations per layer, in the dataset's layer order.
     pub layer_locations: Vec<Vec<Coord<f64>>>,
+    /// Street lines.
+    pub streets: Vec<LineString<f64>>,
 }
 
 impl Plane {
@@ -77,12 +79,18 @@ impl Plane {
             .iter()
             .map(|layer| layer.locations.iter().map(|c| project(*c)).collect())
             .collect();
+        let streets = dataset
+            .streets
+            .par_iter()
+            .map(|line| line.map_coords(project))
+            .collect();
         let mut plane = Plane {
             projection,
             block_outlines: Vec::with_capacity(projected.len()),
             block_centroids: Vec::with_capacity(projected.len()),
             block_radius_m: Vec::with_capacity(projected.len()),
             layer_locations,
+            streets,
         };
         for (shape, centroid, radius) in projected {
             plane.block_outlines.push(shape);

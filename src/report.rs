@@ -1,22 +1,27 @@
 //! The report: load a city, evaluate its policy, write every output.
 
 use crate::config::{Manifest, Policy};
-use crate::coverage::{evaluate, Measure};
+use crate::coverage::{evaluate, DistanceMode, Measure};
 use crate::input::{self, Loaded, Problem};
 use crate::output::atomic::ProtectedInputs;
 use crate::output::block_table::BlockTable;
-use crate::output::blocks::{write_blocks_geojson, write_coverage_csv};
+use crate::output::blocks::write_block_outputs;
+use crate::output::network::write_off_network_csv;
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
 use crate::summary::{circle_summaries, Summary};
+use crate::walk::{WalkNetwork, SEARCH_FACTOR};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How to run a report.
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
-    /// Where distances are measured from.
+    /// Where straight-line distances are measured from.
     pub measure: Measure,
+    /// Straight-line, walking or both; by default `both` when the manifest has streets and
+    /// `straight` otherwise.
+    pub distance: Option<DistanceMode>,
     /// Skip invalid features (listing them in `skipped.csv`) instead of failing.
     pub skip_invalid: bool,
 }
@@ -40,7 +45,11 @@ pub enum ReportError {
 pub struct Timings {
     /// Reading and validating inputs, and projecting them.
     pub read: Duration,
-    /// Evaluating the policy.
+    /// Building the street graph and its snapping index.
+    pub network_build: Duration,
+    /// Snapping blocks and facilities onto the streets.
+    pub snap: Duration,
+    /// Evaluating the policy (straight-line and walking searches).
     pub compute: Duration,
     /// Writing every output.
     pub write: Duration,
@@ -67,9 +76,13 @@ pub struct City {
     pub loaded: Loaded,
 }
 
-/// Reads a manifest, its policy and every input, checking that every kind the policy
-/// requires has a layer.
-pub fn load_city(manifest_path: &Path, skip_invalid: bool) -> Result<City, ReportError> {
+/// Reads a manifest, its policy and every input (the streets when `with_streets`), checking
+/// that every kind the policy requires has a layer.
+pub fn load_city(
+    manifest_path: &Path,
+    skip_invalid: bool,
+    with_streets: bool,
+) -> Result<City, ReportError> {
     let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
     let policy = match &manifest.policy {
         Some(path) => Policy::load(path).map_err(ReportError::Config)?,
@@ -80,7 +93,7 @@ pub fn load_city(manifest_path: &Path, skip_invalid: bool) -> Result<City, Repor
         .map_err(|e| {
             ReportError::Config(format!("{}: {e}", policy_source(&manifest, manifest_path)))
         })?;
-    let loaded = input::load(&manifest, skip_invalid).map_err(ReportError::Input)?;
+    let loaded = input::load(&manifest, skip_invalid, with_streets).map_err(ReportError::Input)?;
     Ok(City {
         manifest,
         policy,
@@ -95,6 +108,23 @@ fn policy_source(manifest: &Manifest, manifest_path: &Path) -> String {
     }
 }
 
+/// The distance mode a report on `manifest` uses: the requested one, or `both` when the
+/// manifest has streets and `straight` otherwise. Walking needs streets.
+pub fn distance_mode(
+    manifest: &Manifest,
+    requested: Option<DistanceMode>,
+) -> Result<DistanceMode, String> {
+    match (requested, manifest.streets.is_some()) {
+        (Some(mode), false) if mode.walks() => Err(format!(
+            "--distance {} needs a [streets] layer in the city manifest",
+            format!("{mode:?}").to_lowercase()
+        )),
+        (Some(mode), _) => Ok(mode),
+        (None, true) => Ok(DistanceMode::Both),
+        (None, false) => Ok(DistanceMode::Straight),
+    }
+}
+
 /// Runs the report on a city manifest and writes its outputs into `out_dir`.
 pub fn run_report(
     manifest_path: &Path,
@@ -102,23 +132,63 @@ pub fn run_report(
     options: &ReportOptions,
 ) -> Result<Report, ReportError> {
     let started = Instant::now();
-    let city = load_city(manifest_path, options.skip_invalid)?;
+    let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
+    let mode = distance_mode(&manifest, options.distance).map_err(ReportError::Config)?;
+    let city = load_city(manifest_path, options.skip_invalid, mode.walks())?;
     let plane = Plane::new(&city.loaded.dataset).map_err(ReportError::Config)?;
-    let read = started.elapsed();
+    let mut timings = Timings {
+        read: started.elapsed(),
+        ..Timings::default()
+    };
+
+    let walk = match (&city.manifest.streets, mode.walks()) {
+        (Some(streets), true) => {
+            let search_m = SEARCH_FACTOR * city.policy.largest_reach_m();
+            let network = WalkNetwork::build(
+                &plane,
+                streets.merge_tolerance_m,
+                streets.max_snap_m,
+                search_m,
+            );
+            timings.network_build = network.build_time;
+            timings.snap = network.snap_time;
+            Some(network)
+        }
+        _ => None,
+    };
 
     let started = Instant::now();
-    let coverage = evaluate(&city.policy, &city.loaded.dataset, &plane, options.measure)
-        .map_err(ReportError::Config)?;
-    let blocks = &city.loaded.dataset.blocks;
+    let dataset = &city.loaded.dataset;
+    let coverage = evaluate(
+        &city.policy,
+        dataset,
+        &plane,
+        options.measure,
+        walk.as_ref(),
+    )
+    .map_err(ReportError::Config)?;
+    let unreachable = walk
+        .as_ref()
+        .map(|w| w.unreachable(dataset))
+        .unwrap_or_default();
     let summary = Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
         measure: format!("{:?}", options.measure).to_lowercase(),
-        circles: circle_summaries(&city.policy, blocks, &coverage),
+        distance: format!("{mode:?}").to_lowercase(),
+        network: walk.as_ref().map(|w| w.summary(&unreachable)),
+        circles: circle_summaries(&city.policy, &dataset.blocks, &coverage),
         inputs: city.loaded.inputs.iter().map(Into::into).collect(),
         skipped_features: city.loaded.skipped.len(),
         warnings: city.loaded.warnings.clone(),
     };
-    let compute = started.elapsed();
+    let table = BlockTable::new(
+        &city.policy,
+        &dataset.blocks,
+        &coverage,
+        walk.as_ref(),
+        mode,
+    );
+    timings.compute = started.elapsed();
 
     let started = Instant::now();
     std::fs::create_dir_all(out_dir).map_err(|e| {
@@ -130,36 +200,42 @@ pub fn run_report(
     let mut inputs = city.manifest.input_files();
     inputs.push(manifest_path);
     let protected = ProtectedInputs::new(inputs);
-    let table = BlockTable::new(&city.policy, blocks, &coverage);
     let file = |name: &str| out_dir.join(name);
+    let (blocks_geojson, coverage_csv) = (file("blocks.geojson"), file("coverage.csv"));
+    let (summary_json, summary_csv) = (file("summary.json"), file("summary.csv"));
+    let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
+    let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
     let mut files = vec![
-        file("blocks.geojson"),
-        file("coverage.csv"),
-        file("summary.json"),
-        file("summary.csv"),
+        blocks_geojson.clone(),
+        coverage_csv.clone(),
+        summary_json.clone(),
+        summary_csv.clone(),
     ];
+    files.extend(skipped_csv.iter().cloned());
+    files.extend(off_network_csv.iter().cloned());
     // Check every target before writing any, so a refused run writes nothing.
-    if options.skip_invalid {
-        files.push(file("skipped.csv"));
-    }
     for f in &files {
         protected.check(f)?;
     }
-    write_blocks_geojson(&files[0], &protected, &table, blocks)?;
-    write_coverage_csv(&files[1], &protected, &table, blocks)?;
-    write_summary_json(&files[2], &protected, &summary)?;
-    write_summary_csv(&files[3], &protected, &summary)?;
-    if options.skip_invalid {
-        write_skipped_csv(&files[4], &protected, &city.loaded.skipped)?;
+    write_block_outputs(
+        &blocks_geojson,
+        &coverage_csv,
+        &protected,
+        &table,
+        &dataset.blocks,
+    )?;
+    write_summary_json(&summary_json, &protected, &summary)?;
+    write_summary_csv(&summary_csv, &protected, &summary)?;
+    if let Some(path) = &skipped_csv {
+        write_skipped_csv(path, &protected, &city.loaded.skipped)?;
     }
-    let write = started.elapsed();
+    if let Some(path) = &off_network_csv {
+        write_off_network_csv(path, &protected, &unreachable)?;
+    }
+    timings.write = started.elapsed();
     Ok(Report {
         summary,
-        timings: Timings {
-            read,
-            compute,
-            write,
-        },
+        timings,
         files,
     })
 }

@@ -11,8 +11,13 @@ use serde::Serialize;
 pub struct Summary {
     /// carecircle's version.
     pub version: String,
-    /// `centroid` or `edge`.
+    /// `centroid` or `edge` (straight-line distances).
     pub measure: String,
+    /// `straight`, `network` or `both`.
+    pub distance: String,
+    /// The street network, when walking distances were computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkSummary>,
     /// Per circle, in policy order.
     pub circles: Vec<CircleSummary>,
     /// Per input file.
@@ -40,8 +45,70 @@ pub struct CircleSummary {
     pub residents_met: Option<f64>,
     /// All residents (null without a residents field).
     pub residents_total: Option<f64>,
+    /// Straight-line and walking figures, when walking distances were computed.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub walking: Option<WalkComparison>,
     /// Per requirement.
     pub requirements: Vec<RequirementSummary>,
+}
+
+/// Straight-line against walking coverage, for a circle or a requirement.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WalkComparison {
+    /// Blocks met by straight-line distance.
+    pub blocks_met_straight: usize,
+    /// Blocks met by walking distance.
+    pub blocks_met_walk: usize,
+    /// Elderly in blocks met by straight-line distance.
+    pub elderly_met_straight: f64,
+    /// Elderly in blocks met by walking distance.
+    pub elderly_met_walk: f64,
+    /// Blocks covered on the map (straight line) but not on foot: the list to look at first.
+    pub blocks_straight_only: usize,
+    /// Elderly in those blocks.
+    pub elderly_straight_only: f64,
+}
+
+impl WalkComparison {
+    fn new(blocks: &Blocks, straight: &[bool], walk: &[bool]) -> WalkComparison {
+        let only: Vec<bool> = straight.iter().zip(walk).map(|(&s, &w)| s && !w).collect();
+        let (blocks_met_straight, elderly_met_straight, _) = totals(blocks, straight);
+        let (blocks_met_walk, elderly_met_walk, _) = totals(blocks, walk);
+        let (blocks_straight_only, elderly_straight_only, _) = totals(blocks, &only);
+        WalkComparison {
+            blocks_met_straight,
+            blocks_met_walk,
+            elderly_met_straight,
+            elderly_met_walk,
+            blocks_straight_only,
+            elderly_straight_only,
+        }
+    }
+}
+
+/// The street network's size and reach.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NetworkSummary {
+    /// Graph nodes.
+    pub nodes: usize,
+    /// Graph edges.
+    pub edges: usize,
+    /// Connected components.
+    pub components: usize,
+    /// Nodes in the largest component.
+    pub main_component_nodes: usize,
+    /// How far walking searches look, in metres.
+    pub search_m: f64,
+    /// The largest access leg, in metres.
+    pub max_snap_m: f64,
+    /// Blocks with no street within `max_snap_m`.
+    pub blocks_off_network: usize,
+    /// Blocks snapped onto a component cut off from the main one.
+    pub blocks_isolated: usize,
+    /// Facility locations with no street within `max_snap_m`.
+    pub facilities_off_network: usize,
+    /// Facility locations snapped onto a component cut off from the main one.
+    pub facilities_isolated: usize,
 }
 
 /// One requirement's totals.
@@ -64,6 +131,9 @@ pub struct RequirementSummary {
     pub elderly_met: f64,
     /// Residents in those blocks.
     pub residents_met: Option<f64>,
+    /// Straight-line and walking figures, when walking distances were computed.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub walking: Option<WalkComparison>,
 }
 
 /// An input file's counts.
@@ -130,7 +200,8 @@ pub fn circle_summaries(
                 .iter()
                 .zip(&cc.requirements)
                 .map(|(r, rc)| {
-                    let (blocks_met, elderly_met, residents_met) = totals(blocks, &rc.met);
+                    let (blocks_met, elderly_met, residents_met) =
+                        totals(blocks, &rc.decisive().met);
                     RequirementSummary {
                         kind: r.kind.clone(),
                         filter: (!r.filter.is_empty()).then(|| r.filter.to_string()),
@@ -140,6 +211,10 @@ pub fn circle_summaries(
                         blocks_met,
                         elderly_met,
                         residents_met,
+                        walking: rc
+                            .walk
+                            .as_ref()
+                            .map(|w| WalkComparison::new(blocks, &rc.straight.met, &w.met)),
                     }
                 })
                 .collect();
@@ -151,6 +226,11 @@ pub fn circle_summaries(
                 elderly_total,
                 residents_met,
                 residents_total,
+                walking: cc
+                    .requirements
+                    .iter()
+                    .any(|r| r.walk.is_some())
+                    .then(|| WalkComparison::new(blocks, &cc.met_straight, &cc.met)),
                 requirements,
             }
         })

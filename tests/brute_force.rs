@@ -117,7 +117,11 @@ fn random_city(seed: u64, blocks: usize, facilities: usize) -> Dataset {
         }
         layers.push(layer);
     }
-    Dataset { blocks: b, layers }
+    Dataset {
+        blocks: b,
+        layers,
+        ..Dataset::default()
+    }
 }
 
 const POLICY: &str = r#"
@@ -195,13 +199,13 @@ fn check_dataset(dataset: &Dataset, policy: &Policy, seed: u64) -> (usize, usize
     let mut outcomes = (0, 0);
     let plane = Plane::new(dataset).unwrap();
     for measure in [Measure::Centroid, Measure::Edge] {
-        let coverage = evaluate(policy, dataset, &plane, measure).unwrap();
+        let coverage = evaluate(policy, dataset, &plane, measure, None).unwrap();
         for (circle, cc) in policy.circles.iter().zip(&coverage.circles) {
             for b in 0..blocks {
                 let mut all_met = true;
                 for (r, rc) in circle.requires.iter().zip(&cc.requirements) {
                     let (nearest, within) = brute_force(dataset, &plane, b, r, measure);
-                    let got = rc.nearest_m[b];
+                    let got = rc.straight.nearest_m[b];
                     assert!(
                         (got.is_infinite() && nearest.is_infinite()) || (got - nearest).abs() < 1e-6,
                         "seed {seed} {measure:?} block {b} {}: nearest {got} vs brute force {nearest}",
@@ -209,7 +213,7 @@ fn check_dataset(dataset: &Dataset, policy: &Policy, seed: u64) -> (usize, usize
                     );
                     if r.min_count > 1 {
                         assert_eq!(
-                            rc.count_within.as_ref().unwrap()[b] as usize,
+                            rc.straight.count_within.as_ref().unwrap()[b] as usize,
                             within,
                             "block {b} {}",
                             r.kind
@@ -217,7 +221,7 @@ fn check_dataset(dataset: &Dataset, policy: &Policy, seed: u64) -> (usize, usize
                     }
                     let met = within >= r.min_count;
                     assert_eq!(
-                        rc.met[b], met,
+                        rc.straight.met[b], met,
                         "seed {seed} {measure:?} block {b} {}",
                         r.kind
                     );
@@ -275,7 +279,7 @@ requires = [{ kind = "hospice", within_m = 1000, where = { category = "hospice" 
         let dir = tempfile::tempdir().unwrap();
         write_city(dir.path(), &SynthOptions { blocks: 1500, seed }).unwrap();
         let manifest = carecircle::config::Manifest::load(&dir.path().join("city.toml")).unwrap();
-        let loaded = carecircle::input::load(&manifest, false).unwrap();
+        let loaded = carecircle::input::load(&manifest, false, false).unwrap();
         let (met, missed) = check_dataset(&loaded.dataset, &policy, seed);
         assert!(
             met > 100 && missed > 100,

@@ -310,7 +310,11 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
             .success();
         outputs.push(folder_bytes(&out));
     }
-    assert_eq!(outputs[0].len(), 4);
+    assert_eq!(
+        outputs[0].len(),
+        5,
+        "blocks, coverage, two summaries and off_network.csv"
+    );
     assert!(
         outputs[0] == outputs[1],
         "outputs differ between 1 and 2 threads"

@@ -167,6 +167,15 @@ impl Policy {
         Ok(Policy { circles })
     }
 
+    /// The largest reach of any requirement, in metres.
+    pub fn largest_reach_m(&self) -> f64 {
+        self.circles
+            .iter()
+            .flat_map(|c| &c.requires)
+            .map(|r| r.reach_m)
+            .fold(0.0, f64::max)
+    }
+
     /// An error naming every kind the policy requires that `has_kind` lacks.
     pub fn check_kinds(&self, has_kind: impl Fn(&str) -> bool) -> Result<(), String> {
         for circle in &self.circles {

@@ -52,10 +52,15 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Reads every layer the manifest names. Problems with whole files always fail; problems
-/// with single features fail unless `skip_invalid`, in which case those features are
-/// skipped and listed. On failure every problem found is returned, in file order.
-pub fn load(manifest: &Manifest, skip_invalid: bool) -> Result<Loaded, Vec<Problem>> {
+/// Reads every layer the manifest names (the streets only when `with_streets`). Problems with
+/// whole files always fail; problems with single features fail unless `skip_invalid`, in
+/// which case those features are skipped and listed. On failure every problem found is
+/// returned, in file order.
+pub fn load(
+    manifest: &Manifest,
+    skip_invalid: bool,
+    with_streets: bool,
+) -> Result<Loaded, Vec<Problem>> {
     let mut fatal = Vec::new();
     let mut feature_problems = Vec::new();
     let mut inputs = Vec::new();
@@ -105,6 +110,28 @@ pub fn load(manifest: &Manifest, skip_invalid: bool) -> Result<Loaded, Vec<Probl
                 });
                 feature_problems.extend(read.problems);
                 dataset.layers.push(read.value);
+            }
+            Err(p) => fatal.push(p),
+        }
+    }
+    if let Some(source) = manifest.streets.as_ref().filter(|_| with_streets) {
+        match streets::read_streets(source) {
+            Ok(read) => {
+                if read.value.is_empty() {
+                    warnings.push(format!(
+                        "{}: the street layer has no lines; nothing is reachable on foot",
+                        source.path.display()
+                    ));
+                }
+                inputs.push(InputCount {
+                    role: "streets".into(),
+                    path: source.path.clone(),
+                    features: read.features,
+                    kept: read.value.len(),
+                    skipped: read.problems.len(),
+                });
+                feature_problems.extend(read.problems);
+                dataset.streets = read.value;
             }
             Err(p) => fatal.push(p),
         }

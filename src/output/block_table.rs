@@ -1,90 +1,184 @@
 //! The per-block attribute table shared by `blocks.geojson` and `coverage.csv`: one column
-//! list and one way to fill a row, so the two files always agree.
+//! list, each column knowing how to fill itself, so the two files always agree.
 
 use super::geojson::Value;
 use crate::config::Policy;
-use crate::coverage::Coverage;
+use crate::coverage::{Coverage, DistanceMode};
 use crate::dataset::Blocks;
 use crate::explain::GapExplainer;
+use crate::walk::WalkNetwork;
 use rayon::prelude::*;
+
+/// What a column holds; `c` is a circle index and `r` a requirement index within it.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Id,
+    Elderly,
+    Residents,
+    /// The block's access leg onto the street network.
+    SnapM,
+    /// Whether the circle is met (walking when computed).
+    Met(usize),
+    /// Whether the circle is met by straight-line distance.
+    MetStraight(usize),
+    /// Straight-line distance to the nearest facility.
+    DistM(usize, usize),
+    /// Walking distance to the nearest facility.
+    WalkM(usize, usize),
+    /// Walking ÷ straight-line distance.
+    Detour(usize, usize),
+    /// Facilities within reach (walking when computed).
+    Count(usize, usize),
+    /// Facilities within reach in a straight line.
+    CountStraight(usize, usize),
+    GapReason,
+}
 
 /// The block table of a report.
 pub struct BlockTable<'a> {
-    policy: &'a Policy,
     blocks: &'a Blocks,
     coverage: &'a Coverage,
-    columns: Vec<String>,
+    walk: Option<&'a WalkNetwork>,
+    columns: Vec<(String, Field)>,
+    names: Vec<String>,
     gap_reasons: Vec<Option<String>>,
 }
 
 /// Distances are written rounded to this many decimals (0.1 m).
 const DISTANCE_DECIMALS: i32 = 1;
 
-fn round_distance(m: f64) -> f64 {
-    let scale = 10f64.powi(DISTANCE_DECIMALS);
-    (m * scale).round() / scale
+fn round_to(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
 }
 
-impl<'a> BlockTable<'a> {
-    /// The table for a policy's coverage of the blocks.
-    pub fn new(policy: &'a Policy, blocks: &'a Blocks, coverage: &'a Coverage) -> BlockTable<'a> {
-        let mut columns = vec!["id".to_string(), "elderly".to_string()];
-        if blocks.residents.is_some() {
-            columns.push("residents".to_string());
+fn columns(policy: &Policy, blocks: &Blocks, mode: DistanceMode) -> Vec<(String, Field)> {
+    let mut columns = vec![
+        ("id".to_string(), Field::Id),
+        ("elderly".to_string(), Field::Elderly),
+    ];
+    if blocks.residents.is_some() {
+        columns.push(("residents".to_string(), Field::Residents));
+    }
+    if mode.walks() {
+        columns.push(("snap_m".to_string(), Field::SnapM));
+    }
+    for (c, circle) in policy.circles.iter().enumerate() {
+        let name = &circle.name;
+        columns.push((format!("{name}_met"), Field::Met(c)));
+        if mode == DistanceMode::Both {
+            columns.push((format!("{name}_met_straight"), Field::MetStraight(c)));
         }
-        for circle in &policy.circles {
-            columns.push(format!("{}_met", circle.name));
-            for r in &circle.requires {
-                columns.push(format!("{}_{}_dist_m", circle.name, r.kind));
-                if r.min_count > 1 {
-                    columns.push(format!("{}_{}_count", circle.name, r.kind));
+        for (r, requirement) in circle.requires.iter().enumerate() {
+            let prefix = format!("{name}_{}", requirement.kind);
+            if mode.shows_straight() {
+                columns.push((format!("{prefix}_dist_m"), Field::DistM(c, r)));
+            }
+            if mode.walks() {
+                columns.push((format!("{prefix}_walk_m"), Field::WalkM(c, r)));
+            }
+            if mode == DistanceMode::Both {
+                columns.push((format!("{prefix}_detour"), Field::Detour(c, r)));
+            }
+            if requirement.min_count > 1 {
+                columns.push((format!("{prefix}_count"), Field::Count(c, r)));
+                if mode == DistanceMode::Both {
+                    columns.push((
+                        format!("{prefix}_count_straight"),
+                        Field::CountStraight(c, r),
+                    ));
                 }
             }
         }
-        columns.push("gap_reason".to_string());
-        let explainer = GapExplainer::new(policy, coverage);
+    }
+    columns.push(("gap_reason".to_string(), Field::GapReason));
+    columns
+}
+
+impl<'a> BlockTable<'a> {
+    /// The table for a policy's coverage of the blocks; `walk` is the street network when
+    /// walking distances were computed (`mode` then is `network` or `both`).
+    pub fn new(
+        policy: &'a Policy,
+        blocks: &'a Blocks,
+        coverage: &'a Coverage,
+        walk: Option<&'a WalkNetwork>,
+        mode: DistanceMode,
+    ) -> BlockTable<'a> {
+        let columns = columns(policy, blocks, mode);
+        let names = columns.iter().map(|(n, _)| n.clone()).collect();
+        let explainer = GapExplainer::new(policy, coverage, walk);
         let gap_reasons = (0..blocks.len())
             .into_par_iter()
             .map(|b| explainer.gap_reason(b))
             .collect();
         BlockTable {
-            policy,
             blocks,
             coverage,
+            walk,
             columns,
+            names,
             gap_reasons,
         }
     }
 
     /// The column names, in order.
     pub fn columns(&self) -> &[String] {
-        &self.columns
+        &self.names
+    }
+
+    fn value(&self, field: Field, b: usize) -> Value<'_> {
+        let requirement = |c: usize, r: usize| &self.coverage.circles[c].requirements[r];
+        let count = |counts: Option<&Vec<u32>>| Value::Int(counts.map_or(0, |v| v[b]).into());
+        match field {
+            Field::Id => Value::Str(&self.blocks.ids[b]),
+            Field::Elderly => Value::Num(self.blocks.elderly[b]),
+            Field::Residents => self
+                .blocks
+                .residents
+                .as_ref()
+                .map_or(Value::Null, |r| Value::Num(r[b])),
+            Field::SnapM => self
+                .walk
+                .and_then(|w| w.block_snaps[b])
+                .map_or(Value::Null, |s| {
+                    Value::Num(round_to(s.leg_m, DISTANCE_DECIMALS))
+                }),
+            Field::Met(c) => Value::Bool(self.coverage.circles[c].met[b]),
+            Field::MetStraight(c) => Value::Bool(self.coverage.circles[c].met_straight[b]),
+            // Infinite distances (nothing found) are written as null.
+            Field::DistM(c, r) => Value::Num(round_to(
+                requirement(c, r).straight.nearest_m[b],
+                DISTANCE_DECIMALS,
+            )),
+            Field::WalkM(c, r) => requirement(c, r).walk.as_ref().map_or(Value::Null, |w| {
+                Value::Num(round_to(w.nearest_m[b], DISTANCE_DECIMALS))
+            }),
+            Field::Detour(c, r) => {
+                let rc = requirement(c, r);
+                let straight = rc.straight.nearest_m[b];
+                let walk = rc.walk.as_ref().map_or(f64::INFINITY, |w| w.nearest_m[b]);
+                if straight > 0.0 {
+                    Value::Num(round_to(walk / straight, 3))
+                } else {
+                    Value::Null
+                }
+            }
+            Field::Count(c, r) => count(requirement(c, r).decisive().count_within.as_ref()),
+            Field::CountStraight(c, r) => count(requirement(c, r).straight.count_within.as_ref()),
+            Field::GapReason => self.gap_reasons[b]
+                .as_deref()
+                .map_or(Value::Null, Value::Str),
+        }
     }
 
     /// Calls `use_row` with block `b`'s values, in column order.
     pub fn with_row<R>(&self, b: usize, use_row: impl FnOnce(&[Value]) -> R) -> R {
-        let mut row = Vec::with_capacity(self.columns.len());
-        row.push(Value::Str(&self.blocks.ids[b]));
-        row.push(Value::Num(self.blocks.elderly[b]));
-        if let Some(residents) = &self.blocks.residents {
-            row.push(Value::Num(residents[b]));
-        }
-        for (circle, coverage) in self.policy.circles.iter().zip(&self.coverage.circles) {
-            row.push(Value::Bool(coverage.met[b]));
-            for (r, rc) in circle.requires.iter().zip(&coverage.requirements) {
-                // Infinite (no facility at all) becomes null.
-                row.push(Value::Num(round_distance(rc.nearest_m[b])));
-                if r.min_count > 1 {
-                    let count = rc.count_within.as_ref().map_or(0, |c| c[b]);
-                    row.push(Value::Int(count.into()));
-                }
-            }
-        }
-        row.push(
-            self.gap_reasons[b]
-                .as_deref()
-                .map_or(Value::Null, Value::Str),
-        );
+        let row: Vec<Value> = self
+            .columns
+            .iter()
+            .map(|&(_, field)| self.value(field, b))
+            .collect();
         use_row(&row)
     }
 }

@@ -1,71 +1,94 @@
-//! `blocks.geojson` (outlines with the block table) and `coverage.csv` (the table alone).
+//! `blocks.geojson` (outlines with the block table) and `coverage.csv` (the table alone),
+//! written in one pass so each row is computed once.
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::block_table::BlockTable;
 use super::chunks::write_chunked;
-use super::geojson::{self, Value};
+use super::geojson::{self, PreparedKeys, Value};
 use crate::dataset::Blocks;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Writes every block's WGS 84 outline with its table row.
-pub fn write_blocks_geojson(
-    path: &Path,
+/// Writes every block's WGS 84 outline with its table row to `geojson_path`, and the table
+/// alone to `csv_path` (booleans as `true`/`false`, null as an empty cell).
+pub fn write_block_outputs(
+    geojson_path: &Path,
+    csv_path: &Path,
     protected: &ProtectedInputs,
     table: &BlockTable,
     blocks: &Blocks,
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        geojson::write_header(out)?;
-        write_chunked(out, blocks.len(), |range, buf| {
-            for b in range {
-                table.with_row(b, |row| {
-                    let properties: Vec<(&str, Value)> = table
-                        .columns()
-                        .iter()
-                        .map(String::as_str)
-                        .zip(row.iter().copied())
-                        .collect();
-                    geojson::push_feature_with(buf, b == 0, &properties, |buf| {
-                        geojson::push_outline(buf, &blocks.outlines[b])
-                    });
-                });
-            }
-        })?;
-        geojson::write_footer(out)
-    })
-}
-
-/// Writes the block table as CSV (booleans as `true`/`false`, null as an empty cell).
-pub fn write_coverage_csv(
-    path: &Path,
-    protected: &ProtectedInputs,
-    table: &BlockTable,
-    blocks: &Blocks,
-) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut header = csv::Writer::from_writer(Vec::new());
-        header.write_record(table.columns())?;
-        out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
-        write_chunked(out, blocks.len(), |range, buf| {
-            let mut writer = csv::Writer::from_writer(std::mem::take(buf));
-            for b in range {
-                table.with_row(b, |row| {
-                    // Writing to a Vec cannot fail.
-                    let _ = writer.write_record(row.iter().map(|v| csv_cell(*v)));
-                });
-            }
-            *buf = writer.into_inner().unwrap_or_default();
+    let keys = PreparedKeys::new(table.columns());
+    write_atomically(geojson_path, protected, |geojson_out| {
+        write_atomically(csv_path, protected, |csv_out| {
+            geojson::write_header(geojson_out)?;
+            let header: Vec<Value> = table.columns().iter().map(|c| Value::Str(c)).collect();
+            let mut line = Vec::new();
+            push_csv_row(&mut line, &header);
+            csv_out.write_all(&line)?;
+            write_chunked(
+                [geojson_out, csv_out],
+                blocks.len(),
+                |range, [features, rows]| {
+                    for b in range {
+                        table.with_row(b, |row| {
+                            geojson::push_feature_prepared(features, b == 0, &keys, row, |buf| {
+                                geojson::push_outline(buf, &blocks.outlines[b])
+                            });
+                            push_csv_row(rows, row);
+                        });
+                    }
+                },
+            )?;
+            geojson::write_footer(geojson_out)
         })
     })
 }
 
-fn csv_cell(value: Value) -> String {
-    let mut buf = Vec::new();
-    match value {
-        Value::Str(s) => return s.to_string(),
-        Value::Null => return String::new(),
-        other => geojson::push_value(&mut buf, other),
+/// Appends one CSV record (RFC 4180: fields with commas, quotes or line breaks are quoted).
+fn push_csv_row(buf: &mut Vec<u8>, row: &[Value]) {
+    for (i, value) in row.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        match value {
+            Value::Str(s) if s.contains([',', '"', '\n', '\r']) => {
+                buf.push(b'"');
+                buf.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+                buf.push(b'"');
+            }
+            Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
+            Value::Null => {}
+            Value::Num(x) if !x.is_finite() => {}
+            other => geojson::push_value(buf, *other),
+        }
     }
-    String::from_utf8(buf).unwrap_or_default()
+    buf.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_round_trip_through_a_csv_reader() {
+        let mut buf = Vec::new();
+        let row = [
+            Value::Str("a,b"),
+            Value::Str("say \"hi\""),
+            Value::Num(2.5),
+            Value::Bool(false),
+            Value::Null,
+            Value::Num(f64::INFINITY),
+        ];
+        push_csv_row(&mut buf, &row);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(buf.as_slice());
+        let record = reader.records().next().unwrap().unwrap();
+        assert_eq!(
+            record.iter().collect::<Vec<_>>(),
+            ["a,b", "say \"hi\"", "2.5", "false", "", ""]
+        );
+    }
 }

@@ -6,37 +6,45 @@ use rayon::prelude::*;
 use std::io::{self, Write};
 use std::ops::Range;
 
-/// Items per chunk formatted by one task.
-const CHUNK: usize = 4096;
+/// Items per chunk formatted by one task (small in unit tests, so they use several chunks).
+const CHUNK: usize = if cfg!(test) { 64 } else { 4096 };
 /// Chunks formatted before a batch is written.
 const BATCH: usize = 64;
 
-/// Formats items `0..count` with `format(range, buf)` in parallel chunks and writes the
-/// buffers to `out` in order. Writing a batch overlaps with formatting the next one.
-pub fn write_chunked<W, F>(out: &mut W, count: usize, format: F) -> io::Result<()>
+/// Formats items `0..count` with `format(range, buffers)` in parallel chunks, one buffer per
+/// output, and writes the buffers to `outs` in order. Writing a batch overlaps with
+/// formatting the next one.
+pub fn write_chunked<const N: usize, F>(
+    outs: [&mut (dyn Write + Send); N],
+    count: usize,
+    format: F,
+) -> io::Result<()>
 where
-    W: Write + Send,
-    F: Fn(Range<usize>, &mut Vec<u8>) + Sync,
+    F: Fn(Range<usize>, &mut [Vec<u8>; N]) + Sync,
 {
     let chunks = count.div_ceil(CHUNK);
-    let format_batch = |batch_start: usize| -> Vec<Vec<u8>> {
+    let format_batch = |batch_start: usize| -> Vec<[Vec<u8>; N]> {
         let batch_end = (batch_start + BATCH).min(chunks);
         (batch_start..batch_end)
             .into_par_iter()
             .map(|chunk| {
                 let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
-                let mut buf = Vec::with_capacity(range.len() * 256);
-                format(range, &mut buf);
-                buf
+                let mut buffers: [Vec<u8>; N] =
+                    std::array::from_fn(|_| Vec::with_capacity(range.len() * 256));
+                format(range, &mut buffers);
+                buffers
             })
             .collect()
     };
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<[Vec<u8>; N]>>(1);
         let writer = scope.spawn(move || -> io::Result<()> {
+            let mut outs = outs;
             for batch in receiver {
-                for buf in batch {
-                    out.write_all(&buf)?;
+                for buffers in batch {
+                    for (out, buf) in outs.iter_mut().zip(&buffers) {
+                        out.write_all(buf)?;
+                    }
                 }
             }
             Ok(())
@@ -60,15 +68,24 @@ mod tests {
     #[test]
     fn output_is_in_order_and_complete() {
         let count = CHUNK * BATCH * 2 + 17;
-        let mut out = Vec::new();
-        write_chunked(&mut out, count, |range, buf| {
+        let (mut even, mut all) = (Vec::new(), Vec::new());
+        write_chunked([&mut even, &mut all], count, |range, [evens, alls]| {
             for i in range {
-                writeln!(buf, "{i}").unwrap();
+                if i % 2 == 0 {
+                    writeln!(evens, "{i}").unwrap();
+                }
+                writeln!(alls, "{i}").unwrap();
             }
         })
         .unwrap();
-        let text = String::from_utf8(out).unwrap();
-        let numbers: Vec<usize> = text.lines().map(|l| l.parse().unwrap()).collect();
-        assert_eq!(numbers, (0..count).collect::<Vec<_>>());
+        let numbers = |out: Vec<u8>| -> Vec<usize> {
+            String::from_utf8(out)
+                .unwrap()
+                .lines()
+                .map(|l| l.parse().unwrap())
+                .collect()
+        };
+        assert_eq!(numbers(all), (0..count).collect::<Vec<_>>());
+        assert_eq!(numbers(even), (0..count).step_by(2).collect::<Vec<_>>());
     }
 }

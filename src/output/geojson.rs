@@ -54,18 +54,72 @@ pub fn push_feature_with(
     properties: &[(&str, Value)],
     geometry: impl FnOnce(&mut Vec<u8>),
 ) {
+    let members = |b: &mut Vec<u8>| {
+        for (i, (name, value)) in properties.iter().enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            push_json_string(b, name);
+            b.push(b':');
+            push_value(b, *value);
+        }
+    };
+    push_feature_parts(buf, first, members, geometry);
+}
+
+/// Property names rendered once as JSON (`"name":`), for writing many features with the
+/// same properties.
+pub struct PreparedKeys(Vec<Vec<u8>>);
+
+impl PreparedKeys {
+    /// Renders the names.
+    pub fn new(names: &[String]) -> PreparedKeys {
+        PreparedKeys(
+            names
+                .iter()
+                .map(|n| {
+                    let mut key = Vec::new();
+                    push_json_string(&mut key, n);
+                    key.push(b':');
+                    key
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Like [`push_feature_with`], with names prepared once and values in the same order.
+pub fn push_feature_prepared(
+    buf: &mut Vec<u8>,
+    first: bool,
+    keys: &PreparedKeys,
+    values: &[Value],
+    geometry: impl FnOnce(&mut Vec<u8>),
+) {
+    let members = |b: &mut Vec<u8>| {
+        for (i, (key, value)) in keys.0.iter().zip(values).enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            b.extend_from_slice(key);
+            push_value(b, *value);
+        }
+    };
+    push_feature_parts(buf, first, members, geometry);
+}
+
+/// The feature envelope around the properties' members and the geometry object.
+fn push_feature_parts(
+    buf: &mut Vec<u8>,
+    first: bool,
+    members: impl FnOnce(&mut Vec<u8>),
+    geometry: impl FnOnce(&mut Vec<u8>),
+) {
     if !first {
         buf.extend_from_slice(b",\n");
     }
     buf.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":{");
-    for (i, (name, value)) in properties.iter().enumerate() {
-        if i > 0 {
-            buf.push(b',');
-        }
-        push_json_string(buf, name);
-        buf.push(b':');
-        push_value(buf, *value);
-    }
+    members(buf);
     buf.extend_from_slice(b"},\"geometry\":");
     geometry(buf);
     buf.push(b'}');

@@ -6,4 +6,5 @@ pub mod blocks;
 pub mod chunks;
 pub mod format;
 pub mod geojson;
+pub mod network;
 pub mod summary;

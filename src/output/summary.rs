@@ -3,7 +3,7 @@
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::format::{percent, thousands};
 use crate::input::Problem;
-use crate::summary::Summary;
+use crate::summary::{Summary, WalkComparison};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -101,15 +101,26 @@ pub fn write_skipped_csv(
     })
 }
 
-/// The summary as a table for the terminal.
+/// The summary as a table for the terminal. With walking distances, "met" is on foot and
+/// two more columns compare with the straight line.
 pub fn summary_table(summary: &Summary) -> String {
-    let mut rows = vec![[
-        "circle".to_string(),
-        "requirement".to_string(),
-        "blocks met".to_string(),
-        "elderly met".to_string(),
-        "residents met".to_string(),
-    ]];
+    let walking = summary.network.is_some();
+    let mut header = vec![
+        "circle",
+        "requirement",
+        "blocks met",
+        "elderly met",
+        "residents met",
+    ];
+    if walking {
+        header[2] = "blocks met on foot";
+        header[3] = "elderly met on foot";
+        header.extend([
+            "elderly met, straight line",
+            "elderly covered only on the map",
+        ]);
+    }
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     let share = |met: f64, total: f64| {
         format!(
             "{} / {} ({})",
@@ -118,18 +129,42 @@ pub fn summary_table(summary: &Summary) -> String {
             percent(met, total)
         )
     };
+    let optional_share = |met: Option<f64>, total: Option<f64>| match (met, total) {
+        (Some(m), Some(t)) => share(m, t),
+        _ => "-".into(),
+    };
     for c in &summary.circles {
-        let residents = match (c.residents_met, c.residents_total) {
-            (Some(m), Some(t)) => share(m, t),
-            _ => "-".into(),
+        let row = |name: String,
+                   label: String,
+                   blocks: usize,
+                   elderly: f64,
+                   residents: Option<f64>,
+                   walk: Option<&WalkComparison>| {
+            let mut row = vec![
+                name,
+                label,
+                share(blocks as f64, c.blocks_total as f64),
+                share(elderly, c.elderly_total),
+                optional_share(residents, c.residents_total),
+            ];
+            if walking {
+                row.push(walk.map_or("-".into(), |w| {
+                    share(w.elderly_met_straight, c.elderly_total)
+                }));
+                row.push(walk.map_or("-".into(), |w| {
+                    share(w.elderly_straight_only, c.elderly_total)
+                }));
+            }
+            row
         };
-        rows.push([
+        rows.push(row(
             c.name.clone(),
             "all".into(),
-            share(c.blocks_met as f64, c.blocks_total as f64),
-            share(c.elderly_met, c.elderly_total),
-            residents,
-        ]);
+            c.blocks_met,
+            c.elderly_met,
+            c.residents_met,
+            c.walking.as_ref(),
+        ));
         for r in &c.requirements {
             let filter = r
                 .filter
@@ -141,30 +176,29 @@ pub fn summary_table(summary: &Summary) -> String {
             } else {
                 String::new()
             };
-            rows.push([
+            let label = format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m));
+            rows.push(row(
                 String::new(),
-                format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m)),
-                share(r.blocks_met as f64, c.blocks_total as f64),
-                share(r.elderly_met, c.elderly_total),
-                match (r.residents_met, c.residents_total) {
-                    (Some(m), Some(t)) => share(m, t),
-                    _ => "-".into(),
-                },
-            ]);
+                label,
+                r.blocks_met,
+                r.elderly_met,
+                r.residents_met,
+                r.walking.as_ref(),
+            ));
         }
     }
-    let widths: Vec<usize> = (0..5)
+    let widths: Vec<usize> = (0..header.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for row in &rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
+            let pad = " ".repeat(widths[i] - cell.chars().count());
             if i < 2 {
-                let _ = write!(line, "{cell}{}  ", " ".repeat(pad));
+                let _ = write!(line, "{cell}{pad}  ");
             } else {
-                let _ = write!(line, "{}{cell}  ", " ".repeat(pad));
+                let _ = write!(line, "{pad}{cell}  ");
             }
         }
         out.push_str(line.trim_end());

@@ -8,18 +8,13 @@ use super::layout::Plan;
 use super::streets::Street;
 use super::SynthOptions;
 use crate::output::atomic::{write_atomically, ProtectedInputs};
+use crate::output::chunks::write_chunked;
 use crate::output::geojson::{
     push_feature, push_value, write_footer, write_header, Value, COORDINATE_DECIMALS,
 };
 use geo_types::Geometry;
-use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::Path;
-
-/// Features formatted per parallel task (small in tests, so that they use several chunks).
-const CHUNK: usize = if cfg!(test) { 64 } else { 4096 };
-/// Chunks formatted before writing them out (bounds the memory held at once).
-const BATCH: usize = 64;
 
 /// Writes a FeatureCollection of `count` features; `format(k, buf)` appends feature `k`.
 /// Chunk boundaries do not depend on the thread count, and neither do the bytes.
@@ -31,26 +26,11 @@ pub(crate) fn write_features(
 ) -> io::Result<()> {
     write_atomically(target, protected, |out| {
         write_header(out)?;
-        let mut start = 0;
-        while start < count {
-            let end = (start + CHUNK * BATCH).min(count);
-            let buffers: Vec<Vec<u8>> = (start..end)
-                .step_by(CHUNK)
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|from| {
-                    let mut buf = Vec::with_capacity(CHUNK * 256);
-                    for k in from..(from + CHUNK).min(end) {
-                        format(k, &mut buf);
-                    }
-                    buf
-                })
-                .collect();
-            for buf in &buffers {
-                out.write_all(buf)?;
+        write_chunked([&mut *out], count, |range, [buf]| {
+            for k in range {
+                format(k, buf);
             }
-            start = end;
-        }
+        })?;
         write_footer(out)
     })
 }

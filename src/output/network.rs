@@ -1,0 +1,35 @@
+//! `off_network.csv`: blocks and facilities that cannot reach the main street network.
+
+use super::atomic::{write_atomically, ProtectedInputs};
+use crate::walk::{Access, Unreachable};
+use std::io;
+use std::path::Path;
+
+/// Writes one row per unreachable block or facility location: role, id, access
+/// (`off_network` or `isolated`), access leg and the isolated component's size.
+pub fn write_off_network_csv(
+    path: &Path,
+    protected: &ProtectedInputs,
+    unreachable: &[Unreachable],
+) -> io::Result<()> {
+    write_atomically(path, protected, |out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["role", "id", "access", "snap_m", "component_nodes"])?;
+        for u in unreachable {
+            let (access, snap_m, nodes) = match u.access {
+                Access::OffNetwork => ("off_network", String::new(), String::new()),
+                Access::Isolated {
+                    leg_m,
+                    component_nodes,
+                } => (
+                    "isolated",
+                    format!("{leg_m:.1}"),
+                    component_nodes.to_string(),
+                ),
+                Access::Main(leg_m) => ("main", format!("{leg_m:.1}"), String::new()),
+            };
+            w.write_record([u.role.as_str(), u.id.as_str(), access, &snap_m, &nodes])?;
+        }
+        w.flush()
+    })
+}
