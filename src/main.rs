@@ -38,6 +38,9 @@ enum Command {
         /// Skip invalid features, listing them in skipped.csv, instead of failing.
         #[arg(long)]
         skip_invalid: bool,
+        /// Also write service_areas.geojson: each facility's walkable street segments.
+        #[arg(long)]
+        service_areas: bool,
     },
     /// Write the built-in synthetic city into OUT/input and report on it into OUT.
     Demo {
@@ -87,6 +90,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             measure,
             distance,
             skip_invalid,
+            service_areas,
         } => report(
             &city,
             &out,
@@ -94,6 +98,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 measure,
                 distance,
                 skip_invalid,
+                service_areas,
             },
         ),
         Command::Demo { out, blocks } => {

@@ -7,6 +7,7 @@ use crate::output::atomic::ProtectedInputs;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::network::write_off_network_csv;
+use crate::output::service_areas::write_service_areas;
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
 use crate::summary::{circle_summaries, Summary};
@@ -24,6 +25,8 @@ pub struct ReportOptions {
     pub distance: Option<DistanceMode>,
     /// Skip invalid features (listing them in `skipped.csv`) instead of failing.
     pub skip_invalid: bool,
+    /// Write `service_areas.geojson`, every facility's walkable street segments.
+    pub service_areas: bool,
 }
 
 /// Why a report or check could not run.
@@ -134,6 +137,11 @@ pub fn run_report(
     let started = Instant::now();
     let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
     let mode = distance_mode(&manifest, options.distance).map_err(ReportError::Config)?;
+    if options.service_areas && !mode.walks() {
+        return Err(ReportError::Config(
+            "--service-areas needs walking distances: a [streets] layer and --distance network or both".into(),
+        ));
+    }
     let city = load_city(manifest_path, options.skip_invalid, mode.walks())?;
     let plane = Plane::new(&city.loaded.dataset).map_err(ReportError::Config)?;
     let mut timings = Timings {
@@ -205,6 +213,10 @@ pub fn run_report(
     let (summary_json, summary_csv) = (file("summary.json"), file("summary.csv"));
     let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
     let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
+    let service_areas = walk
+        .as_ref()
+        .filter(|_| options.service_areas)
+        .map(|w| (w, file("service_areas.geojson")));
     let mut files = vec![
         blocks_geojson.clone(),
         coverage_csv.clone(),
@@ -213,6 +225,7 @@ pub fn run_report(
     ];
     files.extend(skipped_csv.iter().cloned());
     files.extend(off_network_csv.iter().cloned());
+    files.extend(service_areas.iter().map(|(_, f)| f.clone()));
     // Check every target before writing any, so a refused run writes nothing.
     for f in &files {
         protected.check(f)?;
@@ -231,6 +244,9 @@ pub fn run_report(
     }
     if let Some(path) = &off_network_csv {
         write_off_network_csv(path, &protected, &unreachable)?;
+    }
+    if let Some((network, path)) = &service_areas {
+        write_service_areas(path, &protected, &city.policy, dataset, &plane, network)?;
     }
     timings.write = started.elapsed();
     Ok(Report {

@@ -206,3 +206,31 @@ impl WalkNetwork {
         }
     }
 }
+
+impl WalkNetwork {
+    /// The entrances (snaps) of each facility of layer `layer` marked in `keep`, as
+    /// (facility, entrances), in facility order; facilities with no entrance on the network
+    /// are left out.
+    pub fn entrances(
+        &self,
+        dataset: &Dataset,
+        layer: usize,
+        keep: &[bool],
+    ) -> Vec<(u32, Vec<Snap>)> {
+        let mut by_facility: Vec<Vec<Snap>> = vec![Vec::new(); keep.len()];
+        for (snap, &f) in self.layer_snaps[layer]
+            .iter()
+            .zip(&dataset.layers[layer].location_facility)
+        {
+            if let (true, Some(snap)) = (keep[f as usize], snap) {
+                by_facility[f as usize].push(*snap);
+            }
+        }
+        by_facility
+            .into_iter()
+            .enumerate()
+            .filter(|(_, e)| !e.is_empty())
+            .map(|(f, e)| (f as u32, e))
+            .collect()
+    }
+}

@@ -266,3 +266,62 @@ fn walking_needs_streets() {
         .failure()
         .stderr(predicates::str::contains("needs a [streets] layer"));
 }
+
+#[test]
+fn service_areas_follow_the_streets_and_stop_at_the_reach() {
+    use geo::{Distance, Haversine, Point};
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = river_city(dir.path());
+    let out = dir.path().join("out");
+    report(&manifest, &out, &["--service-areas"]);
+    let areas: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("service_areas.geojson")).unwrap())
+            .unwrap();
+    let features = areas["features"].as_array().unwrap();
+    let mut total_m = 0.0;
+    for f in features {
+        let p = &f["properties"];
+        assert_eq!(
+            (p["circle"].as_str(), p["kind"].as_str()),
+            (Some("extended"), Some("hospice"))
+        );
+        assert_eq!(p["facility_id"], "hospice-1");
+        assert_eq!(p["within_m"], 1000);
+        for end in ["from_dist_m", "to_dist_m"] {
+            assert!(p[end].as_f64().unwrap() <= 1000.0);
+        }
+        assert_eq!(f["geometry"]["type"], "LineString");
+        let coords = f["geometry"]["coordinates"].as_array().unwrap();
+        let point = |c: &Value| Point::new(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        total_m += coords
+            .windows(2)
+            .map(|w| Haversine.distance(point(&w[0]), point(&w[1])))
+            .sum::<f64>();
+        // Nothing south of the south bank road: that street is 1,340 m or more away.
+        assert!(coords
+            .iter()
+            .all(|c| c[1].as_f64().unwrap() > LAT0 - 45.0 / 110_574.0));
+    }
+    // From the hospice at (0, 300): 100 m north, 260 m south to the bank, 500 m west, 500 + 240 m
+    // east along the north bank road, the 80 m bridge, then 160 m each way on the south bank.
+    assert!(
+        (total_m - 2000.0).abs() < 20.0,
+        "walkable street length {total_m} m"
+    );
+}
+
+#[test]
+fn service_areas_need_walking() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = river_city(dir.path());
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .args(["--distance", "straight", "--service-areas", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "--service-areas needs walking distances",
+        ));
+}

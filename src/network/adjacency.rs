@@ -1,13 +1,18 @@
 //! Compact (CSR) adjacency arrays for fast graph traversal.
 
-/// One direction of an undirected edge: where it leads and how long it is.
+/// One direction of an undirected edge: where it leads, which edge it is and how long it is.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Arc {
     /// Node at the far end.
     pub(crate) target: u32,
+    /// Id of the edge (its position in the edge list the adjacency was built from).
+    pub(crate) edge: u32,
     /// Edge length in metres.
     pub(crate) length_m: f64,
 }
+
+// The edge id sits in what was padding: arcs stay 16 bytes.
+const _: () = assert!(std::mem::size_of::<Arc>() == 16);
 
 /// Compressed sparse row adjacency: the arcs of node `n` are `arcs[offsets[n]..offsets[n + 1]]`.
 #[derive(Debug, Clone, Default)]
@@ -17,7 +22,8 @@ pub(crate) struct Adjacency {
 }
 
 impl Adjacency {
-    /// Builds both directions of every edge `(a, b, length)`; arcs keep the edge order per node.
+    /// Builds both directions of every edge `(a, b, length)`; arcs keep the edge order per node
+    /// and carry the edge's position in `edges` as its id.
     pub(crate) fn new(
         node_count: usize,
         edges: impl Iterator<Item = (u32, u32, f64)> + Clone,
@@ -34,18 +40,22 @@ impl Adjacency {
         let mut arcs = vec![
             Arc {
                 target: 0,
+                edge: 0,
                 length_m: 0.0
             };
             offsets[node_count]
         ];
-        for (a, b, length_m) in edges {
+        for (edge, (a, b, length_m)) in edges.enumerate() {
+            let edge = edge as u32;
             arcs[fill[a as usize]] = Arc {
                 target: b,
+                edge,
                 length_m,
             };
             fill[a as usize] += 1;
             arcs[fill[b as usize]] = Arc {
                 target: a,
+                edge,
                 length_m,
             };
             fill[b as usize] += 1;

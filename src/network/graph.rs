@@ -153,7 +153,7 @@ impl StreetGraph {
         Components::new(&self.adjacency, self.node_count())
     }
 
-    /// The arcs (neighbour, length) leaving `node`.
+    /// The arcs (neighbour, edge id, length) leaving `node`.
     pub(crate) fn arcs(&self, node: usize) -> &[Arc] {
         self.adjacency.arcs(node)
     }

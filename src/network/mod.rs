@@ -16,8 +16,11 @@
 //!   One multi-source Dijkstra labels all nodes with their k nearest distinct facilities
 //!   within a cutoff; each query then adds its own leg and along-edge walk, or walks
 //!   directly along the edge when it shares it with a facility. Legs count toward the cutoff.
+//! - [`catchment`]: the street pieces within a walking reach of one facility (same walking
+//!   model), by a bounded Dijkstra that touches only the nodes within reach.
 
 mod adjacency;
+mod catchment;
 mod cellhash;
 mod components;
 mod graph;
@@ -29,6 +32,7 @@ mod snap;
 #[cfg(test)]
 mod tests;
 
+pub use catchment::{catchment, catchment_with, piece_geometry, CatchmentPiece, CatchmentScratch};
 pub use components::Components;
 pub use graph::{Edge, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 pub use labels::NodeLabels;

@@ -16,18 +16,18 @@ use super::snap::Snap;
 
 /// A snap resolved against the graph: its edge's ends and the walk to each.
 #[derive(Debug, Clone, Copy)]
-struct Access {
-    edge: u32,
-    offset_m: f64,
-    leg_m: f64,
+pub(super) struct Access {
+    pub(super) edge: u32,
+    pub(super) offset_m: f64,
+    pub(super) leg_m: f64,
     /// (node, leg + along-edge walk) for the edge's first and second endpoint.
-    ends: [(u32, f64); 2],
+    pub(super) ends: [(u32, f64); 2],
 }
 
 impl Access {
     /// Resolves a snap; `None` for an unknown edge or non-finite values. The offset is
     /// clamped onto the edge and a negative leg counts as zero.
-    fn new(graph: &StreetGraph, snap: &Snap) -> Option<Self> {
+    pub(super) fn new(graph: &StreetGraph, snap: &Snap) -> Option<Self> {
         let edge = graph.edge(snap.edge)?;
         if !(snap.offset_m.is_finite() && snap.leg_m.is_finite()) {
             return None;

@@ -3,7 +3,7 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::block_table::BlockTable;
-use super::chunks::write_chunked;
+use super::chunks::{write_chunked, FEATURE_SEPARATOR};
 use super::geojson::{self, PreparedKeys, Value};
 use crate::dataset::Blocks;
 use std::io::{self, Write};
@@ -28,11 +28,13 @@ pub fn write_block_outputs(
             csv_out.write_all(&line)?;
             write_chunked(
                 [geojson_out, csv_out],
+                [FEATURE_SEPARATOR, b""],
                 blocks.len(),
                 |range, [features, rows]| {
                     for b in range {
                         table.with_row(b, |row| {
-                            geojson::push_feature_prepared(features, b == 0, &keys, row, |buf| {
+                            let first = features.is_empty();
+                            geojson::push_feature_prepared(features, first, &keys, row, |buf| {
                                 geojson::push_outline(buf, &blocks.outlines[b])
                             });
                             push_csv_row(rows, row);

@@ -11,11 +11,17 @@ const CHUNK: usize = if cfg!(test) { 64 } else { 4096 };
 /// Chunks formatted before a batch is written.
 const BATCH: usize = 64;
 
+/// Separator written between the non-empty chunks of a GeoJSON feature list: a chunk
+/// formats its own features separated by `,\n`, the first one without.
+pub const FEATURE_SEPARATOR: &[u8] = b",\n";
+
 /// Formats items `0..count` with `format(range, buffers)` in parallel chunks, one buffer per
-/// output, and writes the buffers to `outs` in order. Writing a batch overlaps with
+/// output, and writes the buffers to `outs` in order, with the output's separator between
+/// non-empty buffers (`separators`; see [`FEATURE_SEPARATOR`]). Writing a batch overlaps with
 /// formatting the next one.
 pub fn write_chunked<const N: usize, F>(
     outs: [&mut (dyn Write + Send); N],
+    separators: [&[u8]; N],
     count: usize,
     format: F,
 ) -> io::Result<()>
@@ -39,11 +45,15 @@ where
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<[Vec<u8>; N]>>(1);
         let writer = scope.spawn(move || -> io::Result<()> {
-            let mut outs = outs;
+            let mut wrote_any = [false; N];
             for batch in receiver {
                 for buffers in batch {
-                    for (out, buf) in outs.iter_mut().zip(&buffers) {
-                        out.write_all(buf)?;
+                    for (i, buf) in buffers.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
+                        if wrote_any[i] {
+                            outs[i].write_all(separators[i])?;
+                        }
+                        outs[i].write_all(buf)?;
+                        wrote_any[i] = true;
                     }
                 }
             }
@@ -66,26 +76,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn output_is_in_order_and_complete() {
+    fn output_is_in_order_complete_and_separated() {
         let count = CHUNK * BATCH * 2 + 17;
-        let (mut even, mut all) = (Vec::new(), Vec::new());
-        write_chunked([&mut even, &mut all], count, |range, [evens, alls]| {
-            for i in range {
-                if i % 2 == 0 {
-                    writeln!(evens, "{i}").unwrap();
+        let (mut sparse, mut all) = (Vec::new(), Vec::new());
+        // `sparse` gets only the multiples of 1000, so most of its chunks are empty; its
+        // items are separated by `;` within and between chunks.
+        write_chunked(
+            [&mut sparse, &mut all],
+            [b";", b""],
+            count,
+            |range, [some, every]| {
+                for i in range {
+                    if i % 1000 == 0 {
+                        if !some.is_empty() {
+                            some.push(b';');
+                        }
+                        write!(some, "{i}").unwrap();
+                    }
+                    writeln!(every, "{i}").unwrap();
                 }
-                writeln!(alls, "{i}").unwrap();
-            }
-        })
+            },
+        )
         .unwrap();
-        let numbers = |out: Vec<u8>| -> Vec<usize> {
-            String::from_utf8(out)
-                .unwrap()
-                .lines()
-                .map(|l| l.parse().unwrap())
-                .collect()
-        };
-        assert_eq!(numbers(all), (0..count).collect::<Vec<_>>());
-        assert_eq!(numbers(even), (0..count).step_by(2).collect::<Vec<_>>());
+        let all: Vec<usize> = String::from_utf8(all)
+            .unwrap()
+            .lines()
+            .map(|l| l.parse().unwrap())
+            .collect();
+        assert_eq!(all, (0..count).collect::<Vec<_>>());
+        let sparse: Vec<usize> = String::from_utf8(sparse)
+            .unwrap()
+            .split(';')
+            .map(|l| l.parse().unwrap())
+            .collect();
+        assert_eq!(sparse, (0..count).step_by(1000).collect::<Vec<_>>());
     }
 }

@@ -7,4 +7,5 @@ pub mod chunks;
 pub mod format;
 pub mod geojson;
 pub mod network;
+pub mod service_areas;
 pub mod summary;

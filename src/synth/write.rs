@@ -8,7 +8,7 @@ use super::layout::Plan;
 use super::streets::Street;
 use super::SynthOptions;
 use crate::output::atomic::{write_atomically, ProtectedInputs};
-use crate::output::chunks::write_chunked;
+use crate::output::chunks::{write_chunked, FEATURE_SEPARATOR};
 use crate::output::geojson::{
     push_feature, push_value, write_footer, write_header, Value, COORDINATE_DECIMALS,
 };
@@ -16,7 +16,8 @@ use geo_types::Geometry;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Writes a FeatureCollection of `count` features; `format(k, buf)` appends feature `k`.
+/// Writes a FeatureCollection of `count` features; `format(k, buf)` appends feature `k` to
+/// its chunk's buffer (the first feature of a buffer without a separator).
 /// Chunk boundaries do not depend on the thread count, and neither do the bytes.
 pub(crate) fn write_features(
     target: &Path,
@@ -26,7 +27,7 @@ pub(crate) fn write_features(
 ) -> io::Result<()> {
     write_atomically(target, protected, |out| {
         write_header(out)?;
-        write_chunked([&mut *out], count, |range, [buf]| {
+        write_chunked([&mut *out], [FEATURE_SEPARATOR], count, |range, [buf]| {
             for k in range {
                 format(k, buf);
             }
@@ -103,7 +104,7 @@ pub(crate) fn write_list<T: Sync>(
         target,
         &ProtectedInputs::default(),
         items.len(),
-        |k, buf| push(buf, k == 0, &items[k]),
+        |k, buf| push(buf, buf.is_empty(), &items[k]),
     )
 }
 
@@ -113,7 +114,7 @@ pub(crate) fn write_blocks(target: &Path, plan: &Plan) -> io::Result<()> {
         target,
         &ProtectedInputs::default(),
         plan.cells.len(),
-        |k, buf| push_block(buf, k == 0, &block(plan, k)),
+        |k, buf| push_block(buf, buf.is_empty(), &block(plan, k)),
     )
 }
 

@@ -1,6 +1,7 @@
 //! Tests of the walking network against independent computations.
 
 mod cases;
+mod catchment;
 mod determinism;
 mod random;
 mod reference;
