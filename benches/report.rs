@@ -1,14 +1,20 @@
-//! Benchmarks of the straight-line report on the synthetic city.
+//! Benchmarks of the report on the synthetic city.
 //!
-//! `cargo bench --bench report` (sizes: `CARECIRCLE_BENCH_BLOCKS`, default 200,000).
+//! `cargo bench --bench report` runs them at 200,000 blocks; `CARECIRCLE_BENCH_BLOCKS=1000000`
+//! picks another size. Groups: `straight_<n>` (read, project, evaluate, end to end) and
+//! `walk_<n>` (graph build, snapping, one requirement's search, end to end with
+//! `--distance both`).
 
-use carecircle::config::Policy;
-use carecircle::coverage::{evaluate, Measure};
+use carecircle::config::{Manifest, Policy};
+use carecircle::coverage::{evaluate, matching_facilities, DistanceMode, Measure};
 use carecircle::input;
+use carecircle::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 use carecircle::plane::Plane;
 use carecircle::report::{run_report, ReportOptions};
 use carecircle::synth::{write_city, SynthOptions};
+use carecircle::walk::WalkNetwork;
 use criterion::{criterion_group, criterion_main, Criterion};
+use std::path::PathBuf;
 use std::time::Duration;
 
 fn blocks() -> usize {
@@ -18,27 +24,43 @@ fn blocks() -> usize {
         .unwrap_or(200_000)
 }
 
-fn report(c: &mut Criterion) {
-    let n = blocks();
-    let dir = tempfile::tempdir().unwrap();
-    let city = dir.path().join("city");
-    write_city(&city, &SynthOptions { blocks: n, seed: 1 }).unwrap();
-    let manifest = city.join("city.toml");
-    let out = dir.path().join("out");
+/// A synthetic city written once per benchmark run.
+struct City {
+    _dir: tempfile::TempDir,
+    manifest: PathBuf,
+    out: PathBuf,
+}
 
-    let mut group = c.benchmark_group(format!("report_{n}_blocks"));
+fn city(n: usize) -> City {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("city");
+    write_city(&folder, &SynthOptions { blocks: n, seed: 1 }).unwrap();
+    City {
+        manifest: folder.join("city.toml"),
+        out: dir.path().join("out"),
+        _dir: dir,
+    }
+}
+
+fn straight(c: &mut Criterion) {
+    let n = blocks();
+    let city = city(n);
+    let mut group = c.benchmark_group(format!("straight_{n}"));
     group
         .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
+        .measurement_time(Duration::from_secs(30));
+    let options = ReportOptions {
+        distance: Some(DistanceMode::Straight),
+        ..ReportOptions::default()
+    };
     group.bench_function("end_to_end", |b| {
-        b.iter(|| run_report(&manifest, &out, &ReportOptions::default()).unwrap())
+        b.iter(|| run_report(&city.manifest, &city.out, &options).unwrap())
     });
-
-    let loaded_manifest = carecircle::config::Manifest::load(&manifest).unwrap();
+    let manifest = Manifest::load(&city.manifest).unwrap();
     group.bench_function("read", |b| {
-        b.iter(|| input::load(&loaded_manifest, false, false).unwrap())
+        b.iter(|| input::load(&manifest, false, false).unwrap())
     });
-    let loaded = input::load(&loaded_manifest, false, false).unwrap();
+    let loaded = input::load(&manifest, false, false).unwrap();
     group.bench_function("project", |b| {
         b.iter(|| Plane::new(&loaded.dataset).unwrap())
     });
@@ -52,5 +74,55 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, report);
+fn walk(c: &mut Criterion) {
+    let n = blocks();
+    let city = city(n);
+    let mut group = c.benchmark_group(format!("walk_{n}"));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
+    let options = ReportOptions {
+        distance: Some(DistanceMode::Both),
+        ..ReportOptions::default()
+    };
+    group.bench_function("end_to_end_both", |b| {
+        b.iter(|| run_report(&city.manifest, &city.out, &options).unwrap())
+    });
+    let manifest = Manifest::load(&city.manifest).unwrap();
+    let loaded = input::load(&manifest, false, true).unwrap();
+    let plane = Plane::new(&loaded.dataset).unwrap();
+    group.bench_function("graph_build", |b| {
+        b.iter(|| StreetGraph::new(&plane.streets, DEFAULT_MERGE_TOLERANCE_M))
+    });
+    let graph = StreetGraph::new(&plane.streets, DEFAULT_MERGE_TOLERANCE_M);
+    let index = SnapIndex::new(&graph);
+    group.bench_function("snap_blocks", |b| {
+        b.iter(|| index.snap_points(&plane.block_centroids, 500.0))
+    });
+    let policy = Policy::default_policy();
+    let network = WalkNetwork::build(
+        &plane,
+        DEFAULT_MERGE_TOLERANCE_M,
+        500.0,
+        2.0 * policy.largest_reach_m(),
+    );
+    let dataset = &loaded.dataset;
+    for circle in &policy.circles {
+        for requirement in &circle.requires {
+            let layer = dataset
+                .layers
+                .iter()
+                .position(|l| l.kind == requirement.kind)
+                .unwrap();
+            let keep = matching_facilities(&dataset.layers[layer], requirement);
+            group.bench_function(
+                format!("search_{}_{}", circle.name, requirement.kind),
+                |b| b.iter(|| network.distances(requirement, dataset, layer, &keep)),
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, straight, walk);
 criterion_main!(benches);

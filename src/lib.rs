@@ -1,4 +1,34 @@
 //! carecircle: coverage and gaps of 15-minute elderly-care service circles.
+//!
+//! A planner names a city's layers in a manifest ([`config::Manifest`]) and the circles to
+//! check in a policy ([`config::Policy`]; the three-level medical-elderly-care network is the
+//! built-in default). [`report::run_report`] then does the whole job:
+//!
+//! 1. [`input::load`] reads the housing blocks, facility layers and streets into a columnar
+//!    [`dataset::Dataset`] (WGS 84; GCJ-02 and BD-09 layers are converted by [`crs`]), and
+//!    every problem names its file, feature and field ([`input::Problem`]).
+//! 2. [`plane::Plane`] projects everything into one local transverse Mercator plane, in
+//!    metres.
+//! 3. With streets, [`walk::WalkNetwork`] builds the street graph ([`network`]) and snaps every
+//!    block and facility onto it.
+//! 4. [`coverage::evaluate`] gives, per circle, requirement and block, the nearest straight-line
+//!    distance (an R-tree per requirement), the walking distance (one bounded multi-source
+//!    search per requirement), counts within reach and whether the requirement is met.
+//! 5. [`explain`] words why a block is outside a circle; [`summary`] totals blocks, elderly and
+//!    residents; [`output`] writes GeoJSON, CSV and JSON atomically.
+//!
+//! [`synth`] generates the deterministic synthetic city used by the demo, tests and benchmarks.
+//!
+//! ```no_run
+//! use carecircle::report::{run_report, ReportOptions};
+//! use std::path::Path;
+//!
+//! let report = run_report(Path::new("city.toml"), Path::new("out"), &ReportOptions::default())?;
+//! for circle in &report.summary.circles {
+//!     println!("{}: {} of {} elderly covered", circle.name, circle.elderly_met, circle.elderly_total);
+//! }
+//! # Ok::<(), carecircle::report::ReportError>(())
+//! ```
 
 pub mod config;
 pub mod coverage;

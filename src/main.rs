@@ -178,12 +178,20 @@ fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> 
         );
     }
     print!("{}", summary_table(&report.summary));
+    if let Some(n) = &report.summary.network {
+        eprintln!(
+            "street network: {} nodes, {} edges, {} components (main: {} nodes); {} blocks off-network and {} on isolated components (listed in off_network.csv)",
+            n.nodes, n.edges, n.components, n.main_component_nodes, n.blocks_off_network, n.blocks_isolated
+        );
+    }
     let t = report.timings;
     eprintln!(
-        "wrote {} files into {} (read {:.2} s, compute {:.2} s, write {:.2} s)",
+        "wrote {} files into {} (read {:.2} s, street graph {:.2} s, snapping {:.2} s, compute {:.2} s, write {:.2} s)",
         report.files.len(),
         out.display(),
         t.read.as_secs_f64(),
+        t.network_build.as_secs_f64(),
+        t.snap.as_secs_f64(),
         t.compute.as_secs_f64(),
         t.write.as_secs_f64()
     );
