@@ -1,7 +1,7 @@
 //! Why a block is outside a circle, in words a planner can act on.
 
 use crate::config::Policy;
-use crate::coverage::{Coverage, RequirementCoverage};
+use crate::coverage::{Coverage, Distances, RequirementCoverage};
 use crate::output::format::thousands;
 use crate::walk::WalkNetwork;
 use std::fmt::Write;
@@ -80,7 +80,10 @@ impl<'a> GapExplainer<'a> {
                     b,
                 };
                 match (self.walk, &rc.walk) {
-                    (Some(network), Some(_)) => gap.walking(&mut out, network),
+                    _ if rc.facilities == 0 => {
+                        let _ = write!(out, "no {kind} in the data");
+                    }
+                    (Some(network), Some(walk)) => gap.walking(&mut out, network, walk),
                     _ => gap.straight(&mut out),
                 }
             }
@@ -113,10 +116,6 @@ impl Gap<'_> {
             rc,
             b,
         } = *self;
-        if rc.facilities == 0 {
-            let _ = write!(out, "no {kind} in the data");
-            return;
-        }
         let nearest = thousands(rc.straight.nearest_m[b]);
         let _ = match rc.straight.count_within.as_ref().map(|counts| counts[b]) {
             Some(count) if count > 0 => {
@@ -135,7 +134,7 @@ impl Gap<'_> {
 
     /// Like [`Gap::straight`], on foot, saying when the gap exists only on foot:
     /// `hospice 620 m away in a straight line but 1,480 m on foot`.
-    fn walking(&self, out: &mut String, network: &WalkNetwork) {
+    fn walking(&self, out: &mut String, network: &WalkNetwork, walk: &Distances) {
         let Gap {
             kind,
             reach,
@@ -143,13 +142,6 @@ impl Gap<'_> {
             rc,
             b,
         } = *self;
-        let Some(walk) = &rc.walk else {
-            return self.straight(out);
-        };
-        if rc.facilities == 0 {
-            let _ = write!(out, "no {kind} in the data");
-            return;
-        }
         if network.block_snaps[b].is_none() {
             let _ = write!(
                 out,
@@ -189,7 +181,7 @@ impl Gap<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::{CircleCoverage, Distances};
+    use crate::coverage::CircleCoverage;
 
     fn requirement_coverage(
         nearest: f64,

@@ -22,6 +22,7 @@
 
 use super::filter::Filter;
 use crate::crs::Crs;
+use crate::network::DEFAULT_MERGE_TOLERANCE_M;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -119,8 +120,6 @@ pub struct StreetsSource {
     pub max_snap_m: f64,
 }
 
-/// Default vertex merge tolerance: 1 cm.
-pub const DEFAULT_MERGE_TOLERANCE_M: f64 = 0.01;
 /// Default largest access leg from a block or facility to the street network: 500 m.
 pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
 
