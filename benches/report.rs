@@ -3,7 +3,7 @@
 //! `cargo bench --bench report` runs them at 200,000 blocks; `CARECIRCLE_BENCH_BLOCKS=1000000`
 //! picks another size. Groups: `straight_<n>` (read, project, evaluate, end to end) and
 //! `walk_<n>` (graph build, snapping, one requirement's search, end to end with
-//! `--distance both`).
+//! `--distance both`), `site_<n>` (50 care-bed sites from 20,000 candidates, on foot).
 
 use carecircle::config::{Manifest, Policy};
 use carecircle::coverage::{evaluate, matching_facilities, DistanceMode, Measure};
@@ -124,5 +124,40 @@ fn walk(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, straight, walk);
+/// `carecircle site` choosing 50 care-bed sites from 20,000 candidates, on foot.
+fn site(c: &mut Criterion) {
+    use carecircle::site::{suggest_sites, SiteOptions};
+    use geo::Centroid;
+    let n = blocks();
+    let city = city(n);
+    let manifest = Manifest::load(&city.manifest).unwrap();
+    let loaded = input::load(&manifest, false, false).unwrap();
+    let outlines = &loaded.dataset.blocks.outlines;
+    let step = (outlines.len() / 20_000).max(1);
+    let mut rows = String::from("id,lon,lat\n");
+    for (i, outline) in outlines.iter().step_by(step).take(20_000).enumerate() {
+        let p = outline.centroid().unwrap();
+        rows.push_str(&format!("flat{i},{},{}\n", p.x(), p.y()));
+    }
+    let candidates = city.out.with_file_name("candidates.csv");
+    std::fs::write(&candidates, rows).unwrap();
+    let options = SiteOptions {
+        circle: "basic".into(),
+        kind: "care_bed".into(),
+        count: 50,
+        candidates: Some(candidates.to_string_lossy().into_owned()),
+        capacity: None,
+        distance: Some(DistanceMode::Both),
+    };
+    let mut group = c.benchmark_group(format!("site_{n}"));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
+    group.bench_function("50_of_20000_on_foot", |b| {
+        b.iter(|| suggest_sites(&city.manifest, &options).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, straight, walk, site);
 criterion_main!(benches);

@@ -22,6 +22,9 @@ pub enum Measure {
     Centroid,
     /// From the block's outline: 0 when the facility is inside the block.
     Edge,
+    /// From the centroid, and also the share of each block's area within reach, which
+    /// weights its elderly in the area-weighted figures (see [`crate::area`]).
+    Area,
 }
 
 /// Distances of one kind (straight-line or walking) for one requirement, indexed by block.
@@ -30,6 +33,8 @@ pub struct Distances {
     /// Distance to the nearest matching facility in metres; infinite when there is none
     /// (or, walking, none within the search limit).
     pub nearest_m: Vec<f64>,
+    /// The nearest facility (index in its layer), when there is one.
+    pub nearest_facility: Vec<Option<u32>>,
     /// Distinct facilities within reach; computed only when `min_count > 1`.
     pub count_within: Option<Vec<u32>>,
     /// Whether the requirement is met by these distances.
@@ -148,36 +153,63 @@ impl FacilityIndex {
         }
     }
 
-    /// Distance from a point to the nearest facility; infinite when there is none.
-    pub fn nearest_from_point(&self, p: Coord<f64>) -> f64 {
+    /// The nearest facility to a point and its distance; `None` when there is none.
+    pub fn nearest_from_point(&self, p: Coord<f64>) -> Option<(u32, f64)> {
         self.tree
             .nearest_neighbor(&[p.x, p.y])
-            .map_or(f64::INFINITY, |l| {
-                (l.geom()[0] - p.x).hypot(l.geom()[1] - p.y)
-            })
+            .map(|l| (l.data, (l.geom()[0] - p.x).hypot(l.geom()[1] - p.y)))
     }
 
-    /// Distance from an outline (0 inside) to the nearest facility; every point of the
-    /// outline lies within `radius_m` of `centre`.
+    /// The nearest facility to an outline and its distance (0 inside); every point of the
+    /// outline lies within `radius_m` of `centre`. `None` when there is no facility.
     pub fn nearest_from_outline(
         &self,
         outline: &MultiPolygon<f64>,
         centre: Coord<f64>,
         radius_m: f64,
-    ) -> f64 {
-        let mut best = f64::INFINITY;
+    ) -> Option<(u32, f64)> {
+        let mut best: Option<(u32, f64)> = None;
         for (location, d2) in self
             .tree
             .nearest_neighbor_iter_with_distance_2(&[centre.x, centre.y])
         {
             // The outline is at least (centre distance − radius) away from this and every
             // later candidate.
-            if d2.sqrt() - radius_m > best {
+            let best_m = best.map_or(f64::INFINITY, |(_, d)| d);
+            if d2.sqrt() - radius_m > best_m {
                 break;
             }
-            best = best.min(outline_distance(outline, location.geom()));
+            let d = outline_distance(outline, location.geom());
+            // Ties go to the lower facility index, whatever the R-tree's order.
+            if d < best_m || (d == best_m && best.is_some_and(|(f, _)| location.data < f)) {
+                best = Some((location.data, d));
+            }
         }
         best
+    }
+
+    /// Every location (of any facility) within `distance_m` of the point.
+    pub fn locations_within(&self, p: Coord<f64>, distance_m: f64) -> Vec<Coord<f64>> {
+        self.tree
+            .locate_within_distance([p.x, p.y], distance_m * distance_m)
+            .map(|l| Coord {
+                x: l.geom()[0],
+                y: l.geom()[1],
+            })
+            .collect()
+    }
+
+    /// Every facility with a location within `reach_m` of the point, with its nearest
+    /// location's distance, by facility index.
+    pub fn within_from_point(&self, p: Coord<f64>, reach_m: f64) -> Vec<(u32, f64)> {
+        let mut found: Vec<(u32, f64)> = self
+            .tree
+            .locate_within_distance([p.x, p.y], reach_m * reach_m)
+            .map(|l| (l.data, (l.geom()[0] - p.x).hypot(l.geom()[1] - p.y)))
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        found.dedup_by_key(|(f, _)| *f);
+        found
     }
 
     /// Distinct facilities with a location within `reach_m` of the point.
@@ -227,18 +259,21 @@ pub fn evaluate_requirement(
 ) -> Distances {
     let blocks = plane.block_centroids.len();
     let want_count = requirement.min_count > 1;
-    let per_block: Vec<(f64, u32)> = (0..blocks)
+    let per_block: Vec<(Option<(u32, f64)>, u32)> = (0..blocks)
         .into_par_iter()
         .map(|b| {
             let centre = plane.block_centroids[b];
             let (outline, radius) = (&plane.block_outlines[b], plane.block_radius_m[b]);
             let nearest = match measure {
-                Measure::Centroid => index.nearest_from_point(centre),
+                Measure::Centroid | Measure::Area => index.nearest_from_point(centre),
                 Measure::Edge => index.nearest_from_outline(outline, centre, radius),
             };
+            let nearest_m = nearest.map_or(f64::INFINITY, |(_, d)| d);
             let count = match (want_count, measure) {
-                (false, _) => u32::from(nearest <= requirement.reach_m),
-                (true, Measure::Centroid) => index.count_from_point(centre, requirement.reach_m),
+                (false, _) => u32::from(nearest_m <= requirement.reach_m),
+                (true, Measure::Centroid | Measure::Area) => {
+                    index.count_from_point(centre, requirement.reach_m)
+                }
                 (true, Measure::Edge) => {
                     index.count_from_outline(outline, centre, radius, requirement.reach_m)
                 }
@@ -251,7 +286,11 @@ pub fn evaluate_requirement(
         .map(|&(_, c)| c as usize >= requirement.min_count)
         .collect();
     Distances {
-        nearest_m: per_block.iter().map(|&(d, _)| d).collect(),
+        nearest_m: per_block
+            .iter()
+            .map(|&(n, _)| n.map_or(f64::INFINITY, |(_, d)| d))
+            .collect(),
+        nearest_facility: per_block.iter().map(|&(n, _)| n.map(|(f, _)| f)).collect(),
         count_within: want_count.then(|| per_block.iter().map(|&(_, c)| c).collect()),
         met,
     }

@@ -193,6 +193,7 @@ mod tests {
             facilities,
             straight: Distances {
                 nearest_m: vec![nearest],
+                nearest_facility: vec![None],
                 count_within: count.map(|c| vec![c]),
                 met: vec![met],
             },

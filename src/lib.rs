@@ -30,16 +30,23 @@
 //! # Ok::<(), carecircle::report::ReportError>(())
 //! ```
 
+pub mod access;
+pub mod area;
+pub mod capacity;
 pub mod config;
 pub mod coverage;
 pub mod crs;
 pub mod dataset;
 pub mod explain;
+pub mod gaps;
 pub mod input;
 pub mod network;
 pub mod output;
 pub mod plane;
 pub mod report;
+pub mod site;
+pub mod siting;
 pub mod summary;
 pub mod synth;
 pub mod walk;
+pub mod zones;

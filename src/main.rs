@@ -4,8 +4,10 @@ use anyhow::{bail, Context, Result};
 use carecircle::config::policy::DEFAULT_POLICY_TOML;
 use carecircle::coverage::{DistanceMode, Measure};
 use carecircle::input::Problem;
-use carecircle::output::summary::summary_table;
+use carecircle::output::format::{percent, thousands};
+use carecircle::output::summary::{gap_zone_lines, summary_table};
 use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
+use carecircle::site::{suggest_sites, write_suggestion, SiteOptions};
 use carecircle::synth::{write_city, SynthOptions};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -60,6 +62,33 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Suggest new sites of one kind that would newly cover the most elderly people.
+    Site {
+        /// The city manifest (TOML).
+        city: PathBuf,
+        /// The circle whose requirement the new sites should meet.
+        #[arg(long)]
+        circle: String,
+        /// The facility kind to add (a requirement of the circle).
+        #[arg(long)]
+        kind: String,
+        /// How many sites to choose.
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+        /// A manifest layer or a GeoJSON/CSV file of candidate sites [default: the centroids
+        /// of the uncovered blocks].
+        #[arg(long)]
+        candidates: Option<String>,
+        /// Most elderly people one new site may count.
+        #[arg(long)]
+        capacity: Option<f64>,
+        /// Straight-line or walking reach [default: walking when the manifest has streets].
+        #[arg(long, value_enum)]
+        distance: Option<DistanceMode>,
+        /// The folder to write sites.geojson and sites.csv into.
         #[arg(long)]
         out: PathBuf,
     },
@@ -125,6 +154,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Site {
+            city,
+            circle,
+            kind,
+            count,
+            candidates,
+            capacity,
+            distance,
+            out,
+        } => site(
+            &city,
+            &SiteOptions {
+                circle,
+                kind,
+                count,
+                candidates,
+                capacity,
+                distance,
+            },
+            &out,
+        ),
         Command::Check { city } => check(&city),
         Command::Policy => {
             print!("{DEFAULT_POLICY_TOML}");
@@ -178,6 +228,10 @@ fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> 
         );
     }
     print!("{}", summary_table(&report.summary));
+    if !report.summary.top_gap_zones.is_empty() {
+        println!("\nlargest gap zones (all in gaps.geojson):");
+        print!("{}", gap_zone_lines(&report.summary));
+    }
     if let Some(n) = &report.summary.network {
         eprintln!(
             "street network: {} nodes, {} edges, {} components (main: {} nodes); {} blocks off-network and {} on isolated components (listed in off_network.csv)",
@@ -195,6 +249,58 @@ fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> 
         t.compute.as_secs_f64(),
         t.write.as_secs_f64()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
+    if options
+        .capacity
+        .is_some_and(|c| !(c.is_finite() && c > 0.0))
+    {
+        bail!("--capacity must be a positive number of elderly people");
+    }
+    let suggestion = match suggest_sites(city, options) {
+        Ok(s) => s,
+        Err(e) => return fail(e, PROBLEMS_SHOWN),
+    };
+    let files = match write_suggestion(&suggestion, city, options.candidates.as_deref(), out) {
+        Ok(f) => f,
+        Err(e) => return fail(e, PROBLEMS_SHOWN),
+    };
+    let s = &suggestion;
+    println!(
+        "{} candidates; {} elderly in blocks that one more {} within {} m{} would cover",
+        thousands(s.candidates.len() as f64),
+        thousands(s.demand_elderly),
+        options.kind,
+        thousands(s.reach_m),
+        if s.walking { " on foot" } else { "" }
+    );
+    println!("rank  candidate  newly covered elderly  cumulative  share of all elderly");
+    for (i, c) in s.choices.iter().enumerate() {
+        println!(
+            "{:>4}  {}  {:>21}  {:>10}  {}",
+            i + 1,
+            s.candidates[c.candidate as usize].id,
+            thousands(c.marginal),
+            thousands(c.cumulative),
+            percent(s.baseline_elderly + c.cumulative, s.total_elderly)
+        );
+    }
+    let greedy = s.choices.last().map_or(0.0, |c| c.cumulative);
+    match s.optimum {
+        Some(best) if best > 0.0 => println!(
+            "optimum for {} sites: {} elderly; the greedy choice reaches {:.1} % of it",
+            s.choices.len(),
+            thousands(best),
+            100.0 * greedy / best
+        ),
+        Some(_) => println!("no candidate covers any uncovered block"),
+        None => println!(
+            "too many combinations for an exact optimum; the greedy choice is guaranteed at least 63 % (1 − 1/e) of it"
+        ),
+    }
+    eprintln!("wrote {} and {}", files[0].display(), files[1].display());
     Ok(ExitCode::SUCCESS)
 }
 

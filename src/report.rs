@@ -1,17 +1,25 @@
 //! The report: load a city, evaluate its policy, write every output.
 
+use crate::area::area_shares;
+use crate::capacity::evaluate_capacity;
 use crate::config::{Manifest, Policy};
 use crate::coverage::{evaluate, DistanceMode, Measure};
 use crate::input::{self, Loaded, Problem};
 use crate::output::atomic::ProtectedInputs;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
+use crate::output::facilities::write_facilities_csv;
+use crate::output::gaps::write_gaps_geojson;
 use crate::output::network::write_off_network_csv;
 use crate::output::service_areas::write_service_areas;
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
 use crate::summary::{circle_summaries, Summary};
-use crate::walk::{WalkNetwork, SEARCH_FACTOR};
+use crate::walk::WalkNetwork;
+use crate::zones::{ranked_gap_zones, RankedZone};
+
+/// Gap zones per circle listed in the summary.
+pub const TOP_ZONES: usize = 5;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -149,21 +157,11 @@ pub fn run_report(
         ..Timings::default()
     };
 
-    let walk = match (&city.manifest.streets, mode.walks()) {
-        (Some(streets), true) => {
-            let search_m = SEARCH_FACTOR * city.policy.largest_reach_m();
-            let network = WalkNetwork::build(
-                &plane,
-                streets.merge_tolerance_m,
-                streets.max_snap_m,
-                search_m,
-            );
-            timings.network_build = network.build_time;
-            timings.snap = network.snap_time;
-            Some(network)
-        }
-        _ => None,
-    };
+    let walk = WalkNetwork::for_city(&city.manifest, &city.policy, &plane, mode);
+    if let Some(network) = &walk {
+        timings.network_build = network.build_time;
+        timings.snap = network.snap_time;
+    }
 
     let started = Instant::now();
     let dataset = &city.loaded.dataset;
@@ -179,12 +177,28 @@ pub fn run_report(
         .as_ref()
         .map(|w| w.unreachable(dataset))
         .unwrap_or_default();
+    let zones = ranked_gap_zones(&city.policy, dataset, &plane, &coverage);
+    let shares = (options.measure == Measure::Area)
+        .then(|| area_shares(&city.policy, dataset, &plane, &coverage));
+    let capacity = evaluate_capacity(&city.policy, dataset, &plane, walk.as_ref())
+        .map_err(ReportError::Config)?;
     let summary = Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
         measure: format!("{:?}", options.measure).to_lowercase(),
         distance: format!("{mode:?}").to_lowercase(),
         network: walk.as_ref().map(|w| w.summary(&unreachable)),
-        circles: circle_summaries(&city.policy, &dataset.blocks, &coverage),
+        circles: circle_summaries(
+            &city.policy,
+            &dataset.blocks,
+            &coverage,
+            &capacity,
+            shares.as_deref(),
+        ),
+        top_gap_zones: zones
+            .iter()
+            .filter(|z| z.rank <= TOP_ZONES)
+            .map(RankedZone::summary)
+            .collect(),
         inputs: city.loaded.inputs.iter().map(Into::into).collect(),
         skipped_features: city.loaded.skipped.len(),
         warnings: city.loaded.warnings.clone(),
@@ -195,6 +209,8 @@ pub fn run_report(
         &coverage,
         walk.as_ref(),
         mode,
+        &capacity,
+        shares.as_deref(),
     );
     timings.compute = started.elapsed();
 
@@ -211,8 +227,10 @@ pub fn run_report(
     let file = |name: &str| out_dir.join(name);
     let (blocks_geojson, coverage_csv) = (file("blocks.geojson"), file("coverage.csv"));
     let (summary_json, summary_csv) = (file("summary.json"), file("summary.csv"));
+    let gaps_geojson = file("gaps.geojson");
     let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
     let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
+    let facilities_csv = (!capacity.is_empty()).then(|| file("facilities.csv"));
     let service_areas = walk
         .as_ref()
         .filter(|_| options.service_areas)
@@ -220,11 +238,13 @@ pub fn run_report(
     let mut files = vec![
         blocks_geojson.clone(),
         coverage_csv.clone(),
+        gaps_geojson.clone(),
         summary_json.clone(),
         summary_csv.clone(),
     ];
     files.extend(skipped_csv.iter().cloned());
     files.extend(off_network_csv.iter().cloned());
+    files.extend(facilities_csv.iter().cloned());
     files.extend(service_areas.iter().map(|(_, f)| f.clone()));
     // Check every target before writing any, so a refused run writes nothing.
     for f in &files {
@@ -237,10 +257,14 @@ pub fn run_report(
         &table,
         &dataset.blocks,
     )?;
+    write_gaps_geojson(&gaps_geojson, &protected, &zones)?;
     write_summary_json(&summary_json, &protected, &summary)?;
     write_summary_csv(&summary_csv, &protected, &summary)?;
     if let Some(path) = &skipped_csv {
         write_skipped_csv(path, &protected, &city.loaded.skipped)?;
+    }
+    if let Some(path) = &facilities_csv {
+        write_facilities_csv(path, &protected, &city.policy, dataset, &capacity)?;
     }
     if let Some(path) = &off_network_csv {
         write_off_network_csv(path, &protected, &unreachable)?;

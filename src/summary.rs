@@ -1,9 +1,12 @@
 //! Totals per circle and requirement: blocks, elderly and residents met.
 
-use crate::config::Policy;
+use crate::area::CircleShares;
+use crate::capacity::CapacityResult;
+use crate::config::{CapacityRule, Policy};
 use crate::coverage::Coverage;
 use crate::dataset::Blocks;
 use crate::input::InputCount;
+use crate::zones::ZoneSummary;
 use serde::Serialize;
 
 /// The report's summary, written as `summary.json`.
@@ -20,6 +23,8 @@ pub struct Summary {
     pub network: Option<NetworkSummary>,
     /// Per circle, in policy order.
     pub circles: Vec<CircleSummary>,
+    /// The largest gap zones of each circle (see `gaps.geojson` for all).
+    pub top_gap_zones: Vec<ZoneSummary>,
     /// Per input file.
     pub inputs: Vec<InputSummary>,
     /// Invalid features skipped under `--skip-invalid`.
@@ -48,6 +53,10 @@ pub struct CircleSummary {
     /// Straight-line and walking figures, when walking distances were computed.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub walking: Option<WalkComparison>,
+    /// With `--measure area`: elderly weighted by the share of their block's area meeting
+    /// the circle in a straight line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elderly_met_area: Option<f64>,
     /// Per requirement.
     pub requirements: Vec<RequirementSummary>,
 }
@@ -134,6 +143,58 @@ pub struct RequirementSummary {
     /// Straight-line and walking figures, when walking distances were computed.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub walking: Option<WalkComparison>,
+    /// With `--measure area`: elderly weighted by the share of their block's area within
+    /// reach in a straight line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elderly_met_area: Option<f64>,
+    /// Capacity-based accessibility, when the requirement names a capacity field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacitySummary>,
+}
+
+/// Capacity-based accessibility (2SFCA) of one requirement.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CapacitySummary {
+    /// The facility property holding capacity.
+    pub field: String,
+    /// Total capacity of the facilities counted.
+    pub capacity_total: f64,
+    /// Capacity within reach per 1,000 elderly, averaged over all elderly people.
+    pub per_1000_mean: f64,
+    /// The policy's norm, when it sets one.
+    pub min_per_1000: Option<f64>,
+    /// Blocks below the norm.
+    pub blocks_below_norm: Option<usize>,
+    /// Elderly people in those blocks.
+    pub elderly_below_norm: Option<f64>,
+}
+
+impl CapacitySummary {
+    fn new(rule: &CapacityRule, result: &CapacityResult, blocks: &Blocks) -> CapacitySummary {
+        let elderly: f64 = blocks.elderly.iter().sum();
+        let weighted: f64 = blocks
+            .elderly
+            .iter()
+            .zip(&result.per_1000)
+            .map(|(p, a)| p * a)
+            .sum();
+        let below = result
+            .below_norm
+            .as_deref()
+            .map(|below| totals(blocks, below));
+        CapacitySummary {
+            field: rule.field.clone(),
+            capacity_total: result.capacity.iter().sum(),
+            per_1000_mean: if elderly > 0.0 {
+                weighted / elderly
+            } else {
+                0.0
+            },
+            min_per_1000: rule.min_per_1000,
+            blocks_below_norm: below.map(|(n, _, _)| n),
+            elderly_below_norm: below.map(|(_, e, _)| e),
+        }
+    }
 }
 
 /// An input file's counts.
@@ -181,25 +242,31 @@ fn totals(blocks: &Blocks, met: &[bool]) -> (usize, f64, Option<f64>) {
     )
 }
 
-/// Totals per circle and requirement.
+/// Totals per circle and requirement, with the capacity results where there are some.
 pub fn circle_summaries(
     policy: &Policy,
     blocks: &Blocks,
     coverage: &Coverage,
+    capacity: &[CapacityResult],
+    shares: Option<&[CircleShares]>,
 ) -> Vec<CircleSummary> {
+    let area_weighted =
+        |share: &[f64]| -> f64 { blocks.elderly.iter().zip(share).map(|(e, s)| e * s).sum() };
     let elderly_total = blocks.elderly.iter().sum();
     let residents_total = blocks.residents.as_ref().map(|r| r.iter().sum());
     policy
         .circles
         .iter()
         .zip(&coverage.circles)
-        .map(|(circle, cc)| {
+        .enumerate()
+        .map(|(c, (circle, cc))| {
             let (blocks_met, elderly_met, residents_met) = totals(blocks, &cc.met);
             let requirements = circle
                 .requires
                 .iter()
                 .zip(&cc.requirements)
-                .map(|(r, rc)| {
+                .enumerate()
+                .map(|(i, (r, rc))| {
                     let (blocks_met, elderly_met, residents_met) =
                         totals(blocks, &rc.decisive().met);
                     RequirementSummary {
@@ -215,6 +282,13 @@ pub fn circle_summaries(
                             .walk
                             .as_ref()
                             .map(|w| WalkComparison::new(blocks, &rc.straight.met, &w.met)),
+                        elderly_met_area: shares.map(|s| area_weighted(&s[c].requirements[i])),
+                        capacity: r.capacity.as_ref().and_then(|rule| {
+                            let result = capacity
+                                .iter()
+                                .find(|cr| (cr.circle, cr.requirement) == (c, i))?;
+                            Some(CapacitySummary::new(rule, result, blocks))
+                        }),
                     }
                 })
                 .collect();
@@ -231,6 +305,7 @@ pub fn circle_summaries(
                     .iter()
                     .any(|r| r.walk.is_some())
                     .then(|| WalkComparison::new(blocks, &cc.met_straight, &cc.met)),
+                elderly_met_area: shares.map(|s| area_weighted(&s[c].share)),
                 requirements,
             }
         })

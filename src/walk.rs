@@ -1,12 +1,16 @@
 //! Walking distances: the street graph, every block and facility snapped onto it, and one
 //! bounded multi-source search per requirement.
 
-use crate::config::Requirement;
-use crate::coverage::Distances;
+use crate::access::Pair;
+use crate::config::{Manifest, Policy, Requirement};
+use crate::coverage::{DistanceMode, Distances};
 use crate::dataset::Dataset;
-use crate::network::{nearest_facilities, Components, Snap, SnapIndex, StreetGraph};
+use crate::network::{
+    catchment_with, nearest_facilities, CatchmentScratch, Components, Snap, SnapIndex, StreetGraph,
+};
 use crate::plane::Plane;
 use crate::summary::NetworkSummary;
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 /// Walking searches look this many times the policy's largest reach far, so that a gap
@@ -19,6 +23,8 @@ pub struct WalkNetwork {
     pub graph: StreetGraph,
     /// Its connected components.
     pub components: Components,
+    /// The R-tree of street edges, for snapping more points later (such as candidate sites).
+    pub index: SnapIndex,
     /// Each block centroid's snap; `None` when off-network.
     pub block_snaps: Vec<Option<Snap>>,
     /// Per layer, each facility location's snap.
@@ -69,6 +75,7 @@ impl WalkNetwork {
         WalkNetwork {
             graph,
             components,
+            index,
             block_snaps,
             layer_snaps,
             search_m,
@@ -76,6 +83,24 @@ impl WalkNetwork {
             build_time,
             snap_time,
         }
+    }
+
+    /// The walking network of a city when `mode` walks (the manifest then has streets), with
+    /// searches looking [`SEARCH_FACTOR`] times the policy's largest reach far.
+    pub fn for_city(
+        manifest: &Manifest,
+        policy: &Policy,
+        plane: &Plane,
+        mode: DistanceMode,
+    ) -> Option<WalkNetwork> {
+        let streets = manifest.streets.as_ref().filter(|_| mode.walks())?;
+        let search_m = SEARCH_FACTOR * policy.largest_reach_m();
+        Some(WalkNetwork::build(
+            plane,
+            streets.merge_tolerance_m,
+            streets.max_snap_m,
+            search_m,
+        ))
     }
 
     /// How a snap meets the network.
@@ -130,6 +155,10 @@ impl WalkNetwork {
             })
             .collect();
         Distances {
+            nearest_facility: nearest
+                .iter()
+                .map(|found| found.first().map(|&(f, _)| f))
+                .collect(),
             nearest_m: nearest
                 .iter()
                 .map(|found| found.first().map_or(f64::INFINITY, |&(_, d)| d))
@@ -232,5 +261,66 @@ impl WalkNetwork {
             .filter(|(_, e)| !e.is_empty())
             .map(|(f, e)| (f as u32, e))
             .collect()
+    }
+}
+
+impl WalkNetwork {
+    /// Every (block, facility) pair within `reach_m` on foot, for the facilities of layer
+    /// `layer` marked in `keep` (see [`WalkNetwork::blocks_within`]).
+    pub fn pairs_within(
+        &self,
+        dataset: &Dataset,
+        layer: usize,
+        keep: &[bool],
+        reach_m: f64,
+    ) -> Vec<Pair> {
+        self.blocks_within(&self.entrances(dataset, layer, keep), reach_m)
+    }
+
+    /// Every (block, source) pair within `reach_m` on foot, for sources given as (index,
+    /// entrances): one small bounded search (a catchment) per source, then the blocks snapped
+    /// onto the street pieces it reaches, each with its access leg added. Sorted by block,
+    /// then source.
+    pub fn blocks_within(&self, sources: &[(u32, Vec<Snap>)], reach_m: f64) -> Vec<Pair> {
+        let mut by_edge: Vec<(u32, f64, f64, u32)> = self
+            .block_snaps
+            .iter()
+            .enumerate()
+            .filter_map(|(b, s)| s.map(|s| (s.edge, s.offset_m, s.leg_m, b as u32)))
+            .collect();
+        by_edge.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)));
+        let mut pairs: Vec<Pair> = sources
+            .par_iter()
+            .map_init(CatchmentScratch::new, |scratch, (source, snaps)| {
+                let mut best: Vec<(u32, f64)> = Vec::new();
+                for piece in catchment_with(&self.graph, snaps, reach_m, scratch) {
+                    let start = by_edge.partition_point(|e| e.0 < piece.edge);
+                    for &(_, offset_m, leg_m, block) in
+                        by_edge[start..].iter().take_while(|e| e.0 == piece.edge)
+                    {
+                        if let Some(d) = piece
+                            .distance_at(offset_m)
+                            .map(|d| d + leg_m)
+                            .filter(|&d| d <= reach_m)
+                        {
+                            best.push((block, d));
+                        }
+                    }
+                }
+                // A block at a piece boundary appears twice: keep its shorter walk.
+                best.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                best.dedup_by_key(|(block, _)| *block);
+                best.into_iter()
+                    .map(|(block, distance_m)| Pair {
+                        block,
+                        facility: *source,
+                        distance_m,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        pairs.sort_by_key(|p| (p.block, p.facility));
+        pairs
     }
 }

@@ -139,14 +139,15 @@ name = "living"
 requires = [{ kind = "canteen", within_m = 1000 }]
 "#;
 
-/// For one block and one requirement: (nearest distance, distinct facilities within reach).
+/// For one block and one requirement: (nearest distance, distinct facilities within reach,
+/// each facility's distance).
 fn brute_force(
     dataset: &Dataset,
     plane: &Plane,
     block: usize,
     requirement: &carecircle::config::Requirement,
     measure: Measure,
-) -> (f64, usize) {
+) -> (f64, usize, Vec<f64>) {
     let layer_index = dataset
         .layers
         .iter()
@@ -170,7 +171,7 @@ fn brute_force(
         }
         let p = Point(*location);
         let d = match measure {
-            Measure::Centroid => Euclidean.distance(&centroid, &p),
+            Measure::Centroid | Measure::Area => Euclidean.distance(&centroid, &p),
             Measure::Edge => Euclidean.distance(outline, &p),
         };
         let f = &mut per_facility[facility as usize];
@@ -181,7 +182,7 @@ fn brute_force(
         .iter()
         .filter(|&&d| d <= requirement.reach_m)
         .count();
-    (nearest, within)
+    (nearest, within, per_facility)
 }
 
 /// Checks every block and requirement; returns how many (circle, block) pairs were met and
@@ -204,8 +205,14 @@ fn check_dataset(dataset: &Dataset, policy: &Policy, seed: u64) -> (usize, usize
             for b in 0..blocks {
                 let mut all_met = true;
                 for (r, rc) in circle.requires.iter().zip(&cc.requirements) {
-                    let (nearest, within) = brute_force(dataset, &plane, b, r, measure);
+                    let (nearest, within, per_facility) =
+                        brute_force(dataset, &plane, b, r, measure);
                     let got = rc.straight.nearest_m[b];
+                    // The reported nearest facility is one at the nearest distance.
+                    match rc.straight.nearest_facility[b] {
+                        Some(f) => assert!((per_facility[f as usize] - nearest).abs() < 1e-6),
+                        None => assert!(nearest.is_infinite()),
+                    }
                     assert!(
                         (got.is_infinite() && nearest.is_infinite()) || (got - nearest).abs() < 1e-6,
                         "seed {seed} {measure:?} block {b} {}: nearest {got} vs brute force {nearest}",

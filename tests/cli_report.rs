@@ -312,8 +312,8 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
     }
     assert_eq!(
         outputs[0].len(),
-        5,
-        "blocks, coverage, two summaries and off_network.csv"
+        6,
+        "blocks, coverage, gaps, two summaries and off_network.csv"
     );
     assert!(
         outputs[0] == outputs[1],

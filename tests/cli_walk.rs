@@ -325,3 +325,51 @@ fn service_areas_need_walking() {
             "--service-areas needs walking distances",
         ));
 }
+
+#[test]
+fn site_suggestions_use_walking_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = river_city(dir.path());
+    // A vacant flat just north of the river, 400 m from the south block in a straight line
+    // but far from it on foot; and one on the south street.
+    let flat = |x: f64, y: f64| format!(r#"{{"type":"Point","coordinates":{}}}"#, at(x, y));
+    fs::write(
+        dir.path().join("flats.geojson"),
+        collection(&[
+            (r#"{"id":"north-flat"}"#.into(), flat(40.0, 100.0)),
+            (r#"{"id":"south-flat"}"#.into(), flat(0.0, -200.0)),
+        ]),
+    )
+    .unwrap();
+    let suggest = |distance: &str| -> Value {
+        let out = dir.path().join(format!("sites-{distance}"));
+        carecircle()
+            .arg("site")
+            .arg(&manifest)
+            .args([
+                "--circle",
+                "extended",
+                "--kind",
+                "hospice",
+                "--count",
+                "1",
+                "--distance",
+                distance,
+                "--candidates",
+            ])
+            .arg(dir.path().join("flats.geojson"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        serde_json::from_str(&fs::read_to_string(out.join("sites.geojson")).unwrap()).unwrap()
+    };
+    // In a straight line the south block already has the hospice within 1 km; nothing to add
+    // for it, and the two unreachable blocks are too far from either flat.
+    assert_eq!(suggest("straight")["features"].as_array().unwrap().len(), 0);
+    // On foot the south block is uncovered, and only the flat on its side of the river helps.
+    let on_foot = suggest("both");
+    let first = &on_foot["features"][0]["properties"];
+    assert_eq!(first["candidate_id"], "south-flat");
+    assert_eq!(first["newly_covered_ids"], "south");
+}

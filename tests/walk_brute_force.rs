@@ -85,7 +85,20 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
         snaps.extend(layer_snaps.iter().copied());
     }
     let (reference, entity_nodes) = reference_graph(&network, &snaps);
-    let (mut compared, mut met, mut missed) = (0, 0, 0);
+    let mut all_pairs = std::collections::HashMap::new();
+    for requirement in policy.circles.iter().flat_map(|c| &c.requires) {
+        let layer = dataset
+            .layers
+            .iter()
+            .position(|l| l.kind == requirement.kind)
+            .unwrap();
+        let keep = matching_facilities(&dataset.layers[layer], requirement);
+        all_pairs.insert(
+            (requirement.kind.clone(), requirement.reach_m.to_bits()),
+            network.pairs_within(dataset, layer, &keep, requirement.reach_m),
+        );
+    }
+    let (mut compared, mut met, mut missed, mut pairs_compared) = (0, 0, 0, 0);
     for b in 0..dataset.blocks.len() {
         let Some(start) = entity_nodes[b] else {
             continue;
@@ -109,12 +122,13 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
                         per_facility[f as usize] = per_facility[f as usize].min(*d);
                     }
                 }
+                let walk = rc.walk.as_ref().unwrap();
+                let per_facility_reach = per_facility.clone();
                 let mut distances: Vec<f64> = per_facility
                     .into_iter()
                     .filter(|d| *d <= network.search_m)
                     .collect();
                 distances.sort_by(f64::total_cmp);
-                let walk = rc.walk.as_ref().unwrap();
                 let expected = distances.first().copied().unwrap_or(f64::INFINITY);
                 let got = walk.nearest_m[b];
                 assert!(
@@ -126,6 +140,31 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
                     .iter()
                     .filter(|&&d| d <= requirement.reach_m)
                     .count();
+                // Every pair within reach, as the capacity analysis finds them.
+                let pairs = &all_pairs[&(requirement.kind.clone(), requirement.reach_m.to_bits())];
+                let start = pairs.partition_point(|p| p.block < b as u32);
+                let found: Vec<(u32, f64)> = pairs[start..]
+                    .iter()
+                    .take_while(|p| p.block == b as u32)
+                    .map(|p| (p.facility, p.distance_m))
+                    .collect();
+                for f in 0..layer.len() as u32 {
+                    if per_facility_reach[f as usize] <= requirement.reach_m - 1e-6 {
+                        assert!(
+                            found.iter().any(|&(g, _)| g == f),
+                            "block {b} {}: facility {f} missing from pairs",
+                            requirement.kind
+                        );
+                    }
+                }
+                for &(f, d) in &found {
+                    assert!(
+                        (d - per_facility_reach[f as usize]).abs() < 1e-3,
+                        "block {b} facility {f}: {d} vs petgraph {}",
+                        per_facility_reach[f as usize]
+                    );
+                    pairs_compared += 1;
+                }
                 if requirement.min_count > 1 {
                     assert_eq!(
                         walk.count_within.as_ref().unwrap()[b] as usize,
@@ -147,6 +186,7 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
             }
         }
     }
+    assert!(pairs_compared > 1000, "{pairs_compared} pairs compared");
     assert!(
         compared > 2000 && met > 100 && missed > 100,
         "{compared} compared, {met} met, {missed} missed"

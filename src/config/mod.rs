@@ -6,7 +6,7 @@ pub mod policy;
 
 pub use filter::Filter;
 pub use manifest::Manifest;
-pub use policy::{Circle, Policy, Requirement};
+pub use policy::{CapacityRule, Circle, Policy, Requirement};
 
 /// Circle names and layer kinds become parts of output field names, so they must be
 /// lowercase snake_case: a letter, then letters, digits or underscores.

@@ -4,6 +4,7 @@
 //! ([`DEFAULT_POLICY_TOML`]), and local standards are just other policy files.
 
 use super::filter::Filter;
+use crate::access::Decay;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -37,6 +38,20 @@ pub struct Requirement {
     pub filter: Filter,
     /// How many distinct facilities must be within reach.
     pub min_count: usize,
+    /// Capacity-based accessibility (2SFCA), when the requirement names a capacity field.
+    pub capacity: Option<CapacityRule>,
+}
+
+/// Capacity-based accessibility of one requirement: two-step floating catchment area over
+/// the requirement's reach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityRule {
+    /// The facility property holding capacity (beds, places, responders per team…).
+    pub field: String,
+    /// Distance decay within the reach.
+    pub decay: Decay,
+    /// Blocks with less capacity than this per 1,000 elderly within reach are flagged.
+    pub min_per_1000: Option<f64>,
 }
 
 impl Requirement {
@@ -74,6 +89,9 @@ struct RequirementFile {
     #[serde(default, rename = "where")]
     filter: Filter,
     min_count: Option<usize>,
+    capacity: Option<String>,
+    decay: Option<Decay>,
+    min_per_1000: Option<f64>,
 }
 
 impl RequirementFile {
@@ -104,11 +122,28 @@ impl RequirementFile {
         if min_count == 0 {
             return Err("min_count must be at least 1".into());
         }
+        let capacity = match (self.capacity, self.decay, self.min_per_1000) {
+            (Some(field), decay, min_per_1000) => {
+                if min_per_1000.is_some_and(|m| !(m.is_finite() && m >= 0.0)) {
+                    return Err("min_per_1000 must be a number ≥ 0".into());
+                }
+                Some(CapacityRule {
+                    field,
+                    decay: decay.unwrap_or(Decay::Binary),
+                    min_per_1000,
+                })
+            }
+            (None, None, None) => None,
+            (None, _, _) => {
+                return Err("decay and min_per_1000 need capacity = \"<facility field>\"".into())
+            }
+        };
         Ok(Requirement {
             kind: self.kind,
             reach_m,
             filter: self.filter,
             min_count,
+            capacity,
         })
     }
 }

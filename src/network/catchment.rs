@@ -53,6 +53,18 @@ pub struct CatchmentPiece {
     pub to_dist_m: f64,
 }
 
+impl CatchmentPiece {
+    /// The walking distance at `offset_m` along the edge, when the piece covers it.
+    pub fn distance_at(&self, offset_m: f64) -> Option<f64> {
+        (self.from_offset_m..=self.to_offset_m)
+            .contains(&offset_m)
+            .then(|| {
+                (self.from_dist_m + (offset_m - self.from_offset_m))
+                    .min(self.to_dist_m + (self.to_offset_m - offset_m))
+            })
+    }
+}
+
 /// Every part of every edge within `reach_m` walking metres of a facility with the given
 /// entrances, as pieces sorted by edge, then offset (see [`CatchmentPiece`]).
 ///

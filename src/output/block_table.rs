@@ -2,6 +2,8 @@
 //! list, each column knowing how to fill itself, so the two files always agree.
 
 use super::geojson::Value;
+use crate::area::CircleShares;
+use crate::capacity::CapacityResult;
 use crate::config::Policy;
 use crate::coverage::{Coverage, DistanceMode};
 use crate::dataset::Blocks;
@@ -31,6 +33,14 @@ enum Field {
     Count(usize, usize),
     /// Facilities within reach in a straight line.
     CountStraight(usize, usize),
+    /// Share of the block's area meeting the circle (`--measure area`).
+    Share(usize),
+    /// Share of the block's area within a requirement's reach (`--measure area`).
+    RequirementShare(usize, usize),
+    /// Capacity within reach per 1,000 elderly (index into the capacity results).
+    Per1000(usize),
+    /// Below the policy's capacity norm (index into the capacity results).
+    BelowNorm(usize),
     GapReason,
 }
 
@@ -39,6 +49,8 @@ pub struct BlockTable<'a> {
     blocks: &'a Blocks,
     coverage: &'a Coverage,
     walk: Option<&'a WalkNetwork>,
+    capacity: &'a [CapacityResult],
+    shares: Option<&'a [CircleShares]>,
     columns: Vec<(String, Field)>,
     names: Vec<String>,
     gap_reasons: Vec<Option<String>>,
@@ -52,7 +64,13 @@ fn round_to(x: f64, decimals: i32) -> f64 {
     (x * scale).round() / scale
 }
 
-fn columns(policy: &Policy, blocks: &Blocks, mode: DistanceMode) -> Vec<(String, Field)> {
+fn columns(
+    policy: &Policy,
+    blocks: &Blocks,
+    mode: DistanceMode,
+    capacity: &[CapacityResult],
+    area: bool,
+) -> Vec<(String, Field)> {
     let mut columns = vec![
         ("id".to_string(), Field::Id),
         ("elderly".to_string(), Field::Elderly),
@@ -69,16 +87,31 @@ fn columns(policy: &Policy, blocks: &Blocks, mode: DistanceMode) -> Vec<(String,
         if mode == DistanceMode::Both {
             columns.push((format!("{name}_met_straight"), Field::MetStraight(c)));
         }
+        if area {
+            columns.push((format!("{name}_share"), Field::Share(c)));
+        }
         for (r, requirement) in circle.requires.iter().enumerate() {
             let prefix = format!("{name}_{}", requirement.kind);
             if mode.shows_straight() {
                 columns.push((format!("{prefix}_dist_m"), Field::DistM(c, r)));
+            }
+            if area {
+                columns.push((format!("{prefix}_share"), Field::RequirementShare(c, r)));
             }
             if mode.walks() {
                 columns.push((format!("{prefix}_walk_m"), Field::WalkM(c, r)));
             }
             if mode == DistanceMode::Both {
                 columns.push((format!("{prefix}_detour"), Field::Detour(c, r)));
+            }
+            if let Some(i) = capacity
+                .iter()
+                .position(|cr| (cr.circle, cr.requirement) == (c, r))
+            {
+                columns.push((format!("{prefix}_per_1000"), Field::Per1000(i)));
+                if capacity[i].below_norm.is_some() {
+                    columns.push((format!("{prefix}_below_norm"), Field::BelowNorm(i)));
+                }
             }
             if requirement.min_count > 1 {
                 columns.push((format!("{prefix}_count"), Field::Count(c, r)));
@@ -104,8 +137,10 @@ impl<'a> BlockTable<'a> {
         coverage: &'a Coverage,
         walk: Option<&'a WalkNetwork>,
         mode: DistanceMode,
+        capacity: &'a [CapacityResult],
+        shares: Option<&'a [CircleShares]>,
     ) -> BlockTable<'a> {
-        let columns = columns(policy, blocks, mode);
+        let columns = columns(policy, blocks, mode, capacity, shares.is_some());
         let names = columns.iter().map(|(n, _)| n.clone()).collect();
         let explainer = GapExplainer::new(policy, coverage, walk);
         let gap_reasons = (0..blocks.len())
@@ -116,6 +151,8 @@ impl<'a> BlockTable<'a> {
             blocks,
             coverage,
             walk,
+            capacity,
+            shares,
             columns,
             names,
             gap_reasons,
@@ -166,6 +203,17 @@ impl<'a> BlockTable<'a> {
             }
             Field::Count(c, r) => count(requirement(c, r).decisive().count_within.as_ref()),
             Field::CountStraight(c, r) => count(requirement(c, r).straight.count_within.as_ref()),
+            Field::Share(c) => self
+                .shares
+                .map_or(Value::Null, |s| Value::Num(round_to(s[c].share[b], 4))),
+            Field::RequirementShare(c, r) => self.shares.map_or(Value::Null, |s| {
+                Value::Num(round_to(s[c].requirements[r][b], 4))
+            }),
+            Field::Per1000(i) => Value::Num(round_to(self.capacity[i].per_1000[b], 3)),
+            Field::BelowNorm(i) => self.capacity[i]
+                .below_norm
+                .as_ref()
+                .map_or(Value::Null, |v| Value::Bool(v[b])),
             Field::GapReason => self.gap_reasons[b]
                 .as_deref()
                 .map_or(Value::Null, Value::Str),

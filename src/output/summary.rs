@@ -101,6 +101,15 @@ pub fn write_skipped_csv(
     })
 }
 
+/// The figures of one row of the terminal table.
+struct RowFigures<'a> {
+    blocks: usize,
+    elderly: f64,
+    residents: Option<f64>,
+    walk: Option<&'a WalkComparison>,
+    elderly_area: Option<f64>,
+}
+
 /// The summary as a table for the terminal. With walking distances, "met" is on foot and
 /// two more columns compare with the straight line.
 pub fn summary_table(summary: &Summary) -> String {
@@ -120,6 +129,10 @@ pub fn summary_table(summary: &Summary) -> String {
             "elderly covered only on the map",
         ]);
     }
+    let area = summary.measure == "area";
+    if area {
+        header.push("elderly met, area-weighted");
+    }
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     let share = |met: f64, total: f64| {
         format!(
@@ -134,20 +147,16 @@ pub fn summary_table(summary: &Summary) -> String {
         _ => "-".into(),
     };
     for c in &summary.circles {
-        let row = |name: String,
-                   label: String,
-                   blocks: usize,
-                   elderly: f64,
-                   residents: Option<f64>,
-                   walk: Option<&WalkComparison>| {
+        let row = |name: String, label: String, figures: RowFigures| {
             let mut row = vec![
                 name,
                 label,
-                share(blocks as f64, c.blocks_total as f64),
-                share(elderly, c.elderly_total),
-                optional_share(residents, c.residents_total),
+                share(figures.blocks as f64, c.blocks_total as f64),
+                share(figures.elderly, c.elderly_total),
+                optional_share(figures.residents, c.residents_total),
             ];
             if walking {
+                let walk = figures.walk;
                 row.push(walk.map_or("-".into(), |w| {
                     share(w.elderly_met_straight, c.elderly_total)
                 }));
@@ -155,16 +164,23 @@ pub fn summary_table(summary: &Summary) -> String {
                     share(w.elderly_straight_only, c.elderly_total)
                 }));
             }
+            if area {
+                row.push(
+                    figures
+                        .elderly_area
+                        .map_or("-".into(), |e| share(e, c.elderly_total)),
+                );
+            }
             row
         };
-        rows.push(row(
-            c.name.clone(),
-            "all".into(),
-            c.blocks_met,
-            c.elderly_met,
-            c.residents_met,
-            c.walking.as_ref(),
-        ));
+        let figures = RowFigures {
+            blocks: c.blocks_met,
+            elderly: c.elderly_met,
+            residents: c.residents_met,
+            walk: c.walking.as_ref(),
+            elderly_area: c.elderly_met_area,
+        };
+        rows.push(row(c.name.clone(), "all".into(), figures));
         for r in &c.requirements {
             let filter = r
                 .filter
@@ -177,14 +193,14 @@ pub fn summary_table(summary: &Summary) -> String {
                 String::new()
             };
             let label = format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m));
-            rows.push(row(
-                String::new(),
-                label,
-                r.blocks_met,
-                r.elderly_met,
-                r.residents_met,
-                r.walking.as_ref(),
-            ));
+            let figures = RowFigures {
+                blocks: r.blocks_met,
+                elderly: r.elderly_met,
+                residents: r.residents_met,
+                walk: r.walking.as_ref(),
+                elderly_area: r.elderly_met_area,
+            };
+            rows.push(row(String::new(), label, figures));
         }
     }
     let widths: Vec<usize> = (0..header.len())
@@ -202,6 +218,31 @@ pub fn summary_table(summary: &Summary) -> String {
             }
         }
         out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The largest gap zones of each circle, one line each:
+/// `basic #1: 120 blocks, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at 340 m`.
+pub fn gap_zone_lines(summary: &Summary) -> String {
+    let mut out = String::new();
+    for z in &summary.top_gap_zones {
+        let _ = write!(
+            out,
+            "{} #{}: {} block{}, {} elderly uncovered; fails {}",
+            z.circle,
+            z.rank,
+            thousands(z.blocks as f64),
+            if z.blocks == 1 { "" } else { "s" },
+            thousands(z.elderly_uncovered),
+            z.failing
+        );
+        if let (Some(kind), Some(id), Some(m)) =
+            (&z.nearest_kind, &z.nearest_facility_id, z.nearest_m)
+        {
+            let _ = write!(out, "; nearest {kind} {id} at {} m", thousands(m));
+        }
         out.push('\n');
     }
     out

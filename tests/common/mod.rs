@@ -103,3 +103,80 @@ path = "hospices.geojson"
     .unwrap();
     manifest
 }
+
+/// The reference point of the metre-based test cities.
+pub const LON0: f64 = 121.5;
+/// The reference point of the metre-based test cities.
+pub const LAT0: f64 = 25.0;
+
+/// (lon, lat) of a point `x` metres east and `y` metres north of (LON0, LAT0).
+pub fn at(x: f64, y: f64) -> (f64, f64) {
+    (
+        LON0 + x / (111_320.0 * LAT0.to_radians().cos()),
+        LAT0 + y / 110_574.0,
+    )
+}
+
+/// A 40 m square block centred at (x, y) metres, as GeoJSON text.
+pub fn block_at(x: f64, y: f64) -> String {
+    let ring: Vec<String> = [
+        (-20.0, -20.0),
+        (20.0, -20.0),
+        (20.0, 20.0),
+        (-20.0, 20.0),
+        (-20.0, -20.0),
+    ]
+    .iter()
+    .map(|(dx, dy)| {
+        let (lon, lat) = at(x + dx, y + dy);
+        format!("[{lon},{lat}]")
+    })
+    .collect();
+    format!(
+        r#"{{"type":"Polygon","coordinates":[[{}]]}}"#,
+        ring.join(",")
+    )
+}
+
+/// A city with two unserved pockets along y = 0: pocket A, blocks a1–a3 at x = 0, 60, 120 m
+/// with 10, 20, 30 elderly; pocket B, blocks b1–b2 at x = 2,000 and 2,060 m with 5 and 7
+/// elderly; and a served block at x = 1,000 m with the only care bed on it. The policy asks
+/// for a care bed within 100 m. Returns the manifest path.
+pub fn pocket_city(dir: &Path) -> PathBuf {
+    let blocks = [
+        ("a1", 0.0, 10.0),
+        ("a2", 60.0, 20.0),
+        ("a3", 120.0, 30.0),
+        ("served", 1000.0, 99.0),
+        ("b1", 2000.0, 5.0),
+        ("b2", 2060.0, 7.0),
+    ];
+    let features: Vec<(String, String)> = blocks
+        .iter()
+        .map(|(id, x, elderly)| {
+            (
+                format!(r#"{{"id":"{id}","elderly":{elderly}}}"#),
+                block_at(*x, 0.0),
+            )
+        })
+        .collect();
+    std::fs::write(dir.join("blocks.geojson"), collection(&features)).unwrap();
+    let (lon, lat) = at(1000.0, 0.0);
+    std::fs::write(
+        dir.join("care_beds.csv"),
+        format!("id,lon,lat\ncb1,{lon},{lat}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("policy.toml"),
+        "[[circles]]\nname = \"basic\"\nrequires = [{ kind = \"care_bed\", within_m = 100 }]\n",
+    )
+    .unwrap();
+    let manifest = dir.join("city.toml");
+    std::fs::write(
+        &manifest,
+        "policy = \"policy.toml\"\n[blocks]\npath = \"blocks.geojson\"\nid = \"id\"\nelderly = \"elderly\"\n[layers.care_bed]\npath = \"care_beds.csv\"\n",
+    )
+    .unwrap();
+    manifest
+}

@@ -1,0 +1,152 @@
+//! `carecircle site`: suggested sites on a hand-made city, checked against hand counts.
+
+mod common;
+
+use common::{at, carecircle, pocket_city};
+use serde_json::Value;
+use std::fs;
+
+/// Vacant flats: one in the middle of pocket A (reaches a1–a3 within 100 m), one between
+/// b1 and b2, one far from everything.
+fn vacant_flats(dir: &std::path::Path) -> std::path::PathBuf {
+    let rows: Vec<String> = [("flat-a", 60.0), ("flat-b", 2030.0), ("flat-far", 5000.0)]
+        .iter()
+        .map(|(id, x)| {
+            let (lon, lat) = at(*x, 0.0);
+            format!("{id},{lon},{lat}")
+        })
+        .collect();
+    let path = dir.join("vacant_flats.csv");
+    fs::write(&path, format!("id,lon,lat\n{}\n", rows.join("\n"))).unwrap();
+    path
+}
+
+fn run_site(dir: &std::path::Path, extra: &[&str]) -> (Value, String) {
+    let out = dir.join("sites");
+    let assert = carecircle()
+        .arg("site")
+        .arg(dir.join("city.toml"))
+        .args(["--circle", "basic", "--kind", "care_bed"])
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let sites: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("sites.geojson")).unwrap()).unwrap();
+    (sites, stdout)
+}
+
+#[test]
+fn suggests_the_sites_that_cover_the_most_elderly() {
+    let dir = tempfile::tempdir().unwrap();
+    pocket_city(dir.path());
+    let flats = vacant_flats(dir.path());
+    let (sites, stdout) = run_site(
+        dir.path(),
+        &["--count", "3", "--candidates", flats.to_str().unwrap()],
+    );
+    let features = sites["features"].as_array().unwrap();
+    // The far flat covers nobody, so only two sites are suggested.
+    assert_eq!(features.len(), 2);
+    let first = &features[0]["properties"];
+    assert_eq!(first["candidate_id"], "flat-a");
+    assert_eq!(first["marginal_elderly"], 60.0);
+    assert_eq!(first["newly_covered_ids"], "a1,a2,a3");
+    let second = &features[1]["properties"];
+    assert_eq!(
+        (
+            second["candidate_id"].as_str(),
+            second["cumulative_elderly"].as_f64()
+        ),
+        (Some("flat-b"), Some(72.0))
+    );
+    assert!(
+        stdout.contains("optimum for 2 sites: 72 elderly; the greedy choice reaches 100.0 %"),
+        "{stdout}"
+    );
+    // The coverage curve: 99 elderly met before, then 159 and 171 of 171.
+    let curve = fs::read_to_string(dir.path().join("sites/sites.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = curve.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "sites",
+            "candidate_id",
+            "marginal_elderly",
+            "elderly_covered",
+            "share"
+        ]
+    );
+    assert_eq!((rows[1][0], rows[1][3]), ("0", "99"));
+    assert_eq!((rows[2][1], rows[2][3]), ("flat-a", "159"));
+    assert_eq!(
+        (rows[3][1], rows[3][3], rows[3][4]),
+        ("flat-b", "171", "1.000000")
+    );
+}
+
+#[test]
+fn capacity_limits_what_one_site_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    pocket_city(dir.path());
+    let flats = vacant_flats(dir.path());
+    let (sites, _) = run_site(
+        dir.path(),
+        &[
+            "--count",
+            "1",
+            "--capacity",
+            "25",
+            "--candidates",
+            flats.to_str().unwrap(),
+        ],
+    );
+    let first = &sites["features"][0]["properties"];
+    assert_eq!(first["candidate_id"], "flat-a");
+    assert_eq!(first["marginal_elderly"], 25.0);
+}
+
+#[test]
+fn without_candidates_the_uncovered_blocks_are_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    pocket_city(dir.path());
+    let (sites, _) = run_site(dir.path(), &["--count", "1"]);
+    let first = &sites["features"][0]["properties"];
+    // a2's centroid reaches a1 and a3 (60 m each way): all of pocket A.
+    assert_eq!(first["candidate_id"], "a2");
+    assert_eq!(first["marginal_elderly"], 60.0);
+}
+
+#[test]
+fn unknown_circle_or_kind_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    pocket_city(dir.path());
+    carecircle()
+        .arg("site")
+        .arg(dir.path().join("city.toml"))
+        .args(["--circle", "basic", "--kind", "hospice", "--out"])
+        .arg(dir.path().join("o"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "circle `basic` has no requirement on `hospice`; it requires: care_bed",
+        ));
+    carecircle()
+        .arg("site")
+        .arg(dir.path().join("city.toml"))
+        .args([
+            "--circle",
+            "living",
+            "--kind",
+            "care_bed",
+            "--candidates",
+            "nowhere.csv",
+            "--out",
+        ])
+        .arg(dir.path().join("o"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no circle `living`"));
+}
