@@ -37,6 +37,7 @@ pub mod dataset;
 pub mod explain;
 pub mod input;
 pub mod network;
+pub mod osm;
 pub mod output;
 pub mod plane;
 pub mod report;

@@ -4,6 +4,7 @@ pub mod atomic;
 pub mod block_table;
 pub mod blocks;
 pub mod chunks;
+pub mod features;
 pub mod format;
 pub mod geojson;
 pub mod network;
