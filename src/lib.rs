@@ -41,6 +41,7 @@ pub mod explain;
 pub mod gaps;
 pub mod input;
 pub mod network;
+pub mod osm;
 pub mod output;
 pub mod plane;
 pub mod report;

@@ -4,6 +4,9 @@ use anyhow::{bail, Context, Result};
 use carecircle::config::policy::DEFAULT_POLICY_TOML;
 use carecircle::coverage::{DistanceMode, Measure};
 use carecircle::input::Problem;
+use carecircle::osm::mapping::{Mapping, DEFAULT_MAPPING_TOML};
+use carecircle::osm::population::Totals;
+use carecircle::osm::{convert, ConvertOptions};
 use carecircle::output::format::{percent, thousands};
 use carecircle::output::summary::{gap_zone_lines, summary_table};
 use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
@@ -99,6 +102,27 @@ enum Command {
     },
     /// Print the built-in default policy as TOML, to copy and edit.
     Policy,
+    /// Convert an OpenStreetMap extract (.osm.pbf) into a city folder with city.toml.
+    Osm {
+        /// The OpenStreetMap extract (.osm.pbf).
+        #[arg(required_unless_present = "print_mapping")]
+        extract: Option<PathBuf>,
+        /// The folder to write the city into (created if missing).
+        #[arg(long, required_unless_present = "print_mapping")]
+        out: Option<PathBuf>,
+        /// A mapping file (TOML) overriding the default tag mapping and population assumptions.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Spread this many elderly people over the residential buildings by floor area.
+        #[arg(long)]
+        elderly_total: Option<f64>,
+        /// Spread this many residents over the residential buildings by floor area.
+        #[arg(long)]
+        residents_total: Option<f64>,
+        /// Print the default mapping as TOML, to copy and edit, and exit.
+        #[arg(long, exclusive = true)]
+        print_mapping: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -180,7 +204,67 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{DEFAULT_POLICY_TOML}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Osm {
+            extract,
+            out,
+            mapping,
+            elderly_total,
+            residents_total,
+            print_mapping,
+        } => match (extract, out) {
+            (Some(extract), Some(out)) if !print_mapping => osm(
+                &extract,
+                &out,
+                mapping,
+                Totals {
+                    residents: residents_total,
+                    elderly: elderly_total,
+                },
+            ),
+            _ => {
+                print!("{DEFAULT_MAPPING_TOML}");
+                Ok(ExitCode::SUCCESS)
+            }
+        },
     }
+}
+
+fn osm(
+    extract: &Path,
+    out: &Path,
+    mapping_path: Option<PathBuf>,
+    totals: Totals,
+) -> Result<ExitCode> {
+    for (flag, total) in [
+        ("--residents-total", totals.residents),
+        ("--elderly-total", totals.elderly),
+    ] {
+        if total.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
+            bail!("{flag} must be a number of people, 0 or more");
+        }
+    }
+    let mapping = match &mapping_path {
+        Some(path) => Mapping::load(path).map_err(anyhow::Error::msg)?,
+        None => Mapping::default_mapping(),
+    };
+    let options = ConvertOptions {
+        mapping,
+        mapping_path,
+        totals,
+    };
+    let conversion = convert(extract, out, &options)?;
+    for w in &conversion.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", conversion.describe());
+    println!(
+        "wrote {} layers, policy.toml and city.toml into {} in {:.2} s; next: carecircle report {} --out REPORT_DIR",
+        conversion.layers.len() + 2,
+        out.display(),
+        conversion.seconds,
+        out.join("city.toml").display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Problems printed before the rest are only counted.

@@ -227,6 +227,7 @@ impl From<&InputCount> for InputSummary {
 /// Sums of elderly and residents over the blocks where `met` holds.
 fn totals(blocks: &Blocks, met: &[bool]) -> (usize, f64, Option<f64>) {
     let count = met.iter().filter(|&&m| m).count();
+    // An empty float sum is -0.0, printed as "-0.0 %"; adding 0.0 makes it 0.
     let sum = |values: &[f64]| {
         values
             .iter()
@@ -234,6 +235,7 @@ fn totals(blocks: &Blocks, met: &[bool]) -> (usize, f64, Option<f64>) {
             .filter(|(_, &m)| m)
             .map(|(v, _)| v)
             .sum::<f64>()
+            + 0.0
     };
     (
         count,

@@ -10,7 +10,7 @@ pub use policy::{CapacityRule, Circle, Policy, Requirement};
 
 /// Circle names and layer kinds become parts of output field names, so they must be
 /// lowercase snake_case: a letter, then letters, digits or underscores.
-fn check_name(what: &str, name: &str) -> Result<(), String> {
+pub(crate) fn check_name(what: &str, name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');

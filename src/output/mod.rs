@@ -5,6 +5,7 @@ pub mod block_table;
 pub mod blocks;
 pub mod chunks;
 pub mod facilities;
+pub mod features;
 pub mod format;
 pub mod gaps;
 pub mod geojson;

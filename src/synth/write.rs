@@ -8,33 +8,11 @@ use super::layout::Plan;
 use super::streets::Street;
 use super::SynthOptions;
 use crate::output::atomic::{write_atomically, ProtectedInputs};
-use crate::output::chunks::{write_chunked, FEATURE_SEPARATOR};
-use crate::output::geojson::{
-    push_feature, push_value, write_footer, write_header, Value, COORDINATE_DECIMALS,
-};
+use crate::output::features::write_features;
+use crate::output::geojson::{push_feature, push_value, Value, COORDINATE_DECIMALS};
 use geo_types::Geometry;
 use std::io::{self, Write};
 use std::path::Path;
-
-/// Writes a FeatureCollection of `count` features; `format(k, buf)` appends feature `k` to
-/// its chunk's buffer (the first feature of a buffer without a separator).
-/// Chunk boundaries do not depend on the thread count, and neither do the bytes.
-pub(crate) fn write_features(
-    target: &Path,
-    protected: &ProtectedInputs,
-    count: usize,
-    format: impl Fn(usize, &mut Vec<u8>) + Sync,
-) -> io::Result<()> {
-    write_atomically(target, protected, |out| {
-        write_header(out)?;
-        write_chunked([&mut *out], [FEATURE_SEPARATOR], count, |range, [buf]| {
-            for k in range {
-                format(k, buf);
-            }
-        })?;
-        write_footer(out)
-    })
-}
 
 pub(crate) fn push_block(buf: &mut Vec<u8>, first: bool, b: &Block) {
     let properties = [

@@ -1,0 +1,244 @@
+//! `carecircle osm`: a ready city folder from an OpenStreetMap PBF extract.
+//!
+//! [`convert`] reads the extract ([`read`]: two parallel passes with a node store), builds
+//! building and land-use polygons from closed ways and multipolygon relations ([`areas`],
+//! [`rings`]), keeps the residential buildings as blocks ([`buildings`]) with estimated
+//! residents and elderly people ([`population`]), sorts tagged elements into facility kinds
+//! ([`facilities`]), extracts the walking network split at shared nodes ([`streets`]), and
+//! writes the layers ([`mod@write`]) with a `city.toml` and `policy.toml` ([`city`]) that
+//! `carecircle report` runs on. What is extracted, and the population assumptions, come from
+//! a [`mapping::Mapping`]. Every list is sorted by OSM type and id before it is written, so the
+//! output bytes do not depend on the thread count.
+
+pub mod areas;
+pub mod buildings;
+pub mod city;
+pub mod element;
+pub mod facilities;
+pub mod mapping;
+pub mod nodes;
+pub mod population;
+pub mod read;
+pub mod rings;
+pub mod streets;
+pub mod summary;
+pub mod tags;
+#[cfg(test)]
+mod testing;
+pub mod write;
+
+use crate::crs::LocalProjection;
+use crate::output::atomic::{write_atomically, ProtectedInputs};
+use city::{city_toml, policy_toml, CityNotes};
+use facilities::Facility;
+use mapping::Mapping;
+use population::{estimate, Totals};
+use read::{read_extract, Wanted};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use summary::Conversion;
+use tags::{any_matches, TagSource};
+
+/// What to convert and how.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    /// The mapping (the built-in default unless a file was given).
+    pub mapping: Mapping,
+    /// The mapping file, if any (protected from being overwritten).
+    pub mapping_path: Option<PathBuf>,
+    /// Known totals replacing the population estimates.
+    pub totals: Totals,
+}
+
+/// Why a conversion failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// The extract could not be read.
+    #[error("{0}")]
+    Input(String),
+    /// An output could not be written.
+    #[error("{0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// The elements the mapping can use: buildings, residential land use, walkable ways and
+/// facilities.
+impl Wanted for Mapping {
+    fn node(&self, tags: &[(&str, &str)]) -> bool {
+        tags.tag("building").is_some() || self.facility_kind(tags).is_some()
+    }
+
+    fn way(&self, tags: &[(&str, &str)]) -> bool {
+        self.relation(tags) || self.streets.walkable(tags)
+    }
+
+    fn relation(&self, tags: &[(&str, &str)]) -> bool {
+        tags.tag("building").is_some()
+            || any_matches(&self.buildings.landuse, tags)
+            || self.facility_kind(tags).is_some()
+    }
+}
+
+/// Converts the extract at `input` into a city folder `out_dir`: `blocks.geojson`, one
+/// `<kind>.geojson` per facility kind found or named by the policy, `streets.geojson`,
+/// `policy.toml`, `city.toml` and `osm_summary.json`.
+pub fn convert(
+    input: &Path,
+    out_dir: &Path,
+    options: &ConvertOptions,
+) -> Result<Conversion, ConvertError> {
+    let started = Instant::now();
+    let mapping = &options.mapping;
+    let extract = read_extract(input, mapping).map_err(ConvertError::Input)?;
+    let (min_lon, min_lat, max_lon, max_lat) = extract.nodes.bounds().ok_or_else(|| {
+        ConvertError::Input(format!("{}: the extract has no nodes", input.display()))
+    })?;
+    let projection = LocalProjection::for_bounds(min_lon, min_lat, max_lon, max_lat)
+        .map_err(|e| ConvertError::Input(format!("{}: {e}", input.display())))?;
+    let read_time = started.elapsed();
+
+    let (blocks, building_counts) =
+        buildings::residential_buildings(&extract, mapping, &projection);
+    let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
+    let people = estimate(&floor_areas, &mapping.population, options.totals);
+    let (found, kind_counts) = facilities::facilities(&extract, mapping, &projection);
+    let (pieces, street_counts) = streets::walkable_streets(&extract, &mapping.streets);
+
+    let has = |kind: &str| kind_counts.iter().any(|k| k.kind == kind && k.written > 0);
+    let tertiary = mapping.has_tier("hospital", "tertiary");
+    let policy = policy_toml(has, tertiary);
+    let mut layers: Vec<String> = kind_counts
+        .iter()
+        .filter(|k| k.written > 0)
+        .map(|k| k.kind.clone())
+        .collect();
+    for kind in &policy.kinds {
+        if !layers.iter().any(|l| l == kind) {
+            layers.push(kind.to_string());
+        }
+    }
+    let empty_kinds: Vec<String> = kind_counts
+        .iter()
+        .filter(|k| k.written == 0)
+        .map(|k| k.kind.clone())
+        .chain(
+            policy
+                .kinds
+                .iter()
+                .filter(|k| !kind_counts.iter().any(|c| c.kind == **k))
+                .map(|k| k.to_string()),
+        )
+        .collect();
+    let source = input.file_name().map_or_else(
+        || input.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let notes = CityNotes {
+        source: &source,
+        residents_method: &people.residents_method,
+        elderly_method: &people.elderly_method,
+        empty_kinds: &empty_kinds,
+    };
+    let used_ways_missing_nodes = extract
+        .ways
+        .iter()
+        .filter(|w| w.refs.iter().any(|&r| !extract.nodes.contains(r)))
+        .count();
+    let conversion = Conversion {
+        source: source.clone(),
+        elements: extract.counts,
+        buildings: building_counts,
+        blocks: blocks.len(),
+        residents: people.residents.iter().sum(),
+        elderly: people.elderly.iter().sum(),
+        facilities: kind_counts,
+        empty_kinds: empty_kinds.clone(),
+        layers: layers.clone(),
+        streets: street_counts,
+        ways_missing_nodes: extract.ways_missing_nodes,
+        used_ways_missing_nodes,
+        warnings: warnings(blocks.len(), &people),
+        read_seconds: read_time.as_secs_f64(),
+        seconds: 0.0,
+    };
+
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot create {}: {e}", out_dir.display()),
+        )
+    })?;
+    let mut inputs = vec![input];
+    inputs.extend(options.mapping_path.as_deref());
+    let protected = ProtectedInputs::new(inputs);
+    let file = |name: &str| out_dir.join(name);
+    let mut targets: Vec<PathBuf> = [
+        "blocks.geojson",
+        "streets.geojson",
+        "policy.toml",
+        "city.toml",
+        "osm_summary.json",
+    ]
+    .iter()
+    .map(|n| file(n))
+    .collect();
+    targets.extend(layers.iter().map(|k| file(&format!("{k}.geojson"))));
+    // Check every target before writing any, so a refused run writes nothing.
+    for t in &targets {
+        protected.check(t)?;
+    }
+    write::write_blocks(&file("blocks.geojson"), &protected, &blocks, &people)?;
+    for (i, kind) in mapping.facilities.iter().enumerate() {
+        if layers.contains(&kind.kind) {
+            let of_kind: Vec<&Facility> = found.iter().filter(|f| f.kind == i).collect();
+            write::write_facilities(
+                &file(&format!("{}.geojson", kind.kind)),
+                &protected,
+                &kind.kind,
+                &of_kind,
+            )?;
+        }
+    }
+    for kind in layers
+        .iter()
+        .filter(|k| !mapping.facilities.iter().any(|f| &f.kind == *k))
+    {
+        write::write_facilities(&file(&format!("{kind}.geojson")), &protected, kind, &[])?;
+    }
+    write::write_streets(&file("streets.geojson"), &protected, &pieces)?;
+    let text_file = |name: &str, text: &str| {
+        write_atomically(&file(name), &protected, |out| {
+            out.write_all(text.as_bytes())
+        })
+    };
+    text_file("osm_summary.json", &conversion.to_json())?;
+    text_file("policy.toml", &policy.text)?;
+    text_file("city.toml", &city_toml(&notes, &layers))?;
+    Ok(Conversion {
+        seconds: started.elapsed().as_secs_f64(),
+        ..conversion
+    })
+}
+
+/// Things the planner should know about the estimates.
+fn warnings(blocks: usize, people: &population::Population) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if blocks == 0 {
+        warnings.push(
+            "no residential building found: blocks.geojson is empty and `report` needs blocks; widen [buildings] residential in the mapping".to_string(),
+        );
+    }
+    let over = people
+        .residents
+        .iter()
+        .zip(&people.elderly)
+        .filter(|(r, e)| e > r)
+        .count();
+    if over > 0 {
+        warnings.push(format!(
+            "{over} block(s) have more elderly people than residents: the elderly total is larger than the residents estimate; give --residents-total too"
+        ));
+    }
+    warnings
+}

@@ -1,0 +1,354 @@
+//! Reading an OSM PBF extract in two passes, each decoding the file's blocks in parallel
+//! (osmpbf's blob reader bridged into rayon; results are sorted by id afterwards, so they do
+//! not depend on the thread count).
+//!
+//! Pass 1 keeps every node's position (a [`NodeStore`]) and the nodes, ways and multipolygon
+//! relations the caller wants, with their tags. Pass 2 counts the ways that reference nodes
+//! the extract lacks (clipped extracts have them) and fetches the member ways of the kept
+//! relations that pass 1 did not keep, such as untagged outer and inner rings.
+
+use super::nodes::{degrees, NodeStore};
+use super::tags::{TagSource, Tags};
+use geo_types::Coord;
+use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock, RelMemberType};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+/// Which elements to keep, judged by their tags.
+pub trait Wanted: Sync {
+    /// Whether to keep a tagged node.
+    fn node(&self, tags: &[(&str, &str)]) -> bool;
+    /// Whether to keep a way.
+    fn way(&self, tags: &[(&str, &str)]) -> bool;
+    /// Whether to keep a multipolygon relation (other relations are never kept).
+    fn relation(&self, tags: &[(&str, &str)]) -> bool;
+}
+
+/// A kept node with its tags.
+#[derive(Debug, Clone)]
+pub struct TaggedNode {
+    /// OSM id.
+    pub id: i64,
+    /// Position, degrees (x longitude, y latitude).
+    pub position: Coord<f64>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// A kept way: its node ids in order and its tags.
+#[derive(Debug, Clone)]
+pub struct Way {
+    /// OSM id.
+    pub id: i64,
+    /// Node ids, in order.
+    pub refs: Vec<i64>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// A way member of a multipolygon relation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member {
+    /// The way's id.
+    pub way: i64,
+    /// Role `inner`; otherwise `outer` (or an empty role, read as outer).
+    pub inner: bool,
+}
+
+/// A kept multipolygon relation.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    /// OSM id.
+    pub id: i64,
+    /// Way members with role `outer`, `inner` or none, in order.
+    pub members: Vec<Member>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+/// How many elements of each type the extract has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ElementCounts {
+    /// Nodes.
+    pub nodes: usize,
+    /// Ways.
+    pub ways: usize,
+    /// Relations.
+    pub relations: usize,
+}
+
+/// What was kept of an extract, every list sorted by id.
+#[derive(Debug, Default)]
+pub struct Extract {
+    /// Every node's position.
+    pub nodes: NodeStore,
+    /// Kept nodes.
+    pub tagged_nodes: Vec<TaggedNode>,
+    /// Kept ways and the member ways of kept relations.
+    pub ways: Vec<Way>,
+    /// Kept multipolygon relations.
+    pub relations: Vec<Relation>,
+    /// Elements in the file.
+    pub counts: ElementCounts,
+    /// Ways in the file (kept or not) referencing at least one node the file lacks.
+    pub ways_missing_nodes: usize,
+}
+
+impl Extract {
+    /// A kept way by id.
+    pub fn way(&self, id: i64) -> Option<&Way> {
+        let i = self.ways.binary_search_by_key(&id, |w| w.id).ok()?;
+        Some(&self.ways[i])
+    }
+}
+
+/// What pass 1 keeps of one block.
+#[derive(Default)]
+struct Pass1 {
+    nodes: Vec<(i64, i32, i32)>,
+    tagged_nodes: Vec<TaggedNode>,
+    ways: Vec<Way>,
+    relations: Vec<Relation>,
+    counts: ElementCounts,
+}
+
+/// What pass 2 finds in one block.
+#[derive(Default)]
+struct Pass2 {
+    ways_missing_nodes: usize,
+    member_ways: Vec<Way>,
+}
+
+/// One decoded blob.
+enum Decoded<T> {
+    Header,
+    Data(T),
+    Other,
+}
+
+/// Reads the extract at `path`, keeping what `wanted` asks for.
+pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, String> {
+    if path.is_dir() {
+        return Err(format!(
+            "{}: is a folder, not an OSM PBF file",
+            path.display()
+        ));
+    }
+    let (blocks, headers) = decode_blocks(path, |block| pass1(block, wanted))?;
+    if headers == 0 {
+        return Err(format!(
+            "{}: not an OSM PBF file (it has no OSMHeader block)",
+            path.display()
+        ));
+    }
+    let mut merged = Pass1::default();
+    for b in blocks {
+        merged.nodes.extend(b.nodes);
+        merged.tagged_nodes.extend(b.tagged_nodes);
+        merged.ways.extend(b.ways);
+        merged.relations.extend(b.relations);
+        merged.counts.nodes += b.counts.nodes;
+        merged.counts.ways += b.counts.ways;
+        merged.counts.relations += b.counts.relations;
+    }
+    let nodes = NodeStore::new(merged.nodes);
+    merged.tagged_nodes.sort_unstable_by_key(|n| n.id);
+    merged.ways.sort_unstable_by_key(|w| w.id);
+    merged.relations.sort_unstable_by_key(|r| r.id);
+
+    let kept: HashSet<i64> = merged.ways.iter().map(|w| w.id).collect();
+    let wanted_members: HashSet<i64> = merged
+        .relations
+        .iter()
+        .flat_map(|r| r.members.iter().map(|m| m.way))
+        .filter(|id| !kept.contains(id))
+        .collect();
+    let (blocks, _) = decode_blocks(path, |block| pass2(block, &nodes, &wanted_members))?;
+    let mut ways_missing_nodes = 0;
+    for b in blocks {
+        ways_missing_nodes += b.ways_missing_nodes;
+        merged.ways.extend(b.member_ways);
+    }
+    merged.ways.sort_unstable_by_key(|w| w.id);
+    merged.ways.dedup_by_key(|w| w.id);
+    Ok(Extract {
+        nodes,
+        tagged_nodes: merged.tagged_nodes,
+        ways: merged.ways,
+        relations: merged.relations,
+        counts: merged.counts,
+        ways_missing_nodes,
+    })
+}
+
+/// Decodes every blob of the file in parallel, applying `each` to the data blocks; also
+/// returns the number of header blocks. A malformed file is an error naming it, also when
+/// the decoder panics on it.
+fn decode_blocks<T: Send>(
+    path: &Path,
+    each: impl Fn(&PrimitiveBlock) -> T + Sync,
+) -> Result<(Vec<T>, usize), String> {
+    let not_pbf =
+        |e: &dyn std::fmt::Display| format!("{}: not a readable OSM PBF file: {e}", path.display());
+    let reader = BlobReader::from_path(path)
+        .map_err(|e| format!("{}: cannot read the extract: {e}", path.display()))?;
+    let decoded = catch_unwind(AssertUnwindSafe(|| {
+        reader
+            .par_bridge()
+            .map(|blob| {
+                Ok(match blob?.decode()? {
+                    BlobDecode::OsmHeader(_) => Decoded::Header,
+                    BlobDecode::OsmData(block) => Decoded::Data(each(&block)),
+                    BlobDecode::Unknown(_) => Decoded::Other,
+                })
+            })
+            .collect::<Result<Vec<Decoded<T>>, osmpbf::Error>>()
+    }))
+    .map_err(|_| not_pbf(&"the decoder failed on malformed data"))?
+    .map_err(|e| not_pbf(&e))?;
+    let mut headers = 0;
+    let mut blocks = Vec::new();
+    for d in decoded {
+        match d {
+            Decoded::Header => headers += 1,
+            Decoded::Data(t) => blocks.push(t),
+            Decoded::Other => {}
+        }
+    }
+    Ok((blocks, headers))
+}
+
+fn pass1(block: &PrimitiveBlock, wanted: &dyn Wanted) -> Pass1 {
+    let mut out = Pass1::default();
+    let mut tags: Vec<(&str, &str)> = Vec::new();
+    let node = |out: &mut Pass1, id: i64, position: [i32; 2], tags: &[(&str, &str)]| {
+        out.counts.nodes += 1;
+        out.nodes.push((id, position[0], position[1]));
+        if !tags.is_empty() && wanted.node(tags) {
+            out.tagged_nodes.push(TaggedNode {
+                id,
+                position: degrees(position),
+                tags: Tags::from_pairs(tags.iter().copied()),
+            });
+        }
+    };
+    for element in block.elements() {
+        tags.clear();
+        match element {
+            Element::DenseNode(n) => {
+                tags.extend(n.tags());
+                let position = [n.decimicro_lon(), n.decimicro_lat()];
+                node(&mut out, n.id(), position, &tags);
+            }
+            Element::Node(n) => {
+                tags.extend(n.tags());
+                let position = [n.decimicro_lon(), n.decimicro_lat()];
+                node(&mut out, n.id(), position, &tags);
+            }
+            Element::Way(w) => {
+                out.counts.ways += 1;
+                tags.extend(w.tags());
+                if wanted.way(&tags) {
+                    out.ways.push(Way {
+                        id: w.id(),
+                        refs: w.refs().collect(),
+                        tags: Tags::from_pairs(tags.iter().copied()),
+                    });
+                }
+            }
+            Element::Relation(r) => {
+                out.counts.relations += 1;
+                tags.extend(r.tags());
+                if tags.tag("type") == Some("multipolygon") && wanted.relation(&tags) {
+                    let members = r
+                        .members()
+                        .filter(|m| m.member_type == RelMemberType::Way)
+                        .filter_map(|m| {
+                            let inner = match m.role().unwrap_or("") {
+                                "outer" | "" => false,
+                                "inner" => true,
+                                _ => return None,
+                            };
+                            Some(Member {
+                                way: m.member_id,
+                                inner,
+                            })
+                        })
+                        .collect();
+                    out.relations.push(Relation {
+                        id: r.id(),
+                        members,
+                        tags: Tags::from_pairs(tags.iter().copied()),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn pass2(block: &PrimitiveBlock, nodes: &NodeStore, members: &HashSet<i64>) -> Pass2 {
+    let mut out = Pass2::default();
+    for group in block.groups() {
+        for w in group.ways() {
+            let refs: Vec<i64> = w.refs().collect();
+            if !refs.iter().all(|&r| nodes.contains(r)) {
+                out.ways_missing_nodes += 1;
+            }
+            if members.contains(&w.id()) {
+                out.member_ways.push(Way {
+                    id: w.id(),
+                    refs,
+                    tags: Tags::from_pairs(w.tags()),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Everything;
+
+    impl Wanted for Everything {
+        fn node(&self, _: &[(&str, &str)]) -> bool {
+            true
+        }
+        fn way(&self, _: &[(&str, &str)]) -> bool {
+            true
+        }
+        fn relation(&self, _: &[(&str, &str)]) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn missing_empty_and_non_pbf_files_are_clear_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.osm.pbf");
+        let err = read_extract(&missing, &Everything).unwrap_err();
+        assert!(
+            err.contains("missing.osm.pbf") && err.contains("cannot read"),
+            "{err}"
+        );
+        let text = dir.path().join("city.osm.pbf");
+        std::fs::write(&text, "this is not a protocol buffer at all\n").unwrap();
+        let err = read_extract(&text, &Everything).unwrap_err();
+        assert!(
+            err.contains("city.osm.pbf") && err.contains("not a readable OSM PBF"),
+            "{err}"
+        );
+        let empty = dir.path().join("empty.osm.pbf");
+        std::fs::write(&empty, "").unwrap();
+        let err = read_extract(&empty, &Everything).unwrap_err();
+        assert!(err.contains("no OSMHeader"), "{err}");
+        let err = read_extract(dir.path(), &Everything).unwrap_err();
+        assert!(err.contains("folder"), "{err}");
+    }
+}

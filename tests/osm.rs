@@ -1,0 +1,759 @@
+//! `carecircle osm` on the real extracts in `../shared/data`: Monaco (complete) and central
+//! Helsinki (clipped, with building multipolygons). Counts are checked against a tally made
+//! here by a separate code path (osmpbf's plain sequential `ElementReader::for_each` and
+//! hand-written tag tests) and against the data READMEs.
+
+mod common;
+
+use common::carecircle;
+use osmpbf::{Element, ElementReader};
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn data(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(relative)
+}
+
+fn monaco_pbf() -> PathBuf {
+    data("monaco-osm/monaco.osm.pbf")
+}
+
+fn helsinki_pbf() -> PathBuf {
+    data("helsinki-osm/helsinki.osm.pbf")
+}
+
+/// A fresh folder under Cargo's temporary folder for integration tests.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `carecircle osm` and returns the output folder.
+fn convert(pbf: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = scratch(name).join("city");
+    carecircle()
+        .arg("osm")
+        .arg(pbf)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success()
+        .stderr(contains("panicked").not());
+    out
+}
+
+/// Each extract converted once with the default mapping, shared by the tests.
+fn monaco() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| convert(&monaco_pbf(), "osm-monaco", &[]))
+}
+
+fn helsinki() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| convert(&helsinki_pbf(), "osm-helsinki", &[]))
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn features(path: &Path) -> Vec<Value> {
+    read_json(path)["features"].as_array().unwrap().clone()
+}
+
+type TagMap = HashMap<String, String>;
+
+/// The default mapping's residential `building` values.
+const RESIDENTIAL: [&str; 6] = [
+    "residential",
+    "apartments",
+    "house",
+    "detached",
+    "terrace",
+    "dormitory",
+];
+
+/// The default mapping's facility kinds, written out by hand: the first that matches.
+fn kind_of(t: &TagMap) -> Option<&'static str> {
+    let is = |key: &str, values: &[&str]| t.get(key).is_some_and(|v| values.contains(&v.as_str()));
+    if is("amenity", &["hospital"]) || is("healthcare", &["hospital"]) {
+        Some("hospital")
+    } else if is("healthcare", &["hospice"]) || is("amenity", &["hospice"]) {
+        Some("hospice")
+    } else if is(
+        "social_facility",
+        &["nursing_home", "assisted_living", "group_home"],
+    ) || is("amenity", &["nursing_home"])
+    {
+        Some("nursing_home")
+    } else if is("social_facility:for", &["senior"]) {
+        Some("senior_day_care")
+    } else if is("amenity", &["clinic", "doctors"]) || is("healthcare", &["clinic", "doctor"]) {
+        Some("clinic")
+    } else if is("amenity", &["pharmacy"]) || is("healthcare", &["pharmacy"]) {
+        Some("pharmacy")
+    } else if is("amenity", &["community_centre"]) {
+        Some("community_centre")
+    } else {
+        None
+    }
+}
+
+/// The default mapping's walkable ways, written out by hand.
+fn walkable(t: &TagMap) -> bool {
+    const ROADS: [&str; 15] = [
+        "footway",
+        "path",
+        "pedestrian",
+        "steps",
+        "living_street",
+        "residential",
+        "service",
+        "track",
+        "unclassified",
+        "tertiary",
+        "tertiary_link",
+        "secondary",
+        "secondary_link",
+        "primary",
+        "primary_link",
+    ];
+    const BUSY: [&str; 6] = [
+        "tertiary",
+        "tertiary_link",
+        "secondary",
+        "secondary_link",
+        "primary",
+        "primary_link",
+    ];
+    const FOOT_ONLY: [&str; 6] = [
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "cycleway",
+        "bridleway",
+    ];
+    let Some(highway) = t.get("highway").map(String::as_str) else {
+        return false;
+    };
+    let get = |k: &str| t.get(k).map(String::as_str);
+    match get("foot") {
+        Some("no" | "private" | "use_sidepath") => false,
+        Some("yes" | "designated" | "permissive") => {
+            ROADS.contains(&highway) || FOOT_ONLY.contains(&highway)
+        }
+        _ if matches!(get("access"), Some("no" | "private")) => false,
+        _ => {
+            ROADS.contains(&highway)
+                && !(BUSY.contains(&highway) && matches!(get("sidewalk"), Some("no" | "none")))
+        }
+    }
+}
+
+/// What the test counts itself, reading the extract sequentially.
+#[derive(Default)]
+struct Tally {
+    nodes: HashMap<i64, (i32, i32)>,
+    ways: usize,
+    relations: usize,
+    building_nodes: usize,
+    building_ways: usize,
+    building_relations: usize,
+    /// Per kind: nodes, ways, multipolygon relations.
+    kinds: BTreeMap<&'static str, [usize; 3]>,
+    /// Walkable ways' node lists.
+    walkable: Vec<(i64, Vec<i64>)>,
+    /// Every way's node list, for the missing-node count.
+    way_refs: Vec<Vec<i64>>,
+    /// Closed building ways with a default residential `building` value, by id.
+    residential_typed_ways: Vec<(i64, Vec<i64>)>,
+}
+
+impl Tally {
+    fn of(pbf: &Path) -> Tally {
+        let mut t = Tally::default();
+        ElementReader::from_path(pbf)
+            .unwrap()
+            .for_each(|element| {
+                let (tags, slot): (TagMap, usize) = match &element {
+                    Element::Node(n) => {
+                        t.nodes
+                            .insert(n.id(), (n.decimicro_lon(), n.decimicro_lat()));
+                        (n.tags().map(|(k, v)| (k.into(), v.into())).collect(), 0)
+                    }
+                    Element::DenseNode(n) => {
+                        t.nodes
+                            .insert(n.id(), (n.decimicro_lon(), n.decimicro_lat()));
+                        (n.tags().map(|(k, v)| (k.into(), v.into())).collect(), 0)
+                    }
+                    Element::Way(w) => {
+                        t.ways += 1;
+                        (w.tags().map(|(k, v)| (k.into(), v.into())).collect(), 1)
+                    }
+                    Element::Relation(r) => {
+                        t.relations += 1;
+                        (r.tags().map(|(k, v)| (k.into(), v.into())).collect(), 2)
+                    }
+                };
+                let multipolygon = tags.get("type").is_some_and(|v| v == "multipolygon");
+                if slot == 2 && !multipolygon {
+                    return;
+                }
+                let building = tags.get("building");
+                match slot {
+                    0 => t.building_nodes += usize::from(building.is_some()),
+                    1 => t.building_ways += usize::from(building.is_some()),
+                    _ => t.building_relations += usize::from(building.is_some()),
+                }
+                if let Some(kind) = kind_of(&tags) {
+                    t.kinds.entry(kind).or_default()[slot] += 1;
+                }
+                if let Element::Way(w) = &element {
+                    let refs: Vec<i64> = w.refs().collect();
+                    if walkable(&tags) {
+                        t.walkable.push((w.id(), refs.clone()));
+                    }
+                    let closed = refs.len() >= 4 && refs.first() == refs.last();
+                    if closed && building.is_some_and(|b| RESIDENTIAL.contains(&b.as_str())) {
+                        t.residential_typed_ways.push((w.id(), refs.clone()));
+                    }
+                    t.way_refs.push(refs);
+                }
+            })
+            .unwrap();
+        t
+    }
+
+    fn complete(&self, refs: &[i64]) -> bool {
+        refs.iter().all(|r| self.nodes.contains_key(r))
+    }
+
+    fn ways_missing_nodes(&self) -> usize {
+        self.way_refs
+            .iter()
+            .filter(|refs| !self.complete(refs))
+            .count()
+    }
+}
+
+fn monaco_tally() -> &'static Tally {
+    static T: OnceLock<Tally> = OnceLock::new();
+    T.get_or_init(|| Tally::of(&monaco_pbf()))
+}
+
+fn helsinki_tally() -> &'static Tally {
+    static T: OnceLock<Tally> = OnceLock::new();
+    T.get_or_init(|| Tally::of(&helsinki_pbf()))
+}
+
+fn as_usize(v: &Value) -> usize {
+    v.as_u64().unwrap_or_else(|| panic!("not a count: {v}")) as usize
+}
+
+/// The converter's summary agrees with the tally, and every layer with its counts.
+fn check_against_tally(dir: &Path, tally: &Tally) {
+    let s = read_json(&dir.join("osm_summary.json"));
+    assert_eq!(as_usize(&s["elements"]["nodes"]), tally.nodes.len());
+    assert_eq!(as_usize(&s["elements"]["ways"]), tally.ways);
+    assert_eq!(as_usize(&s["elements"]["relations"]), tally.relations);
+    let b = &s["buildings"];
+    assert_eq!(as_usize(&b["areas"]["ways"]), tally.building_ways);
+    assert_eq!(as_usize(&b["areas"]["relations"]), tally.building_relations);
+    assert_eq!(as_usize(&b["nodes"]), tally.building_nodes);
+
+    for kind in s["facilities"].as_array().unwrap() {
+        let name = kind["kind"].as_str().unwrap();
+        let expected = tally.kinds.get(name).copied().unwrap_or_default();
+        let found = [&kind["nodes"], &kind["ways"], &kind["relations"]].map(as_usize);
+        assert_eq!(found, expected, "{name}");
+        let written = as_usize(&kind["written"]);
+        let file = dir.join(format!("{name}.geojson"));
+        if written > 0 {
+            let layer = features(&file);
+            assert_eq!(layer.len(), written, "{name}");
+            for f in &layer {
+                let p = &f["properties"];
+                assert_eq!(p["kind"], name);
+                assert!(p["osm_id"].is_i64() && p["osm_type"].is_string() && p["tier"].is_string());
+            }
+        }
+    }
+
+    let streets = &s["streets"];
+    assert_eq!(as_usize(&streets["walkable_ways"]), tally.walkable.len());
+    let pieces = features(&dir.join("streets.geojson"));
+    assert_eq!(as_usize(&streets["features"]), pieces.len());
+    let ways_written: HashSet<i64> = pieces
+        .iter()
+        .map(|f| f["properties"]["osm_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ways_written.len(),
+        tally.walkable.len() - as_usize(&streets["dropped"])
+    );
+    for f in &pieces {
+        let p = &f["properties"];
+        assert_eq!(p["steps"], p["highway"] == "steps");
+        assert!(p["name"].is_string() || p["name"].is_null());
+    }
+    assert_eq!(
+        as_usize(&s["ways_missing_nodes"]),
+        tally.ways_missing_nodes()
+    );
+
+    // Blocks with an explicit residential type, from closed ways: exactly those whose nodes
+    // are all in the extract.
+    let blocks = features(&dir.join("blocks.geojson"));
+    assert_eq!(as_usize(&s["blocks"]), blocks.len());
+    let typed_ways: HashSet<i64> = blocks
+        .iter()
+        .map(|f| &f["properties"])
+        .filter(|p| {
+            p["osm_type"] == "way" && RESIDENTIAL.contains(&p["building"].as_str().unwrap())
+        })
+        .map(|p| p["osm_id"].as_i64().unwrap())
+        .collect();
+    let expected: HashSet<i64> = tally
+        .residential_typed_ways
+        .iter()
+        .filter(|(_, refs)| tally.complete(refs))
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(typed_ways, expected);
+    for f in &blocks {
+        let p = &f["properties"];
+        let id = p["id"].as_str().unwrap();
+        let letter = if p["osm_type"] == "way" { 'w' } else { 'r' };
+        assert_eq!(id, format!("{letter}{}", p["osm_id"]));
+        assert_eq!(p["estimated"], true);
+        assert!(p["residents"].as_f64().unwrap() > 0.0 && p["elderly"].as_f64().unwrap() > 0.0);
+        assert!(p["floor_area_m2"].as_f64().unwrap() >= p["footprint_m2"].as_f64().unwrap());
+    }
+}
+
+/// The README's counts: nodes, ways and relations, then building ways, multipolygon
+/// relations and nodes.
+fn check_readme_counts(t: &Tally, expected: [usize; 6]) {
+    let counted = [
+        t.nodes.len(),
+        t.ways,
+        t.relations,
+        t.building_ways,
+        t.building_relations,
+        t.building_nodes,
+    ];
+    assert_eq!(counted, expected);
+}
+
+#[test]
+fn monaco_counts_match_an_independent_tally_and_the_readme() {
+    let (dir, tally) = (monaco(), monaco_tally());
+    check_against_tally(dir, tally);
+    check_readme_counts(tally, [180_118, 27_377, 212, 23_370, 3, 6]);
+    assert_eq!(tally.kinds["hospital"], [5, 0, 0]);
+    assert_eq!(tally.kinds["pharmacy"], [23, 0, 0]);
+    for none in ["clinic", "nursing_home", "senior_day_care", "hospice"] {
+        assert!(!tally.kinds.contains_key(none), "{none}");
+    }
+    assert_eq!(tally.ways_missing_nodes(), 0);
+    // Kinds without data are said to be empty; those the policy names are still layers.
+    let s = read_json(&dir.join("osm_summary.json"));
+    let empty: Vec<&str> = s["empty_kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        empty.contains(&"nursing_home") && empty.contains(&"hospice"),
+        "{empty:?}"
+    );
+    assert!(features(&dir.join("hospice.geojson")).is_empty());
+    assert!(!dir.join("clinic.geojson").exists());
+    let policy = fs::read_to_string(dir.join("policy.toml")).unwrap();
+    assert!(
+        policy.contains("NO DATA in this extract for: senior_day_care, hospice"),
+        "{policy}"
+    );
+    let city = fs::read_to_string(dir.join("city.toml")).unwrap();
+    assert!(city.contains("© OpenStreetMap contributors") && city.contains("ESTIMATES"));
+    for layer in ["hospital", "pharmacy", "senior_day_care", "hospice"] {
+        assert!(city.contains(&format!("[layers.{layer}]")), "{layer}");
+    }
+}
+
+#[test]
+fn helsinki_counts_match_an_independent_tally_and_the_readme() {
+    let (dir, tally) = (helsinki(), helsinki_tally());
+    check_against_tally(dir, tally);
+    check_readme_counts(tally, [24_260, 5_130, 620, 433, 67, 36]);
+    // amenity=clinic 3 and amenity=doctors 3 (README), plus one healthcare=doctor|clinic node.
+    assert_eq!(tally.kinds["clinic"], [7, 0, 0]);
+    assert_eq!(tally.kinds["pharmacy"], [6, 0, 0]);
+    assert!(!tally.kinds.contains_key("hospital"));
+    // The README says 175 ways reference missing nodes; counting every way of the file with
+    // at least one node the file lacks gives 421, here and in the converter alike.
+    assert_eq!(tally.ways_missing_nodes(), 421);
+    let s = read_json(&dir.join("osm_summary.json"));
+    assert_eq!(as_usize(&s["ways_missing_nodes"]), 421);
+    let used = as_usize(&s["used_ways_missing_nodes"]);
+    assert!(used > 0 && used < 421, "{used}");
+    assert!(as_usize(&s["streets"]["truncated"]) > 0);
+    assert!(as_usize(&s["buildings"]["areas"]["missing_nodes"]) > 0);
+}
+
+#[test]
+fn helsinki_multipolygon_buildings_keep_their_holes() {
+    let dir = helsinki();
+    let s = read_json(&dir.join("osm_summary.json"));
+    let areas = &s["buildings"]["areas"];
+    assert!(as_usize(&areas["relations_built"]) >= 50, "{areas}");
+    assert!(as_usize(&areas["relations_with_holes"]) >= 50, "{areas}");
+    let blocks = features(&dir.join("blocks.geojson"));
+    let with_holes: Vec<&Value> = blocks
+        .iter()
+        .filter(|f| f["properties"]["osm_type"] == "relation")
+        .filter(|f| {
+            let g = &f["geometry"];
+            let polygons = match g["type"].as_str().unwrap() {
+                "Polygon" => vec![g["coordinates"].clone()],
+                _ => g["coordinates"].as_array().unwrap().clone(),
+            };
+            polygons.iter().any(|p| p.as_array().unwrap().len() > 1)
+        })
+        .collect();
+    assert!(with_holes.len() >= 5, "{}", with_holes.len());
+    // r5605 is an apartment block around a courtyard (outer and inner member ways).
+    assert!(with_holes.iter().any(|f| f["properties"]["id"] == "r5605"));
+}
+
+/// Every node shared by two walkable ways (or twice by one) is a line end wherever it
+/// appears, and appears in every way that has it.
+fn check_split(dir: &Path, tally: &Tally) {
+    let mut uses: HashMap<i64, usize> = HashMap::new();
+    for (_, refs) in &tally.walkable {
+        for r in refs {
+            *uses.entry(*r).or_default() += 1;
+        }
+    }
+    let mut pieces: HashMap<i64, Vec<Vec<(i64, i64)>>> = HashMap::new();
+    for f in features(&dir.join("streets.geojson")) {
+        let id = f["properties"]["osm_id"].as_i64().unwrap();
+        let line: Vec<(i64, i64)> = f["geometry"]["coordinates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let e7 = |v: &Value| (v.as_f64().unwrap() * 1e7).round() as i64;
+                (e7(&c[0]), e7(&c[1]))
+            })
+            .collect();
+        pieces.entry(id).or_default().push(line);
+    }
+    let mut checked = 0;
+    for (id, refs) in &tally.walkable {
+        let Some(lines) = pieces.get(id) else {
+            continue;
+        };
+        for r in refs.iter().filter(|r| uses[r] >= 2) {
+            let Some(&(lon, lat)) = tally.nodes.get(r) else {
+                continue;
+            };
+            let at = (i64::from(lon), i64::from(lat));
+            let mut seen = false;
+            for line in lines {
+                for (i, c) in line.iter().enumerate() {
+                    if *c == at {
+                        seen = true;
+                        assert!(
+                            i == 0 || i == line.len() - 1,
+                            "way {id}: shared node {r} inside a piece"
+                        );
+                    }
+                }
+            }
+            // A clipped way may have lost the stretch around the node.
+            assert!(
+                seen || !tally.complete(refs),
+                "way {id}: shared node {r} missing"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+#[test]
+fn streets_are_split_at_every_shared_node() {
+    check_split(helsinki(), helsinki_tally());
+    check_split(monaco(), monaco_tally());
+}
+
+#[test]
+fn report_on_monaco_walks_with_plausible_coverage() {
+    let city = monaco();
+    let out = scratch("osm-monaco-report");
+    carecircle()
+        .arg("report")
+        .arg(city.join("city.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(contains("street network"))
+        .stderr(contains("layer `hospice` has no facilities"));
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["distance"], "both");
+    let specialty = summary["circles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "specialty")
+        .unwrap();
+    let met = as_usize(&specialty["blocks_met"]);
+    let total = as_usize(&specialty["blocks_total"]);
+    assert!(met > 0 && met < total, "{met} of {total}");
+    let walk = as_usize(&specialty["requirements"][0]["blocks_met_walk"]);
+    let straight = as_usize(&specialty["requirements"][0]["blocks_met_straight"]);
+    assert!(
+        walk > 0 && walk <= straight,
+        "{walk} on foot, {straight} straight"
+    );
+
+    let off: HashSet<String> = fs::read_to_string(out.join("off_network.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("blocks,"))
+        .map(|l| l.split(',').nth(1).unwrap().to_string())
+        .collect();
+    let mut rows = csv::Reader::from_path(out.join("coverage.csv")).unwrap();
+    let headers = rows.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, snap) = (col("id"), col("snap_m"));
+    let mut count = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        let snapped = row[snap].parse::<f64>().is_ok_and(|m| m <= 500.0);
+        assert!(
+            snapped || off.contains(&row[id]),
+            "block {} neither snapped nor listed",
+            &row[id]
+        );
+        count += 1;
+    }
+    assert_eq!(count, total);
+}
+
+#[test]
+fn population_totals_are_spread_exactly() {
+    let dir = convert(
+        &helsinki_pbf(),
+        "osm-helsinki-totals",
+        &["--residents-total", "9876", "--elderly-total", "2345.5"],
+    );
+    let blocks = features(&dir.join("blocks.geojson"));
+    let sum = |field: &str| -> f64 {
+        blocks
+            .iter()
+            .map(|f| f["properties"][field].as_f64().unwrap())
+            .sum()
+    };
+    assert!(
+        (sum("residents") - 9876.0).abs() < 1e-6,
+        "{}",
+        sum("residents")
+    );
+    assert!((sum("elderly") - 2345.5).abs() < 1e-6, "{}", sum("elderly"));
+    let city = fs::read_to_string(dir.join("city.toml")).unwrap();
+    assert!(city.contains("--residents-total 9876 spread in proportion to floor area"));
+    // Without totals, the estimate follows the mapping's density and share.
+    let s = read_json(&helsinki().join("osm_summary.json"));
+    let floor: f64 = features(&helsinki().join("blocks.geojson"))
+        .iter()
+        .map(|f| f["properties"]["floor_area_m2"].as_f64().unwrap())
+        .sum();
+    let residents = s["residents"].as_f64().unwrap();
+    assert!(
+        (residents - floor / 50.0).abs() < 1.0,
+        "{residents} vs {floor}"
+    );
+    assert!((s["elderly"].as_f64().unwrap() - residents * 0.21).abs() < 1e-6);
+}
+
+fn folder_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn same_bytes_whatever_the_thread_count() {
+    let runs: Vec<BTreeMap<String, Vec<u8>>> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let out = scratch(&format!("osm-threads-{threads}"));
+            carecircle()
+                .env("RAYON_NUM_THREADS", threads)
+                .arg("osm")
+                .arg(helsinki_pbf())
+                .arg("--out")
+                .arg(&out)
+                .assert()
+                .success();
+            folder_bytes(&out)
+        })
+        .collect();
+    assert_eq!(runs[0].len(), 11, "{:?}", runs[0].keys());
+    assert!(runs[0] == runs[1], "outputs differ between 1 and 2 threads");
+}
+
+#[test]
+fn a_mapping_file_sets_tiers_and_the_policy_filters_on_them() {
+    let dir = scratch("osm-monaco-tiers");
+    let mapping = dir.join("mapping.toml");
+    fs::write(
+        &mapping,
+        r#"
+[buildings]
+residential_in_landuse = []
+[[facilities]]
+kind = "hospital"
+rules = ["amenity=hospital"]
+tiers = [{ tier = "tertiary", name_contains = ["cardio"] }]
+"#,
+    )
+    .unwrap();
+    let out = dir.join("city");
+    carecircle()
+        .arg("osm")
+        .arg(monaco_pbf())
+        .arg("--out")
+        .arg(&out)
+        .arg("--mapping")
+        .arg(&mapping)
+        .assert()
+        .success();
+    let tiers: Vec<String> = features(&out.join("hospital.geojson"))
+        .iter()
+        .map(|f| f["properties"]["tier"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        tiers.iter().filter(|t| *t == "tertiary").count(),
+        1,
+        "{tiers:?}"
+    );
+    assert_eq!(
+        tiers.iter().filter(|t| *t == "unknown").count(),
+        4,
+        "{tiers:?}"
+    );
+    let policy = fs::read_to_string(out.join("policy.toml")).unwrap();
+    assert!(
+        policy.contains(r#"where = { tier = "tertiary" }"#),
+        "{policy}"
+    );
+    // Only explicitly residential buildings: 5 residential, 2 apartments, 1 house.
+    assert_eq!(features(&out.join("blocks.geojson")).len(), 8);
+    // The only kind in the mapping is written; the policy's other kinds are empty layers.
+    assert!(!out.join("pharmacy.geojson").exists());
+    assert!(features(&out.join("hospice.geojson")).is_empty());
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    let dir = scratch("osm-bad");
+    let fails = |args: &[&std::ffi::OsStr], expected: &[&str]| {
+        let assert = carecircle()
+            .arg("osm")
+            .args(args)
+            .assert()
+            .failure()
+            .stderr(contains("panicked").not());
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        for e in expected {
+            assert!(stderr.contains(e), "expected {e:?} in {stderr}");
+        }
+    };
+    let out = dir.join("out");
+    let missing = dir.join("missing.osm.pbf");
+    fails(
+        &[missing.as_os_str(), "--out".as_ref(), out.as_os_str()],
+        &["missing.osm.pbf", "cannot read"],
+    );
+    let text = dir.join("notes.osm.pbf");
+    fs::write(&text, "not a PBF file\n").unwrap();
+    fails(
+        &[text.as_os_str(), "--out".as_ref(), out.as_os_str()],
+        &["notes.osm.pbf", "not a readable OSM PBF file"],
+    );
+    let mapping = dir.join("mapping.toml");
+    fs::write(&mapping, "[population]\nelderly_share = 2\n").unwrap();
+    let pbf = helsinki_pbf();
+    fails(
+        &[
+            pbf.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--mapping".as_ref(),
+            mapping.as_os_str(),
+        ],
+        &["mapping.toml", "elderly_share"],
+    );
+    fails(
+        &[
+            pbf.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--elderly-total=-5".as_ref(),
+        ],
+        &["--elderly-total"],
+    );
+    // An output never overwrites an input: here the mapping file is named like a layer.
+    let city = dir.join("city");
+    fs::create_dir_all(&city).unwrap();
+    let policy = city.join("policy.toml");
+    fs::write(&policy, "").unwrap();
+    fails(
+        &[
+            pbf.as_os_str(),
+            "--out".as_ref(),
+            city.as_os_str(),
+            "--mapping".as_ref(),
+            policy.as_os_str(),
+        ],
+        &["policy.toml", "inputs"],
+    );
+    assert!(!city.join("blocks.geojson").exists());
+    assert!(!out.exists());
+}
+
+#[test]
+fn print_mapping_prints_the_default() {
+    let assert = carecircle()
+        .args(["osm", "--print-mapping"])
+        .assert()
+        .success();
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let parsed: toml::Table = toml::from_str(&text).unwrap();
+    assert!(parsed.contains_key("buildings") && parsed.contains_key("facilities"));
+    assert!(text.contains("floor_area_per_resident_m2 = 50"));
+}
