@@ -11,9 +11,11 @@ use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::write_facilities_csv;
 use crate::output::gaps::write_gaps_geojson;
 use crate::output::network::write_off_network_csv;
+use crate::output::referrals::write_referrals_csv;
 use crate::output::service_areas::write_service_areas;
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
+use crate::referral::check_referrals;
 use crate::summary::{circle_summaries, Summary};
 use crate::walk::WalkNetwork;
 use crate::zones::{ranked_gap_zones, RankedZone};
@@ -180,6 +182,8 @@ pub fn run_report(
     let zones = ranked_gap_zones(&city.policy, dataset, &plane, &coverage);
     let shares = (options.measure == Measure::Area)
         .then(|| area_shares(&city.policy, dataset, &plane, &coverage));
+    let referrals = check_referrals(&city.policy, dataset, &plane, walk.as_ref())
+        .map_err(ReportError::Config)?;
     let capacity = evaluate_capacity(&city.policy, dataset, &plane, walk.as_ref())
         .map_err(ReportError::Config)?;
     let summary = Summary {
@@ -194,6 +198,7 @@ pub fn run_report(
             &capacity,
             shares.as_deref(),
         ),
+        referrals: referrals.iter().map(|r| r.summary(&city.policy)).collect(),
         top_gap_zones: zones
             .iter()
             .filter(|z| z.rank <= TOP_ZONES)
@@ -231,6 +236,7 @@ pub fn run_report(
     let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
     let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
     let facilities_csv = (!capacity.is_empty()).then(|| file("facilities.csv"));
+    let referrals_csv = (!referrals.is_empty()).then(|| file("referrals.csv"));
     let service_areas = walk
         .as_ref()
         .filter(|_| options.service_areas)
@@ -245,6 +251,7 @@ pub fn run_report(
     files.extend(skipped_csv.iter().cloned());
     files.extend(off_network_csv.iter().cloned());
     files.extend(facilities_csv.iter().cloned());
+    files.extend(referrals_csv.iter().cloned());
     files.extend(service_areas.iter().map(|(_, f)| f.clone()));
     // Check every target before writing any, so a refused run writes nothing.
     for f in &files {
@@ -262,6 +269,9 @@ pub fn run_report(
     write_summary_csv(&summary_csv, &protected, &summary)?;
     if let Some(path) = &skipped_csv {
         write_skipped_csv(path, &protected, &city.loaded.skipped)?;
+    }
+    if let Some(path) = &referrals_csv {
+        write_referrals_csv(path, &protected, &city.policy, &referrals)?;
     }
     if let Some(path) = &facilities_csv {
         write_facilities_csv(path, &protected, &city.policy, dataset, &capacity)?;

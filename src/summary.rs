@@ -6,6 +6,7 @@ use crate::config::{CapacityRule, Policy};
 use crate::coverage::Coverage;
 use crate::dataset::Blocks;
 use crate::input::InputCount;
+use crate::referral::ReferralSummary;
 use crate::zones::ZoneSummary;
 use serde::Serialize;
 
@@ -23,6 +24,8 @@ pub struct Summary {
     pub network: Option<NetworkSummary>,
     /// Per circle, in policy order.
     pub circles: Vec<CircleSummary>,
+    /// Referral-chain checks.
+    pub referrals: Vec<ReferralSummary>,
     /// The largest gap zones of each circle (see `gaps.geojson` for all).
     pub top_gap_zones: Vec<ZoneSummary>,
     /// Per input file.

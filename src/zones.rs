@@ -80,7 +80,13 @@ impl RankedZone {
         let parts: Vec<String> = self
             .failing
             .iter()
-            .map(|(kind, n)| format!("{kind} ({n} block{})", if *n == 1 { "" } else { "s" }))
+            .map(|(kind, n)| {
+                let plural = if *n == 1 { "" } else { "s" };
+                format!(
+                    "{kind} ({} block{plural})",
+                    crate::output::format::thousands(*n as f64)
+                )
+            })
             .collect();
         parts.join(", ")
     }

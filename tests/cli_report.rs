@@ -310,10 +310,18 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
             .success();
         outputs.push(folder_bytes(&out));
     }
+    let names: Vec<&str> = outputs[0].iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
-        outputs[0].len(),
-        6,
-        "blocks, coverage, gaps, two summaries and off_network.csv"
+        names,
+        [
+            "blocks.geojson",
+            "coverage.csv",
+            "gaps.geojson",
+            "off_network.csv",
+            "referrals.csv",
+            "summary.csv",
+            "summary.json"
+        ]
     );
     assert!(
         outputs[0] == outputs[1],
@@ -342,4 +350,41 @@ fn demo_writes_the_city_and_the_report() {
             circle["name"]
         );
     }
+}
+
+#[test]
+fn area_measure_reports_shares_beside_the_centroid_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    // A responder 90 m east of block a's centre: its 100 m reach covers only part of block a.
+    let (lon, lat) = (121.50025 + 90.0 / 100_900.0, 25.00025);
+    fs::write(
+        dir.path().join("responders.geojson"),
+        common::collection(&[(
+            r#"{"id":"r1"}"#.into(),
+            format!(r#"{{"type":"Point","coordinates":[{lon},{lat}]}}"#),
+        )]),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .args(["--measure", "area", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("area-weighted"));
+    let blocks = read_json(&out.join("blocks.geojson"));
+    let a = &blocks["features"][0]["properties"];
+    assert_eq!(a["basic_care_bed_share"], 1.0);
+    let share = a["basic_responder_share"].as_f64().unwrap();
+    assert!(share > 0.5 && share < 1.0, "{share}");
+    assert_eq!(a["basic_share"].as_f64().unwrap(), share);
+    assert_eq!(blocks["features"][2]["properties"]["basic_share"], 0.0);
+    let summary = read_json(&out.join("summary.json"));
+    let basic = &summary["circles"][0];
+    // Shares are written with 4 decimals; the summary uses the exact ones.
+    assert!((basic["elderly_met_area"].as_f64().unwrap() - 10.0 * share).abs() < 1e-3);
+    assert_eq!(summary["measure"], "area");
 }

@@ -150,3 +150,37 @@ fn unknown_circle_or_kind_is_explained() {
         .failure()
         .stderr(predicates::str::contains("no circle `living`"));
 }
+
+#[test]
+fn the_same_input_gives_the_same_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    pocket_city(dir.path());
+    let flats = vacant_flats(dir.path());
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("sites{threads}"));
+        carecircle()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("site")
+            .arg(dir.path().join("city.toml"))
+            .args([
+                "--circle",
+                "basic",
+                "--kind",
+                "care_bed",
+                "--count",
+                "2",
+                "--candidates",
+            ])
+            .arg(&flats)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        outputs.push((
+            fs::read(out.join("sites.geojson")).unwrap(),
+            fs::read(out.join("sites.csv")).unwrap(),
+        ));
+    }
+    assert!(outputs[0] == outputs[1]);
+}

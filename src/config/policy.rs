@@ -16,6 +16,22 @@ pub const DEFAULT_POLICY_TOML: &str = include_str!("default_policy.toml");
 pub struct Policy {
     /// The circles, in the order the policy lists them.
     pub circles: Vec<Circle>,
+    /// Referral-chain checks between facility kinds.
+    pub referrals: Vec<Referral>,
+}
+
+/// A referral-chain check: every facility of kind `from` (for example a home-care-bed point)
+/// should have a facility of kind `to` (a hospice or referral facility) within `within_m` of
+/// the point itself, so that a broken chain shows up even where the blocks look covered.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    /// The referring kind.
+    pub from: String,
+    /// The kind referred to.
+    pub to: String,
+    /// How far the referral facility may be, in metres (on foot when streets are used).
+    pub within_m: f64,
 }
 
 /// A service circle: met when all its requirements are met.
@@ -69,6 +85,8 @@ impl Requirement {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     circles: Vec<CircleFile>,
+    #[serde(default)]
+    referrals: Vec<Referral>,
 }
 
 #[derive(Deserialize)]
@@ -199,7 +217,18 @@ impl Policy {
                 requires,
             });
         }
-        Ok(Policy { circles })
+        for r in &file.referrals {
+            if !(r.within_m.is_finite() && r.within_m > 0.0) {
+                return Err(format!(
+                    "referral from `{}` to `{}`: within_m must be a positive distance",
+                    r.from, r.to
+                ));
+            }
+        }
+        Ok(Policy {
+            circles,
+            referrals: file.referrals,
+        })
     }
 
     /// The largest reach of any requirement, in metres.
@@ -219,6 +248,16 @@ impl Policy {
                     return Err(format!(
                         "circle `{}` requires kind `{}`, but the city manifest has no [layers.{}]",
                         circle.name, requirement.kind, requirement.kind
+                    ));
+                }
+            }
+        }
+        for r in &self.referrals {
+            for kind in [&r.from, &r.to] {
+                if !has_kind(kind) {
+                    return Err(format!(
+                        "a referral from `{}` to `{}` needs kind `{kind}`, but the city manifest has no [layers.{kind}]",
+                        r.from, r.to
                     ));
                 }
             }

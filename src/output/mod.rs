@@ -10,6 +10,7 @@ pub mod format;
 pub mod gaps;
 pub mod geojson;
 pub mod network;
+pub mod referrals;
 pub mod service_areas;
 pub mod sites;
 pub mod summary;

@@ -247,3 +247,26 @@ pub fn gap_zone_lines(summary: &Summary) -> String {
     }
     out
 }
+
+/// One line per referral check: `referral chains: 12 of 255 care_bed points have no hospice
+/// within 1,000 m`.
+pub fn referral_lines(summary: &Summary) -> String {
+    let mut out = String::new();
+    for r in &summary.referrals {
+        let _ = writeln!(
+            out,
+            "referral chains: {} of {} {} points have no {} within {} m{}",
+            thousands(r.points_without_referral as f64),
+            thousands(r.points as f64),
+            r.from,
+            r.to,
+            thousands(r.within_m),
+            if summary.network.is_some() {
+                " on foot"
+            } else {
+                ""
+            }
+        );
+    }
+    out
+}
