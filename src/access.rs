@@ -487,23 +487,7 @@ mod tests {
         assert_eq!(Decay::Gaussian.weight(1001.0, 1000.0), 0.0);
     }
 
-    /// splitmix64, for deterministic random test data.
-    struct SplitMix64(u64);
-
-    impl SplitMix64 {
-        fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        /// Uniform in [0, 1).
-        fn unit(&mut self) -> f64 {
-            (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::rng::SplitMix64;
 
     /// Random test data: 50 blocks, 10 facilities, a distance matrix (∞ = no pair) and the
     /// pairs in shuffled order. Some distances lie beyond the catchment of 1000 m, a few
@@ -518,7 +502,7 @@ mod tests {
     const CATCHMENT: f64 = 1000.0;
 
     fn random_city(seed: u64) -> City {
-        let mut rng = SplitMix64(seed);
+        let mut rng = SplitMix64::new(seed);
         let (blocks, facilities) = (50, 10);
         let population = (0..blocks)
             .map(|_| {

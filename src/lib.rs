@@ -46,6 +46,7 @@ pub mod output;
 pub mod plane;
 pub mod referral;
 pub mod report;
+pub mod rng;
 pub mod site;
 pub mod siting;
 pub mod summary;

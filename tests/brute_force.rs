@@ -8,29 +8,13 @@ use geo::{Centroid, Distance, Euclidean, MultiPolygon, Point, Polygon};
 use geo_types::{Coord, LineString};
 use serde_json::json;
 
-/// splitmix64: a tiny deterministic generator for test data.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, a: f64, b: f64) -> f64 {
-        a + (b - a) * self.unit()
-    }
-}
+use carecircle::rng::SplitMix64;
 
 /// Degrees per metre near the test city's latitude (rough; only used to make data).
 const DEG_PER_M: f64 = 1.0 / 111_000.0;
 
 fn random_city(seed: u64, blocks: usize, facilities: usize) -> Dataset {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     let (lon0, lat0) = (121.50, 25.03);
     let span_m = 3_000.0;
     let mut b = Blocks {
@@ -38,15 +22,15 @@ fn random_city(seed: u64, blocks: usize, facilities: usize) -> Dataset {
         ..Blocks::default()
     };
     for i in 0..blocks {
-        let cx = lon0 + rng.range(0.0, span_m) * DEG_PER_M;
-        let cy = lat0 + rng.range(0.0, span_m) * DEG_PER_M;
-        let r = rng.range(20.0, 150.0) * DEG_PER_M;
+        let cx = lon0 + rng.uniform(0.0, span_m) * DEG_PER_M;
+        let cy = lat0 + rng.uniform(0.0, span_m) * DEG_PER_M;
+        let r = rng.uniform(20.0, 150.0) * DEG_PER_M;
         // A random star-shaped polygon (possibly concave), counter-clockwise.
-        let n = 3 + (rng.next() % 6) as usize;
+        let n = 3 + (rng.next_u64() % 6) as usize;
         let mut ring: Vec<Coord<f64>> = (0..n)
             .map(|k| {
-                let a = std::f64::consts::TAU * (k as f64 + rng.range(0.0, 0.8)) / n as f64;
-                let rr = r * rng.range(0.3, 1.0);
+                let a = std::f64::consts::TAU * (k as f64 + rng.uniform(0.0, 0.8)) / n as f64;
+                let rr = r * rng.uniform(0.3, 1.0);
                 Coord {
                     x: cx + rr * a.cos(),
                     y: cy + rr * a.sin(),
@@ -81,11 +65,11 @@ fn random_city(seed: u64, blocks: usize, facilities: usize) -> Dataset {
         }
         b.ids.push(format!("b{i}"));
         b.outlines.push(MultiPolygon(polygons));
-        b.elderly.push((rng.next() % 200) as f64);
+        b.elderly.push((rng.next_u64() % 200) as f64);
         b.residents
             .as_mut()
             .unwrap()
-            .push((rng.next() % 1000) as f64);
+            .push((rng.next_u64() % 1000) as f64);
     }
     let mut layers = Vec::new();
     for (kind, count) in [
@@ -99,17 +83,17 @@ fn random_city(seed: u64, blocks: usize, facilities: usize) -> Dataset {
             ..FacilityLayer::default()
         };
         for i in 0..count {
-            let tier = ["tertiary", "secondary"][(rng.next() % 2) as usize];
+            let tier = ["tertiary", "secondary"][(rng.next_u64() % 2) as usize];
             // Some facilities have several access locations (a MultiPoint).
             let n = if rng.unit() < 0.2 {
-                2 + (rng.next() % 2) as usize
+                2 + (rng.next_u64() % 2) as usize
             } else {
                 1
             };
             let locations: Vec<Coord<f64>> = (0..n)
                 .map(|_| Coord {
-                    x: lon0 + rng.range(-200.0, span_m + 200.0) * DEG_PER_M,
-                    y: lat0 + rng.range(-200.0, span_m + 200.0) * DEG_PER_M,
+                    x: lon0 + rng.uniform(-200.0, span_m + 200.0) * DEG_PER_M,
+                    y: lat0 + rng.uniform(-200.0, span_m + 200.0) * DEG_PER_M,
                 })
                 .collect();
             let props = json!({"tier": tier}).as_object().unwrap().clone();

@@ -4,29 +4,7 @@ use geo::{Area, Contains, ConvexHull, Distance, Euclidean, LineString, Point};
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 
-/// splitmix64: a tiny deterministic generator for reproducible random tests.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform float in `[lo, hi)`.
-    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        lo + unit * (hi - lo)
-    }
-
-    /// A uniform index in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+use crate::rng::SplitMix64;
 
 fn c(x: f64, y: f64) -> Coord<f64> {
     Coord { x, y }
@@ -178,7 +156,7 @@ fn random_selection(rng: &mut SplitMix64, n: usize) -> Vec<u32> {
 
 #[test]
 fn matches_brute_force_single_linkage() {
-    let mut rng = SplitMix64(42);
+    let mut rng = SplitMix64::new(42);
     let mut nontrivial = 0;
     for _ in 0..5 {
         let n = 200 + rng.below(200);
@@ -306,7 +284,7 @@ fn check_outline(members: &[MultiPolygon<f64>], buffer_m: f64) -> MultiPolygon<f
 
 #[test]
 fn outline_contains_members_and_stays_within_the_buffer() {
-    let mut rng = SplitMix64(7);
+    let mut rng = SplitMix64::new(7);
     for (n, extent) in [(1, 500.0), (3, 300.0), (40, 1000.0), (400, 3000.0)] {
         let blocks = random_blocks(&mut rng, n, extent);
         for buffer in [0.5, 20.0, 150.0] {
@@ -376,7 +354,7 @@ fn empty_and_non_finite_vertices() {
 
 #[test]
 fn no_buffer_gives_the_bare_hull() {
-    let mut rng = SplitMix64(3);
+    let mut rng = SplitMix64::new(3);
     let blocks = random_blocks(&mut rng, 30, 800.0);
     let hull = hull_of(&blocks);
     for buffer in [0.0, -5.0, f64::NAN, f64::INFINITY] {
@@ -389,7 +367,7 @@ fn no_buffer_gives_the_bare_hull() {
 
 #[test]
 fn gap_zones_are_deterministic_across_thread_counts() {
-    let mut rng = SplitMix64(11);
+    let mut rng = SplitMix64::new(11);
     let outlines = random_blocks(&mut rng, 3000, 6000.0);
     let centroids: Vec<Coord<f64>> = outlines
         .iter()

@@ -172,7 +172,7 @@ fn objective_matches_the_min_cut_formula() {
         let n = problem.covers.len();
         let size = rng.range(0, 5) as usize;
         let mut set: Vec<usize> = (0..size)
-            .map(|_| rng.range(0, n as u64 - 1) as usize)
+            .map(|_| rng.range(0, n as i64 - 1) as usize)
             .collect();
         set.sort_unstable();
         set.dedup();
@@ -194,10 +194,10 @@ fn capacitated_objective_has_diminishing_returns() {
         // A random chain small ⊆ large and a site outside large.
         let mut order: Vec<u32> = (0..n).collect();
         for i in (1..order.len()).rev() {
-            order.swap(i, rng.range(0, i as u64) as usize);
+            order.swap(i, rng.range(0, i as i64) as usize);
         }
         let large_len = rng.range(1, 6) as usize;
-        let small_len = rng.range(0, large_len as u64) as usize;
+        let small_len = rng.range(0, large_len as i64) as usize;
         let (large, site) = (&order[..large_len], order[large_len]);
         let small = &order[..small_len];
         let gain = |set: &[u32]| {
