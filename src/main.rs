@@ -8,7 +8,7 @@ use carecircle::osm::mapping::{Mapping, DEFAULT_MAPPING_TOML};
 use carecircle::osm::population::Totals;
 use carecircle::osm::{convert, ConvertOptions};
 use carecircle::output::format::{percent, thousands};
-use carecircle::output::summary::{gap_zone_lines, referral_lines, summary_table};
+use carecircle::output::summary::{capacity_lines, gap_zone_lines, referral_lines, summary_table};
 use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
 use carecircle::site::{suggest_sites, write_suggestion, SiteOptions};
 use carecircle::synth::{write_city, SynthOptions};
@@ -316,6 +316,7 @@ fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> 
         println!("\nlargest gap zones (all in gaps.geojson):");
         print!("{}", gap_zone_lines(&report.summary));
     }
+    print!("{}", capacity_lines(&report.summary));
     print!("{}", referral_lines(&report.summary));
     if let Some(n) = &report.summary.network {
         eprintln!(

@@ -132,13 +132,8 @@ fn the_report_writes_capacity_fields_facility_loads_and_flags() {
         },
     )
     .unwrap();
+    // The synthetic city's manifest names policy.toml; replace it.
     fs::write(city.join("policy.toml"), POLICY).unwrap();
-    let manifest = fs::read_to_string(city.join("city.toml")).unwrap();
-    fs::write(
-        city.join("city.toml"),
-        format!("policy = \"policy.toml\"\n{manifest}"),
-    )
-    .unwrap();
     let out = dir.path().join("out");
     common::carecircle()
         .arg("report")

@@ -316,6 +316,7 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
         [
             "blocks.geojson",
             "coverage.csv",
+            "facilities.csv",
             "gaps.geojson",
             "off_network.csv",
             "referrals.csv",

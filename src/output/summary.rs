@@ -270,3 +270,32 @@ pub fn referral_lines(summary: &Summary) -> String {
     }
     out
 }
+
+/// One line per capacity requirement: `capacity: basic care_bed (capacity): 34.2 per 1,000
+/// elderly on average; 4,800 blocks with 150,000 elderly below 40 per 1,000`.
+pub fn capacity_lines(summary: &Summary) -> String {
+    let mut out = String::new();
+    for circle in &summary.circles {
+        for r in &circle.requirements {
+            let Some(c) = &r.capacity else { continue };
+            let _ = write!(
+                out,
+                "capacity: {} {} ({}): {:.1} per 1,000 elderly on average",
+                circle.name, r.kind, c.field, c.per_1000_mean
+            );
+            if let (Some(norm), Some(blocks), Some(elderly)) =
+                (c.min_per_1000, c.blocks_below_norm, c.elderly_below_norm)
+            {
+                let _ = write!(
+                    out,
+                    "; {} blocks with {} elderly below {} per 1,000",
+                    thousands(blocks as f64),
+                    thousands(elderly),
+                    thousands(norm)
+                );
+            }
+            out.push_str(" (loads in facilities.csv)\n");
+        }
+    }
+    out
+}

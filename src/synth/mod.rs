@@ -160,8 +160,8 @@ pub fn generate(options: &SynthOptions) -> SynthCity {
 }
 
 /// Writes the city into `dir` (created if needed): `blocks.geojson`, `care_beds.csv`,
-/// `responders.geojson`, `hospitals.geojson`, `extended_care.geojson`, `streets.geojson` and,
-/// last, the manifest `city.toml`. Every file is written atomically.
+/// `responders.geojson`, `hospitals.geojson`, `extended_care.geojson`, `streets.geojson`,
+/// `policy.toml` and, last, the manifest `city.toml`. Every file is written atomically.
 pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary> {
     std::fs::create_dir_all(dir)?;
     let plan = Plan::new(options.seed, options.blocks);
@@ -188,6 +188,7 @@ pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary
     )?;
     let streets = streets::streets(&plan);
     write::write_list(&dir.join("streets.geojson"), &streets, write::push_street)?;
+    write::write_policy(&dir.join("policy.toml"))?;
     write::write_manifest(&dir.join("city.toml"), options)?;
     Ok(SynthSummary {
         blocks: plan.cells.len(),

@@ -16,6 +16,7 @@ fn same_options_give_identical_bytes_whatever_the_thread_count() {
             "city.toml",
             "extended_care.geojson",
             "hospitals.geojson",
+            "policy.toml",
             "responders.geojson",
             "streets.geojson"
         ]
@@ -82,6 +83,9 @@ fn manifest_and_care_bed_csv_have_the_expected_shape() {
     let manifest = file(&files, "city.toml");
     assert!(manifest.starts_with("# Synthetic city"));
     assert!(manifest.contains("blocks = 2000, seed = 42"));
+    assert!(manifest.contains("\npolicy = \"policy.toml\"\n"));
+    let policy = crate::config::Policy::parse(file(&files, "policy.toml")).unwrap();
+    assert!(policy.circles[0].requires[0].capacity.is_some());
     let body = manifest.split_once("\n\n").unwrap().1;
     let expected = r#"[blocks]
 path = "blocks.geojson"
