@@ -44,6 +44,7 @@ pub mod network;
 pub mod osm;
 pub mod output;
 pub mod plane;
+pub mod progress;
 pub mod referral;
 pub mod report;
 pub mod rng;

@@ -46,6 +46,12 @@ enum Command {
         /// Also write service_areas.geojson: each facility's walkable street segments.
         #[arg(long)]
         service_areas: bool,
+        /// No progress on stderr.
+        #[arg(long)]
+        quiet: bool,
+        /// Print the summary as JSON on stdout instead of the tables (for scripts).
+        #[arg(long)]
+        json: bool,
     },
     /// Write the built-in synthetic city into OUT/input and report on it into OUT.
     Demo {
@@ -144,6 +150,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             distance,
             skip_invalid,
             service_areas,
+            quiet,
+            json,
         } => report(
             &city,
             &out,
@@ -152,7 +160,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 distance,
                 skip_invalid,
                 service_areas,
+                progress: !quiet,
             },
+            json,
         ),
         Command::Demo { out, blocks } => {
             let input = out.join("input");
@@ -163,7 +173,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 synth.blocks,
                 input.display()
             );
-            report(&input.join("city.toml"), &out, &ReportOptions::default())
+            let options = ReportOptions {
+                progress: true,
+                ..ReportOptions::default()
+            };
+            report(&input.join("city.toml"), &out, &options, false)
         }
         Command::Synth { blocks, seed, out } => {
             if blocks == 0 {
@@ -296,7 +310,7 @@ fn fail(error: ReportError, limit: usize) -> Result<ExitCode> {
     }
 }
 
-fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> {
+fn report(city: &Path, out: &Path, options: &ReportOptions, json: bool) -> Result<ExitCode> {
     let report: Report = match run_report(city, out, options) {
         Ok(r) => r,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
@@ -310,6 +324,10 @@ fn report(city: &Path, out: &Path, options: &ReportOptions) -> Result<ExitCode> 
             report.summary.skipped_features,
             out.join("skipped.csv").display()
         );
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report.summary)?);
+        return Ok(ExitCode::SUCCESS);
     }
     print!("{}", summary_table(&report.summary));
     if !report.summary.top_gap_zones.is_empty() {

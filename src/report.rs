@@ -15,6 +15,7 @@ use crate::output::referrals::write_referrals_csv;
 use crate::output::service_areas::write_service_areas;
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
+use crate::progress::Progress;
 use crate::referral::check_referrals;
 use crate::summary::{circle_summaries, Summary};
 use crate::walk::WalkNetwork;
@@ -37,6 +38,8 @@ pub struct ReportOptions {
     pub skip_invalid: bool,
     /// Write `service_areas.geojson`, every facility's walkable street segments.
     pub service_areas: bool,
+    /// Show the current stage on stderr when it is a terminal.
+    pub progress: bool,
 }
 
 /// Why a report or check could not run.
@@ -152,6 +155,8 @@ pub fn run_report(
             "--service-areas needs walking distances: a [streets] layer and --distance network or both".into(),
         ));
     }
+    let progress = Progress::new(options.progress);
+    progress.stage("reading inputs");
     let city = load_city(manifest_path, options.skip_invalid, mode.walks())?;
     let plane = Plane::new(&city.loaded.dataset).map_err(ReportError::Config)?;
     let mut timings = Timings {
@@ -159,6 +164,7 @@ pub fn run_report(
         ..Timings::default()
     };
 
+    progress.stage("building the street graph and snapping");
     let walk = WalkNetwork::for_city(&city.manifest, &city.policy, &plane, mode);
     if let Some(network) = &walk {
         timings.network_build = network.build_time;
@@ -166,6 +172,7 @@ pub fn run_report(
     }
 
     let started = Instant::now();
+    progress.stage("evaluating coverage");
     let dataset = &city.loaded.dataset;
     let coverage = evaluate(
         &city.policy,
@@ -179,6 +186,7 @@ pub fn run_report(
         .as_ref()
         .map(|w| w.unreachable(dataset))
         .unwrap_or_default();
+    progress.stage("finding gap zones, referral chains and capacity");
     let zones = ranked_gap_zones(&city.policy, dataset, &plane, &coverage);
     let shares = (options.measure == Measure::Area)
         .then(|| area_shares(&city.policy, dataset, &plane, &coverage));
@@ -220,6 +228,7 @@ pub fn run_report(
     timings.compute = started.elapsed();
 
     let started = Instant::now();
+    progress.stage("writing outputs");
     std::fs::create_dir_all(out_dir).map_err(|e| {
         std::io::Error::new(
             e.kind(),

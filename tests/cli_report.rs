@@ -389,3 +389,20 @@ fn area_measure_reports_shares_beside_the_centroid_figures() {
     assert!((basic["elderly_met_area"].as_f64().unwrap() - 10.0 * share).abs() < 1e-3);
     assert_eq!(summary["measure"], "area");
 }
+
+#[test]
+fn json_prints_the_summary_for_scripts() {
+    let out = tempfile::tempdir().unwrap();
+    let output = carecircle()
+        .arg("report")
+        .arg(taipei().join("city.toml"))
+        .args(["--json", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let printed: Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(printed, read_json(&out.path().join("summary.json")));
+}
