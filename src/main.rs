@@ -97,7 +97,7 @@ enum Command {
         /// Straight-line or walking reach [default: walking when the manifest has streets].
         #[arg(long, value_enum)]
         distance: Option<DistanceMode>,
-        /// The folder to write sites.geojson and sites.csv into.
+        /// The folder to write sites.geojson, sites.qml and sites.csv into.
         #[arg(long)]
         out: PathBuf,
     },
@@ -404,7 +404,8 @@ fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
             "too many combinations for an exact optimum; the greedy choice is guaranteed at least 63 % (1 − 1/e) of it"
         ),
     }
-    eprintln!("wrote {} and {}", files[0].display(), files[1].display());
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    eprintln!("wrote {}", names.join(", "));
     Ok(ExitCode::SUCCESS)
 }
 

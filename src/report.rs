@@ -9,10 +9,13 @@ use crate::output::atomic::ProtectedInputs;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::write_facilities_csv;
-use crate::output::gaps::write_gaps_geojson;
+use crate::output::gaps::{write_gaps_geojson, GAP_FIELDS};
 use crate::output::network::write_off_network_csv;
 use crate::output::referrals::write_referrals_csv;
-use crate::output::service_areas::write_service_areas;
+use crate::output::service_areas::{write_service_areas, SERVICE_AREA_FIELDS};
+use crate::output::style::{
+    blocks_style, gaps_style, service_areas_style, style_error, write_style,
+};
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
 use crate::progress::Progress;
@@ -36,7 +39,8 @@ pub struct ReportOptions {
     pub distance: Option<DistanceMode>,
     /// Skip invalid features (listing them in `skipped.csv`) instead of failing.
     pub skip_invalid: bool,
-    /// Write `service_areas.geojson`, every facility's walkable street segments.
+    /// Write `service_areas.geojson` (and its style `service_areas.qml`), every facility's
+    /// walkable street segments.
     pub service_areas: bool,
     /// Show the current stage on stderr when it is a terminal.
     pub progress: bool,
@@ -242,6 +246,7 @@ pub fn run_report(
     let (blocks_geojson, coverage_csv) = (file("blocks.geojson"), file("coverage.csv"));
     let (summary_json, summary_csv) = (file("summary.json"), file("summary.csv"));
     let gaps_geojson = file("gaps.geojson");
+    let (blocks_qml, gaps_qml) = (file("blocks.qml"), file("gaps.qml"));
     let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
     let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
     let facilities_csv = (!capacity.is_empty()).then(|| file("facilities.csv"));
@@ -250,10 +255,30 @@ pub fn run_report(
         .as_ref()
         .filter(|_| options.service_areas)
         .map(|w| (w, file("service_areas.geojson")));
+    let service_areas_qml = service_areas.as_ref().map(|_| file("service_areas.qml"));
+    // QGIS styles beside the GeoJSON, coloured by the first circle.
+    let view = city
+        .policy
+        .circles
+        .first()
+        .map(|c| format!("{}_met", c.name))
+        .ok_or_else(|| ReportError::Config("the policy has no circle".into()))?;
+    let blocks_style =
+        blocks_style(&view, table.columns()).map_err(|e| style_error(&blocks_qml, e))?;
+    let gaps_style = gaps_style(&GAP_FIELDS).map_err(|e| style_error(&gaps_qml, e))?;
+    let service_areas_style = match &service_areas_qml {
+        Some(path) => Some(
+            service_areas_style(city.policy.largest_reach_m(), &SERVICE_AREA_FIELDS)
+                .map_err(|e| style_error(path, e))?,
+        ),
+        None => None,
+    };
     let mut files = vec![
         blocks_geojson.clone(),
+        blocks_qml.clone(),
         coverage_csv.clone(),
         gaps_geojson.clone(),
+        gaps_qml.clone(),
         summary_json.clone(),
         summary_csv.clone(),
     ];
@@ -262,6 +287,7 @@ pub fn run_report(
     files.extend(facilities_csv.iter().cloned());
     files.extend(referrals_csv.iter().cloned());
     files.extend(service_areas.iter().map(|(_, f)| f.clone()));
+    files.extend(service_areas_qml.iter().cloned());
     // Check every target before writing any, so a refused run writes nothing.
     for f in &files {
         protected.check(f)?;
@@ -273,7 +299,9 @@ pub fn run_report(
         &table,
         &dataset.blocks,
     )?;
+    write_style(&blocks_qml, &protected, &blocks_style)?;
     write_gaps_geojson(&gaps_geojson, &protected, &zones)?;
+    write_style(&gaps_qml, &protected, &gaps_style)?;
     write_summary_json(&summary_json, &protected, &summary)?;
     write_summary_csv(&summary_csv, &protected, &summary)?;
     if let Some(path) = &skipped_csv {
@@ -290,6 +318,9 @@ pub fn run_report(
     }
     if let Some((network, path)) = &service_areas {
         write_service_areas(path, &protected, &city.policy, dataset, &plane, network)?;
+    }
+    if let (Some(path), Some(style)) = (&service_areas_qml, &service_areas_style) {
+        write_style(path, &protected, style)?;
     }
     timings.write = started.elapsed();
     Ok(Report {

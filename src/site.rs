@@ -14,7 +14,8 @@ use crate::coverage::{evaluate, DistanceMode, Measure};
 use crate::dataset::FacilityLayer;
 use crate::input::facilities::read_layer;
 use crate::output::atomic::ProtectedInputs;
-use crate::output::sites::{write_sites_csv, write_sites_geojson};
+use crate::output::sites::{write_sites_csv, write_sites_geojson, SITE_FIELDS};
+use crate::output::style::{sites_style, style_error, write_style};
 use crate::plane::Plane;
 use crate::report::{distance_mode, load_city, ReportError};
 use crate::siting::{coverage_curve, exact, greedy, Choice, CoverProblem};
@@ -292,7 +293,7 @@ fn find_requirement<'p>(
     Ok((c, r, requirement))
 }
 
-/// Writes `sites.geojson` and `sites.csv` into `out_dir`, never over the city's inputs.
+/// Writes `sites.geojson`, its QGIS style `sites.qml` and `sites.csv` into `out_dir`, never over the city's inputs.
 pub fn write_suggestion(
     suggestion: &Suggestion,
     manifest_path: &Path,
@@ -310,16 +311,22 @@ pub fn write_suggestion(
     inputs.push(manifest_path);
     inputs.extend(candidates_file.map(Path::new));
     let protected = ProtectedInputs::new(inputs);
-    let files = vec![out_dir.join("sites.geojson"), out_dir.join("sites.csv")];
+    let files = vec![
+        out_dir.join("sites.geojson"),
+        out_dir.join("sites.qml"),
+        out_dir.join("sites.csv"),
+    ];
+    let style = sites_style(&SITE_FIELDS).map_err(|e| style_error(&files[1], e))?;
     for f in &files {
         protected.check(f)?;
     }
     write_sites_geojson(&files[0], &protected, suggestion)?;
+    write_style(&files[1], &protected, &style)?;
     let curve = coverage_curve(
         &suggestion.choices,
         suggestion.baseline_elderly,
         suggestion.total_elderly,
     );
-    write_sites_csv(&files[1], &protected, suggestion, &curve)?;
+    write_sites_csv(&files[2], &protected, suggestion, &curve)?;
     Ok(files)
 }

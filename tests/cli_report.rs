@@ -315,9 +315,11 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
         names,
         [
             "blocks.geojson",
+            "blocks.qml",
             "coverage.csv",
             "facilities.csv",
             "gaps.geojson",
+            "gaps.qml",
             "off_network.csv",
             "referrals.csv",
             "summary.csv",

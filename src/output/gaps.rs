@@ -7,6 +7,19 @@ use geo::Geometry;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The properties of every gap zone feature, in order.
+pub const GAP_FIELDS: [&str; 9] = [
+    "circle",
+    "rank",
+    "blocks",
+    "elderly_uncovered",
+    "residents_uncovered",
+    "failing",
+    "nearest_kind",
+    "nearest_facility_id",
+    "nearest_m",
+];
+
 /// Writes every gap zone with its circle, rank, size, uncovered people, failing requirements
 /// and nearest existing facility.
 pub fn write_gaps_geojson(
@@ -36,6 +49,7 @@ pub fn write_gaps_geojson(
                 ("nearest_facility_id", text(&s.nearest_facility_id)),
                 ("nearest_m", s.nearest_m.map_or(Value::Null, Value::Num)),
             ];
+            debug_assert!(properties.iter().map(|p| p.0).eq(GAP_FIELDS));
             buf.clear();
             geojson::push_feature(
                 &mut buf,

@@ -1,4 +1,4 @@
-//! Everything the report writes: GeoJSON, CSV and summaries, always atomically.
+//! Everything the report writes: GeoJSON with QGIS styles, CSV and summaries, always atomically.
 
 pub mod atomic;
 pub mod block_table;
@@ -13,4 +13,5 @@ pub mod network;
 pub mod referrals;
 pub mod service_areas;
 pub mod sites;
+pub mod style;
 pub mod summary;

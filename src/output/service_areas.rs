@@ -23,6 +23,16 @@ fn round_m(x: f64) -> f64 {
 /// One facility's catchment to write: its circle, requirement, layer ids, index, entrances.
 type Task<'a> = (&'a Circle, &'a Requirement, &'a [String], u32, Vec<Snap>);
 
+/// The properties of every service area feature, in order.
+pub const SERVICE_AREA_FIELDS: [&str; 6] = [
+    "circle",
+    "kind",
+    "facility_id",
+    "within_m",
+    "from_dist_m",
+    "to_dist_m",
+];
+
 /// Writes one LineString feature per street piece within reach of a facility, with the
 /// circle, kind, facility id, reach and walking distance at both ends. Facilities are
 /// processed in parallel; the output order (requirement, facility, edge) is fixed.
@@ -76,6 +86,7 @@ pub fn write_service_areas(
                             ("from_dist_m", Value::Num(round_m(piece.from_dist_m))),
                             ("to_dist_m", Value::Num(round_m(piece.to_dist_m))),
                         ];
+                        debug_assert!(properties.iter().map(|p| p.0).eq(SERVICE_AREA_FIELDS));
                         let first = buf.is_empty();
                         geojson::push_feature(buf, first, &properties, &Geometry::LineString(line));
                     }

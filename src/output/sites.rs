@@ -7,6 +7,16 @@ use geo::{Geometry, Point};
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The properties of every suggested site feature, in order.
+pub const SITE_FIELDS: [&str; 6] = [
+    "rank",
+    "candidate_id",
+    "marginal_elderly",
+    "cumulative_elderly",
+    "newly_covered_blocks",
+    "newly_covered_ids",
+];
+
 /// Writes one Point feature per suggested site: rank, candidate id, the elderly it newly
 /// covers (marginal), the running total, and the blocks it newly covers.
 pub fn write_sites_geojson(
@@ -36,6 +46,7 @@ pub fn write_sites_geojson(
                 ),
                 ("newly_covered_ids", Value::Str(&ids)),
             ];
+            debug_assert!(properties.iter().map(|p| p.0).eq(SITE_FIELDS));
             buf.clear();
             geojson::push_feature(
                 &mut buf,

@@ -1,0 +1,345 @@
+//! QGIS layer styles (`.qml`, QGIS 3.22) written beside each GeoJSON output, so that dragging
+//! `blocks.geojson`, `gaps.geojson`, `service_areas.geojson` or `sites.geojson` into QGIS
+//! shows a readable map at once.
+//!
+//! Every style references only fields its layer really has: the generators take the field
+//! names the writer used and fail when one they need is missing.
+
+use super::atomic::{write_atomically, ProtectedInputs};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Escapes text for an XML attribute value or text node.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A field name as a QGIS expression identifier: `"name"` with inner quotes doubled.
+fn quoted(field: &str) -> String {
+    format!("\"{}\"", field.replace('"', "\"\""))
+}
+
+/// An error unless `field` is one of `fields`.
+fn require<S: AsRef<str>>(layer: &str, field: &str, fields: &[S]) -> Result<(), String> {
+    if fields.iter().any(|f| f.as_ref() == field) {
+        Ok(())
+    } else {
+        Err(format!(
+            "cannot style {layer}: it has no field `{field}` (its fields: {})",
+            fields
+                .iter()
+                .map(|f| f.as_ref())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
+/// An RGBA colour as QGIS writes it.
+type Rgba = (u8, u8, u8, u8);
+
+fn rgba((r, g, b, a): Rgba) -> String {
+    format!("{r},{g},{b},{a}")
+}
+
+/// One `<Option>` of a symbol layer's property map.
+fn option(out: &mut String, name: &str, value: &str) {
+    let _ = writeln!(
+        out,
+        r#"          <Option name="{}" type="QString" value="{}"/>"#,
+        xml(name),
+        xml(value)
+    );
+}
+
+fn symbol_open(out: &mut String, kind: &str, name: &str, class: &str) {
+    let _ = writeln!(
+        out,
+        r#"      <symbol type="{kind}" name="{}" alpha="1" clip_to_extent="1" force_rhr="0">"#,
+        xml(name)
+    );
+    let _ = writeln!(
+        out,
+        r#"        <layer class="{class}" enabled="1" locked="0" pass="0">"#
+    );
+    out.push_str("          <Option type=\"Map\">\n");
+}
+
+fn symbol_close(out: &mut String) {
+    out.push_str("          </Option>\n        </layer>\n      </symbol>\n");
+}
+
+/// A fill symbol; `fill` `None` draws the outline only.
+fn fill_symbol(out: &mut String, name: &str, fill: Option<Rgba>, outline: Rgba, width_mm: f64) {
+    symbol_open(out, "fill", name, "SimpleFill");
+    option(out, "color", &rgba(fill.unwrap_or((0, 0, 0, 0))));
+    option(out, "style", if fill.is_some() { "solid" } else { "no" });
+    option(out, "outline_color", &rgba(outline));
+    option(out, "outline_style", "solid");
+    option(out, "outline_width", &width_mm.to_string());
+    option(out, "outline_width_unit", "MM");
+    option(out, "joinstyle", "bevel");
+    symbol_close(out);
+}
+
+fn line_symbol(out: &mut String, name: &str, color: Rgba, width_mm: f64) {
+    symbol_open(out, "line", name, "SimpleLine");
+    option(out, "line_color", &rgba(color));
+    option(out, "line_style", "solid");
+    option(out, "line_width", &width_mm.to_string());
+    option(out, "line_width_unit", "MM");
+    option(out, "capstyle", "round");
+    option(out, "joinstyle", "round");
+    symbol_close(out);
+}
+
+fn marker_symbol(out: &mut String, name: &str, color: Rgba, size_mm: f64) {
+    symbol_open(out, "marker", name, "SimpleMarker");
+    option(out, "name", "circle");
+    option(out, "color", &rgba(color));
+    option(out, "size", &size_mm.to_string());
+    option(out, "size_unit", "MM");
+    option(out, "outline_color", &rgba((255, 255, 255, 255)));
+    option(out, "outline_style", "solid");
+    option(out, "outline_width", "0.4");
+    option(out, "outline_width_unit", "MM");
+    symbol_close(out);
+}
+
+/// The document's opening, with labels on or off.
+fn document_open(out: &mut String, labels: bool) {
+    let _ = writeln!(
+        out,
+        r#"<qgis version="3.22" styleCategories="Symbology|Labeling" labelsEnabled="{}">"#,
+        u8::from(labels)
+    );
+}
+
+/// Simple labeling: `text` is a field name, or an expression when `expression`.
+fn labeling(out: &mut String, text: &str, expression: bool, size_pt: f64) {
+    out.push_str("  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n");
+    let _ = writeln!(
+        out,
+        r#"      <text-style fieldName="{}" isExpression="{}" fontFamily="Sans Serif" fontSize="{size_pt}" fontSizeUnit="Point" fontWeight="75" textColor="40,40,40,255" textOpacity="1" multilineAlign="3">"#,
+        xml(text),
+        u8::from(expression)
+    );
+    out.push_str(
+        "        <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n",
+    );
+    out.push_str("      </text-style>\n");
+    out.push_str("      <placement placement=\"1\" dist=\"0\" priority=\"5\"/>\n");
+    out.push_str("      <rendering obstacle=\"1\" drawLabels=\"1\" displayAll=\"0\" scaleVisibility=\"0\"/>\n");
+    out.push_str("    </settings>\n  </labeling>\n");
+}
+
+fn renderer_open(out: &mut String, kind: &str, attr: Option<&str>, extra: &str) {
+    let attr = attr.map_or(String::new(), |a| format!(r#" attr="{}""#, xml(a)));
+    let _ = writeln!(
+        out,
+        r#"  <renderer-v2 type="{kind}"{attr}{extra} symbollevels="0" forceraster="0" enableorderby="0">"#
+    );
+}
+
+/// Blocks coloured by `view_field` (a `<circle>_met` boolean): `true` (covered) in green,
+/// `false` (uncovered) in orange, with a thin outline.
+pub fn blocks_style<S: AsRef<str>>(view_field: &str, fields: &[S]) -> Result<String, String> {
+    require("blocks", view_field, fields)?;
+    let mut out = String::new();
+    document_open(&mut out, false);
+    renderer_open(&mut out, "categorizedSymbol", Some(view_field), "");
+    out.push_str("    <categories>\n");
+    out.push_str(
+        "      <category value=\"true\" label=\"covered\" symbol=\"0\" render=\"true\"/>\n",
+    );
+    out.push_str(
+        "      <category value=\"false\" label=\"not covered\" symbol=\"1\" render=\"true\"/>\n",
+    );
+    out.push_str("    </categories>\n    <symbols>\n");
+    let outline = (90, 90, 90, 255);
+    fill_symbol(&mut out, "0", Some((65, 171, 93, 200)), outline, 0.1);
+    fill_symbol(&mut out, "1", Some((240, 110, 50, 220)), outline, 0.1);
+    out.push_str("    </symbols>\n  </renderer-v2>\n");
+    out.push_str("  <layerGeometryType>2</layerGeometryType>\n</qgis>\n");
+    Ok(out)
+}
+
+/// Gap zones: a thick red outline without fill, labelled `#rank circle: N elderly`.
+pub fn gaps_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
+    let (rank, circle, elderly) = ("rank", "circle", "elderly_uncovered");
+    for field in [rank, circle, elderly] {
+        require("gaps", field, fields)?;
+    }
+    let label = format!(
+        "'#' || {} || ' ' || {} || ': ' || format_number({}, 0) || ' elderly'",
+        quoted(rank),
+        quoted(circle),
+        quoted(elderly)
+    );
+    let mut out = String::new();
+    document_open(&mut out, true);
+    renderer_open(&mut out, "singleSymbol", None, "");
+    out.push_str("    <symbols>\n");
+    fill_symbol(&mut out, "0", None, (215, 48, 39, 255), 0.8);
+    out.push_str("    </symbols>\n  </renderer-v2>\n");
+    labeling(&mut out, &label, true, 9.0);
+    out.push_str("  <layerGeometryType>2</layerGeometryType>\n</qgis>\n");
+    Ok(out)
+}
+
+/// Service areas: street pieces coloured by `to_dist_m` in four classes from 0 to
+/// `max_reach_m`, blue (near) to red (at the reach).
+pub fn service_areas_style<S: AsRef<str>>(
+    max_reach_m: f64,
+    fields: &[S],
+) -> Result<String, String> {
+    let attr = "to_dist_m";
+    require("service areas", attr, fields)?;
+    if !(max_reach_m.is_finite() && max_reach_m > 0.0) {
+        return Err(format!(
+            "cannot style service areas: the reach must be positive, got {max_reach_m}"
+        ));
+    }
+    const COLORS: [Rgba; 4] = [
+        (44, 123, 182, 255),
+        (171, 217, 233, 255),
+        (253, 174, 97, 255),
+        (215, 25, 28, 255),
+    ];
+    let mut out = String::new();
+    document_open(&mut out, false);
+    renderer_open(
+        &mut out,
+        "graduatedSymbol",
+        Some(attr),
+        r#" graduatedMethod="GraduatedColor""#,
+    );
+    out.push_str("    <ranges>\n");
+    let bound = |i: usize| (max_reach_m * i as f64 / COLORS.len() as f64 * 10.0).round() / 10.0;
+    for i in 0..COLORS.len() {
+        let (lower, upper) = (bound(i), bound(i + 1));
+        let _ = writeln!(
+            out,
+            r#"      <range lower="{lower}" upper="{upper}" label="{lower} - {upper} m" symbol="{i}" render="true"/>"#
+        );
+    }
+    out.push_str("    </ranges>\n    <symbols>\n");
+    for (i, color) in COLORS.iter().enumerate() {
+        line_symbol(&mut out, &i.to_string(), *color, 0.6);
+    }
+    out.push_str("    </symbols>\n");
+    out.push_str("    <classificationMethod id=\"EqualInterval\"/>\n  </renderer-v2>\n");
+    out.push_str("  <layerGeometryType>1</layerGeometryType>\n</qgis>\n");
+    Ok(out)
+}
+
+/// Suggested sites: a purple marker numbered with its rank.
+pub fn sites_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
+    let rank = "rank";
+    require("sites", rank, fields)?;
+    let mut out = String::new();
+    document_open(&mut out, true);
+    renderer_open(&mut out, "singleSymbol", None, "");
+    out.push_str("    <symbols>\n");
+    marker_symbol(&mut out, "0", (117, 107, 177, 255), 5.0);
+    out.push_str("    </symbols>\n  </renderer-v2>\n");
+    labeling(&mut out, rank, false, 8.0);
+    out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
+    Ok(out)
+}
+
+/// Writes a style document atomically.
+pub fn write_style(path: &Path, protected: &ProtectedInputs, style: &str) -> io::Result<()> {
+    write_atomically(path, protected, |out| out.write_all(style.as_bytes()))
+}
+
+/// A style error as an I/O error naming the file.
+pub fn style_error(path: &Path, message: String) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("{}: {message}", path.display()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn xml_escapes_markup() {
+        assert_eq!(
+            xml(r#"a<b>&"c"'d'"#),
+            "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;"
+        );
+        assert_eq!(xml("plain"), "plain");
+    }
+
+    #[test]
+    fn blocks_style_needs_its_field() {
+        let err = blocks_style("extended_met", &fields(&["id", "basic_met"])).unwrap_err();
+        assert!(err.contains("extended_met"), "{err}");
+    }
+
+    #[test]
+    fn blocks_style_categories_are_true_and_false() {
+        let style = blocks_style("a&b_met", &fields(&["id", "a&b_met"])).unwrap();
+        let doc = roxmltree::Document::parse(&style).unwrap();
+        let renderer = doc
+            .descendants()
+            .find(|n| n.has_tag_name("renderer-v2"))
+            .unwrap();
+        assert_eq!(renderer.attribute("type"), Some("categorizedSymbol"));
+        assert_eq!(renderer.attribute("attr"), Some("a&b_met"));
+        let values: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("category"))
+            .filter_map(|n| n.attribute("value"))
+            .collect();
+        assert_eq!(values, ["true", "false"]);
+    }
+
+    #[test]
+    fn other_styles_need_their_fields() {
+        assert!(gaps_style(&["circle", "rank"]).is_err());
+        assert!(gaps_style(&["circle", "rank", "elderly_uncovered"]).is_ok());
+        assert!(service_areas_style(500.0, &["from_dist_m"]).is_err());
+        assert!(service_areas_style(0.0, &["to_dist_m"]).is_err());
+        assert!(sites_style(&["candidate_id"]).is_err());
+    }
+
+    #[test]
+    fn service_area_classes_span_zero_to_the_reach() {
+        let style = service_areas_style(800.0, &["to_dist_m"]).unwrap();
+        let doc = roxmltree::Document::parse(&style).unwrap();
+        let ranges: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("range"))
+            .map(|n| {
+                let v = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+                (v("lower"), v("upper"))
+            })
+            .collect();
+        assert_eq!(ranges.first().unwrap().0, 0.0);
+        assert_eq!(ranges.last().unwrap().1, 800.0);
+        assert!(ranges.windows(2).all(|w| w[0].1 == w[1].0));
+    }
+}
