@@ -46,6 +46,9 @@ enum Command {
         /// Also write service_areas.geojson: each facility's walkable street segments.
         #[arg(long)]
         service_areas: bool,
+        /// The circle the QGIS block style colours by [default: the policy's first circle].
+        #[arg(long)]
+        view: Option<String>,
         /// No progress on stderr.
         #[arg(long)]
         quiet: bool,
@@ -150,6 +153,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             distance,
             skip_invalid,
             service_areas,
+            view,
             quiet,
             json,
         } => report(
@@ -161,6 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 skip_invalid,
                 service_areas,
                 progress: !quiet,
+                view,
             },
             json,
         ),

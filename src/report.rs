@@ -44,6 +44,8 @@ pub struct ReportOptions {
     pub service_areas: bool,
     /// Show the current stage on stderr when it is a terminal.
     pub progress: bool,
+    /// The circle `blocks.qml` colours blocks by; the policy's first circle when `None`.
+    pub view: Option<String>,
 }
 
 /// Why a report or check could not run.
@@ -256,13 +258,23 @@ pub fn run_report(
         .filter(|_| options.service_areas)
         .map(|w| (w, file("service_areas.geojson")));
     let service_areas_qml = service_areas.as_ref().map(|_| file("service_areas.qml"));
-    // QGIS styles beside the GeoJSON, coloured by the first circle.
-    let view = city
+    // QGIS styles beside the GeoJSON, blocks coloured by the view circle (default: the first).
+    let circles: Vec<&str> = city
         .policy
         .circles
-        .first()
-        .map(|c| format!("{}_met", c.name))
-        .ok_or_else(|| ReportError::Config("the policy has no circle".into()))?;
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let view = match &options.view {
+        Some(name) if circles.contains(&name.as_str()) => format!("{name}_met"),
+        Some(name) => {
+            return Err(ReportError::Config(format!(
+                "--view {name}: the policy has no such circle; its circles are: {}",
+                circles.join(", ")
+            )))
+        }
+        None => format!("{}_met", circles.first().copied().unwrap_or_default()),
+    };
     let blocks_style =
         blocks_style(&view, table.columns()).map_err(|e| style_error(&blocks_qml, e))?;
     let gaps_style = gaps_style(&GAP_FIELDS).map_err(|e| style_error(&gaps_qml, e))?;

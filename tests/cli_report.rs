@@ -408,3 +408,25 @@ fn json_prints_the_summary_for_scripts() {
     let printed: Value = serde_json::from_slice(&output).unwrap();
     assert_eq!(printed, read_json(&out.path().join("summary.json")));
 }
+
+#[test]
+fn view_picks_the_circle_the_block_style_colours_by() {
+    let out = tempfile::tempdir().unwrap();
+    carecircle()
+        .arg("report")
+        .arg(taipei().join("city.toml"))
+        .args(["--view", "extended", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let style = fs::read_to_string(out.path().join("blocks.qml")).unwrap();
+    assert!(style.contains(r#"attr="extended_met""#), "{style}");
+    carecircle()
+        .arg("report")
+        .arg(taipei().join("city.toml"))
+        .args(["--view", "living", "--out"])
+        .arg(out.path().join("other"))
+        .assert()
+        .failure()
+        .stderr(contains("--view living: the policy has no such circle; its circles are: basic, specialty, extended"));
+}
