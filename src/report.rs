@@ -10,6 +10,7 @@ use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::write_facilities_csv;
 use crate::output::gaps::{write_gaps_geojson, GAP_FIELDS};
+use crate::output::map::{map_title, write_map, MapData, MapLayer};
 use crate::output::network::write_off_network_csv;
 use crate::output::referrals::write_referrals_csv;
 use crate::output::service_areas::{write_service_areas, SERVICE_AREA_FIELDS};
@@ -265,16 +266,17 @@ pub fn run_report(
         .iter()
         .map(|c| c.name.as_str())
         .collect();
-    let view = match &options.view {
-        Some(name) if circles.contains(&name.as_str()) => format!("{name}_met"),
-        Some(name) => {
-            return Err(ReportError::Config(format!(
+    let view_index = match &options.view {
+        Some(name) => circles.iter().position(|c| c == name).ok_or_else(|| {
+            ReportError::Config(format!(
                 "--view {name}: the policy has no such circle; its circles are: {}",
                 circles.join(", ")
-            )))
-        }
-        None => format!("{}_met", circles.first().copied().unwrap_or_default()),
+            ))
+        })?,
+        None => 0,
     };
+    let view_circle = circles.get(view_index).copied().unwrap_or_default();
+    let view = format!("{view_circle}_met");
     let blocks_style =
         blocks_style(&view, table.columns()).map_err(|e| style_error(&blocks_qml, e))?;
     let gaps_style = gaps_style(&GAP_FIELDS).map_err(|e| style_error(&gaps_qml, e))?;
@@ -285,12 +287,15 @@ pub fn run_report(
         ),
         None => None,
     };
+    let (map_svg, map_png) = (file("map.svg"), file("map.png"));
     let mut files = vec![
         blocks_geojson.clone(),
         blocks_qml.clone(),
         coverage_csv.clone(),
         gaps_geojson.clone(),
         gaps_qml.clone(),
+        map_svg.clone(),
+        map_png.clone(),
         summary_json.clone(),
         summary_csv.clone(),
     ];
@@ -314,6 +319,39 @@ pub fn run_report(
     write_style(&blocks_qml, &protected, &blocks_style)?;
     write_gaps_geojson(&gaps_geojson, &protected, &zones)?;
     write_style(&gaps_qml, &protected, &gaps_style)?;
+    // The overview map of the view circle, in the plane's metres.
+    if let (Some(circle), Some(circle_summary)) = (
+        coverage.circles.get(view_index),
+        summary.circles.get(view_index),
+    ) {
+        let gaps = zones
+            .iter()
+            .filter(|z| z.circle == view_circle)
+            .map(|z| {
+                let mut outline = z.outline.clone();
+                plane.projection.project_geometry(&mut outline);
+                outline
+            })
+            .collect();
+        let map = MapData {
+            title: map_title(circle_summary, mode.walks()),
+            outlines: &plane.block_outlines,
+            centroids: &plane.block_centroids,
+            elderly: &dataset.blocks.elderly,
+            met: &circle.met,
+            layers: dataset
+                .layers
+                .iter()
+                .zip(&plane.layer_locations)
+                .map(|(layer, locations)| MapLayer {
+                    kind: &layer.kind,
+                    locations,
+                })
+                .collect(),
+            gaps,
+        };
+        write_map(&map_svg, &map_png, &protected, &map)?;
+    }
     write_summary_json(&summary_json, &protected, &summary)?;
     write_summary_csv(&summary_csv, &protected, &summary)?;
     if let Some(path) = &skipped_csv {

@@ -320,6 +320,8 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
             "facilities.csv",
             "gaps.geojson",
             "gaps.qml",
+            "map.png",
+            "map.svg",
             "off_network.csv",
             "referrals.csv",
             "summary.csv",
@@ -429,4 +431,80 @@ fn view_picks_the_circle_the_block_style_colours_by() {
         .assert()
         .failure()
         .stderr(contains("--view living: the policy has no such circle; its circles are: basic, specialty, extended"));
+}
+
+/// Every `<text>` of an SVG, which must be well-formed XML.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("map.svg is well-formed XML");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn report_draws_an_a4_map_of_the_view_circle() {
+    let out = tempfile::tempdir().unwrap();
+    carecircle()
+        .arg("report")
+        .arg(taipei().join("city.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary = read_json(&out.path().join("summary.json"));
+    let circle = &summary["circles"][0];
+    let (met, total) = (
+        circle["elderly_met"].as_f64().unwrap(),
+        circle["elderly_total"].as_f64().unwrap(),
+    );
+    let digits = format!("{}", total.round() as u64);
+    let mut total_text = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            total_text.push(',');
+        }
+        total_text.push(ch);
+    }
+    let how = if summary["distance"] == "straight" {
+        "in a straight line"
+    } else {
+        "on foot"
+    };
+    let title = format!(
+        "{} circle: {:.0} % of {total_text} elderly covered {how}",
+        circle["name"].as_str().unwrap(),
+        100.0 * met / total
+    );
+
+    let svg = fs::read_to_string(out.path().join("map.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.contains(&title), "no title {title:?} in {texts:?}");
+    for label in ["covered", "not covered", "gap zone", "N"] {
+        assert!(
+            texts.iter().any(|t| t == label),
+            "no {label:?} in {texts:?}"
+        );
+    }
+    let kind = circle["requirements"][0]["kind"].as_str().unwrap();
+    assert!(texts.iter().any(|t| t == kind), "no {kind:?} in {texts:?}");
+    let round_lengths: Vec<String> = [1, 2, 5, 10, 20, 50, 100, 200, 500]
+        .iter()
+        .map(|m| format!("{m} m"))
+        .chain([1, 2, 5, 10, 20, 50].iter().map(|k| format!("{k} km")))
+        .collect();
+    assert!(
+        texts.iter().any(|t| round_lengths.contains(t)),
+        "no scale bar label in {texts:?}"
+    );
+
+    let png = fs::read(out.path().join("map.png")).unwrap();
+    let mut reader = png::Decoder::new(png.as_slice()).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (1754, 1240));
+    let mut colours: Vec<&[u8]> = pixels[..info.buffer_size()].chunks(3).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(colours.len() >= 4, "{} colours", colours.len());
 }

@@ -9,6 +9,7 @@ pub mod features;
 pub mod format;
 pub mod gaps;
 pub mod geojson;
+pub mod map;
 pub mod network;
 pub mod referrals;
 pub mod service_areas;

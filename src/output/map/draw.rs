@@ -1,0 +1,270 @@
+//! Drawing a [`Scene`] with its title, legend, scale bar and north arrow on any plotters
+//! backend, so the SVG and the PNG show the same map.
+
+use super::scene::{
+    mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, WIDTH,
+};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// The texts around the map.
+pub struct Labels {
+    /// The title (the view circle's coverage).
+    pub title: String,
+    /// The line under the title.
+    pub subtitle: String,
+    /// Facility kinds, one per layer, in layer order.
+    pub kinds: Vec<String>,
+}
+
+/// Marker colours per facility layer (none green, orange or red).
+const PALETTE: [Rgb; 8] = [
+    (31, 119, 180),
+    (148, 103, 189),
+    (23, 190, 207),
+    (140, 86, 75),
+    (227, 119, 194),
+    (60, 60, 60),
+    (188, 189, 34),
+    (0, 0, 128),
+];
+
+fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("cannot draw the map: {e}")
+}
+
+fn text(size: u32, colour: Rgb, h: HPos, v: VPos) -> TextStyle<'static> {
+    ("sans-serif", size)
+        .into_font()
+        .color(&rgb(colour))
+        .pos(Pos::new(h, v))
+}
+
+/// Draws facility layer `k`'s marker at `p`: a shape (circle, square, triangle, diamond)
+/// and colour per layer.
+fn marker<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    k: usize,
+    p: Px,
+) -> Result<(), String> {
+    let fill = rgb(PALETTE[k % PALETTE.len()]).filled();
+    let edge = BLACK.stroke_width(1);
+    let (x, y) = p;
+    match (k / PALETTE.len() + k) % 4 {
+        0 => {
+            root.draw(&Circle::new(p, 5, fill)).map_err(err)?;
+            root.draw(&Circle::new(p, 5, edge)).map_err(err)
+        }
+        1 => {
+            let corners = [(x - 5, y - 5), (x + 5, y + 5)];
+            root.draw(&Rectangle::new(corners, fill)).map_err(err)?;
+            root.draw(&Rectangle::new(corners, edge)).map_err(err)
+        }
+        shape => {
+            let points = if shape == 2 {
+                vec![(x, y - 6), (x + 6, y + 5), (x - 6, y + 5)]
+            } else {
+                vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]
+            };
+            root.draw(&Polygon::new(points.clone(), fill))
+                .map_err(err)?;
+            let mut ring = points.clone();
+            ring.push(points[0]);
+            root.draw(&PathElement::new(ring, edge)).map_err(err)
+        }
+    }
+}
+
+/// A round scale-bar length (1, 2 or 5 × a power of ten metres) at most `max_px` long, and
+/// its label.
+pub fn scale_bar(scale_px_per_m: f64, max_px: f64) -> (f64, String) {
+    let mut best = 1.0;
+    for power in 0..8 {
+        for step in [1.0, 2.0, 5.0] {
+            let m = step * 10f64.powi(power);
+            if m * scale_px_per_m <= max_px {
+                best = m;
+            }
+        }
+    }
+    let label = if best >= 1000.0 {
+        format!("{} km", best / 1000.0)
+    } else {
+        format!("{best} m")
+    };
+    (best, label)
+}
+
+/// Draws the whole page.
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    labels: &Labels,
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let frame = [(FRAME.0, FRAME.1), (FRAME.2, FRAME.3)];
+    match &scene.blocks {
+        BlockLayer::Polygons(polygons) => {
+            for (ring, colour) in polygons {
+                let style = rgb(*colour).filled();
+                if ring.len() < 3 {
+                    let (x, y) = ring[0];
+                    root.draw(&Rectangle::new([(x, y), (x, y)], style))
+                        .map_err(err)?;
+                } else {
+                    root.draw(&Polygon::new(ring.clone(), style)).map_err(err)?;
+                }
+            }
+        }
+        BlockLayer::Grid(runs) => {
+            for (from, to, colour) in runs {
+                root.draw(&Rectangle::new([*from, *to], rgb(*colour).filled()))
+                    .map_err(err)?;
+            }
+        }
+    }
+    for ring in &scene.gaps {
+        root.draw(&PathElement::new(ring.clone(), rgb(GAP).stroke_width(3)))
+            .map_err(err)?;
+    }
+    for (k, points) in scene.facilities.iter().enumerate() {
+        for p in points {
+            marker(root, k, *p)?;
+        }
+    }
+    root.draw(&Rectangle::new(
+        frame,
+        RGBColor(150, 150, 150).stroke_width(1),
+    ))
+    .map_err(err)?;
+
+    // Title.
+    root.draw(&Text::new(
+        labels.title.clone(),
+        (FRAME.0, 22),
+        text(36, (0, 0, 0), HPos::Left, VPos::Top),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        labels.subtitle.clone(),
+        (FRAME.0, 66),
+        text(19, (80, 80, 80), HPos::Left, VPos::Top),
+    ))
+    .map_err(err)?;
+
+    // Scale bar, bottom left inside the frame.
+    let (metres, label) = scale_bar(scene.scale, 240.0);
+    let bar = (metres * scene.scale).round().max(1.0) as i32;
+    let (x0, y0) = (FRAME.0 + 20, FRAME.3 - 34);
+    root.draw(&Rectangle::new(
+        [(x0 - 10, y0 - 34), (x0 + bar + 14, y0 + 20)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(err)?;
+    let half = bar / 2;
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x0 + half, y0 + 8)],
+        BLACK.filled(),
+    ))
+    .map_err(err)?;
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x0 + bar, y0 + 8)],
+        BLACK.stroke_width(1),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        label,
+        (x0 + bar / 2, y0 - 6),
+        text(18, (0, 0, 0), HPos::Center, VPos::Bottom),
+    ))
+    .map_err(err)?;
+
+    // North arrow, top right inside the frame (the plane's y axis points north).
+    let (nx, ny) = (FRAME.2 - 44, FRAME.1 + 30);
+    root.draw(&Polygon::new(
+        vec![
+            (nx, ny),
+            (nx + 14, ny + 40),
+            (nx, ny + 30),
+            (nx - 14, ny + 40),
+        ],
+        BLACK.filled(),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        "N",
+        (nx, ny - 4),
+        text(22, (0, 0, 0), HPos::Center, VPos::Bottom),
+    ))
+    .map_err(err)?;
+
+    // Legend, right of the frame.
+    let lx = FRAME.2 + 24;
+    let mut y = FRAME.1;
+    root.draw(&Text::new(
+        "Legend",
+        (lx, y),
+        text(26, (0, 0, 0), HPos::Left, VPos::Top),
+    ))
+    .map_err(err)?;
+    y += 44;
+    let label_at = |y: i32, s: &str| {
+        root.draw(&Text::new(
+            s.to_string(),
+            (lx + 44, y + 10),
+            text(20, (0, 0, 0), HPos::Left, VPos::Center),
+        ))
+        .map_err(err)
+    };
+    let swatches: Vec<(Rgb, &str)> = match scene.blocks {
+        BlockLayer::Polygons(_) => vec![(COVERED, "covered"), (NOT_COVERED, "not covered")],
+        BlockLayer::Grid(_) => vec![
+            (COVERED, "covered (all elderly)"),
+            (mix(NOT_COVERED, COVERED, 0.5), "half covered"),
+            (NOT_COVERED, "not covered (none)"),
+        ],
+    };
+    for (colour, name) in swatches {
+        root.draw(&Rectangle::new(
+            [(lx, y), (lx + 32, y + 20)],
+            rgb(colour).filled(),
+        ))
+        .map_err(err)?;
+        label_at(y, name)?;
+        y += 34;
+    }
+    for (k, kind) in labels.kinds.iter().enumerate() {
+        marker(root, k, (lx + 16, y + 10))?;
+        label_at(y, kind)?;
+        y += 34;
+    }
+    root.draw(&Rectangle::new(
+        [(lx + 2, y + 2), (lx + 30, y + 18)],
+        rgb(GAP).stroke_width(3),
+    ))
+    .map_err(err)?;
+    label_at(y, "gap zone")?;
+    y += 48;
+    if let BlockLayer::Grid(_) = scene.blocks {
+        for line in [
+            format!("Blocks aggregated to {CELL_PX} px cells,"),
+            "coloured by the share of".to_string(),
+            "elderly covered.".to_string(),
+        ] {
+            root.draw(&Text::new(
+                line,
+                (lx, y),
+                text(17, (60, 60, 60), HPos::Left, VPos::Top),
+            ))
+            .map_err(err)?;
+            y += 24;
+        }
+    }
+    debug_assert!(lx < WIDTH as i32);
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! `map.svg` and `map.png`: an A4 landscape overview map (1754 × 1240 px, 150 dpi) of the view
+//! circle — blocks green (covered) or orange (not covered), facility markers per kind, gap
+//! zones outlined in red, a legend, a scale bar, a north arrow and the coverage in the title.
+//!
+//! Drawn in the report's metric plane, north up. Cities with more blocks than
+//! [`GRID_THRESHOLD`] are aggregated into small grid cells coloured by the share of elderly
+//! covered. Drawing is single-threaded and in input order, so the files are reproducible.
+
+mod draw;
+mod scene;
+
+use super::atomic::{write_atomically, ProtectedInputs};
+use crate::output::format::thousands;
+use crate::summary::CircleSummary;
+use draw::Labels;
+use geo::{Coord, MultiPolygon};
+use plotters::prelude::*;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub use draw::scale_bar;
+pub use scene::{COVERED, HEIGHT, NOT_COVERED, WIDTH};
+
+/// Above this many blocks the map aggregates blocks into grid cells.
+pub const GRID_THRESHOLD: usize = 200_000;
+
+/// DejaVu Sans (see `assets/README.md`), embedded so drawing needs no system fonts.
+static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
+
+/// Registers the embedded font as plotters' `sans-serif`, once.
+fn register_font() -> Result<(), String> {
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+            .map_err(|_| "cannot load the embedded map font".to_string())
+    })
+    .clone()
+}
+
+/// One facility layer on the map.
+pub struct MapLayer<'a> {
+    /// Its kind (the legend label).
+    pub kind: &'a str,
+    /// Its locations, in the plane's metres.
+    pub locations: &'a [Coord<f64>],
+}
+
+/// What the map shows; every geometry in the report's plane (metres, x east, y north).
+pub struct MapData<'a> {
+    /// The title.
+    pub title: String,
+    /// Block outlines.
+    pub outlines: &'a [MultiPolygon<f64>],
+    /// Block centroids (placing blocks in grid cells).
+    pub centroids: &'a [Coord<f64>],
+    /// Elderly per block.
+    pub elderly: &'a [f64],
+    /// Whether each block meets the view circle.
+    pub met: &'a [bool],
+    /// Facility layers.
+    pub layers: Vec<MapLayer<'a>>,
+    /// The view circle's gap zones.
+    pub gaps: Vec<MultiPolygon<f64>>,
+}
+
+/// The title: `basic circle: 9 % of 162,374 elderly covered on foot`.
+pub fn map_title(circle: &CircleSummary, walking: bool) -> String {
+    let share = if circle.elderly_total > 0.0 {
+        100.0 * circle.elderly_met / circle.elderly_total
+    } else {
+        0.0
+    };
+    format!(
+        "{} circle: {share:.0} % of {} elderly covered {}",
+        circle.name,
+        thousands(circle.elderly_total),
+        if walking {
+            "on foot"
+        } else {
+            "in a straight line"
+        }
+    )
+}
+
+fn labels(map: &MapData) -> Labels {
+    Labels {
+        title: map.title.clone(),
+        subtitle: format!(
+            "{} blocks, {} facility layer(s), {} gap zone(s); metres in a local transverse Mercator plane, north up",
+            thousands(map.outlines.len() as f64),
+            map.layers.len(),
+            map.gaps.len()
+        ),
+        kinds: map.layers.iter().map(|l| l.kind.to_string()).collect(),
+    }
+}
+
+/// The map as SVG text; blocks are aggregated above `grid_threshold` blocks.
+pub fn render_svg(map: &MapData, grid_threshold: usize) -> Result<String, String> {
+    render_svg_scene(&scene::build(map, grid_threshold), &labels(map))
+}
+
+/// The map as PNG bytes; blocks are aggregated above `grid_threshold` blocks.
+pub fn render_png(map: &MapData, grid_threshold: usize) -> Result<Vec<u8>, String> {
+    render_png_scene(&scene::build(map, grid_threshold), &labels(map))
+}
+
+fn render_svg_scene(scene: &scene::Scene, labels: &Labels) -> Result<String, String> {
+    register_font()?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, scene, labels)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+fn render_png_scene(scene: &scene::Scene, labels: &Labels) -> Result<Vec<u8>, String> {
+    register_font()?;
+    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, scene, labels)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut png = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut png, WIDTH, HEIGHT);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(png)
+}
+
+/// Writes `map.svg` and `map.png`, each atomically.
+pub fn write_map(
+    svg_path: &Path,
+    png_path: &Path,
+    protected: &ProtectedInputs,
+    map: &MapData,
+) -> io::Result<()> {
+    let scene = scene::build(map, GRID_THRESHOLD);
+    let labels = labels(map);
+    let fail =
+        |path: &Path, e: String| io::Error::other(format!("cannot write {}: {e}", path.display()));
+    let svg = render_svg_scene(&scene, &labels).map_err(|e| fail(svg_path, e))?;
+    let png = render_png_scene(&scene, &labels).map_err(|e| fail(png_path, e))?;
+    write_atomically(svg_path, protected, |out| out.write_all(svg.as_bytes()))?;
+    write_atomically(png_path, protected, |out| out.write_all(&png))
+}
+
+#[cfg(test)]
+mod tests;
