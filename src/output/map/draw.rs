@@ -51,25 +51,31 @@ fn marker<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     k: usize,
     p: Px,
+    r: i32,
 ) -> Result<(), String> {
     let fill = rgb(PALETTE[k % PALETTE.len()]).filled();
-    let edge = BLACK.stroke_width(1);
+    let edge = if r >= 4 {
+        BLACK.stroke_width(1)
+    } else {
+        TRANSPARENT.stroke_width(0)
+    };
     let (x, y) = p;
     match (k / PALETTE.len() + k) % 4 {
         0 => {
-            root.draw(&Circle::new(p, 5, fill)).map_err(err)?;
-            root.draw(&Circle::new(p, 5, edge)).map_err(err)
+            root.draw(&Circle::new(p, r, fill)).map_err(err)?;
+            root.draw(&Circle::new(p, r, edge)).map_err(err)
         }
         1 => {
-            let corners = [(x - 5, y - 5), (x + 5, y + 5)];
+            let corners = [(x - r, y - r), (x + r, y + r)];
             root.draw(&Rectangle::new(corners, fill)).map_err(err)?;
             root.draw(&Rectangle::new(corners, edge)).map_err(err)
         }
         shape => {
+            let s = r + 1;
             let points = if shape == 2 {
-                vec![(x, y - 6), (x + 6, y + 5), (x - 6, y + 5)]
+                vec![(x, y - s), (x + s, y + r), (x - s, y + r)]
             } else {
-                vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]
+                vec![(x, y - s), (x + s, y), (x, y + s), (x - s, y)]
             };
             root.draw(&Polygon::new(points.clone(), fill))
                 .map_err(err)?;
@@ -134,7 +140,7 @@ pub fn draw<DB: DrawingBackend>(
     }
     for (k, points) in scene.facilities.iter().enumerate() {
         for p in points {
-            marker(root, k, *p)?;
+            marker(root, k, *p, scene.marker_px)?;
         }
     }
     root.draw(&Rectangle::new(
@@ -239,7 +245,7 @@ pub fn draw<DB: DrawingBackend>(
         y += 34;
     }
     for (k, kind) in labels.kinds.iter().enumerate() {
-        marker(root, k, (lx + 16, y + 10))?;
+        marker(root, k, (lx + 16, y + 10), 5)?;
         label_at(y, kind)?;
         y += 34;
     }

@@ -25,6 +25,9 @@ pub const HEIGHT: u32 = 1240;
 /// The map frame: left, top, right, bottom.
 pub const FRAME: (i32, i32, i32, i32) = (24, 96, 1400, 1216);
 
+/// Above this many markers they are drawn small, without an outline.
+pub const DENSE_MARKERS: usize = 1500;
+
 /// How blocks are drawn.
 pub enum BlockLayer {
     /// One filled outline per block polygon with its colour; a block smaller than a pixel is
@@ -40,6 +43,8 @@ pub struct Scene {
     pub blocks: BlockLayer,
     /// Per facility layer, its marker positions.
     pub facilities: Vec<Vec<Px>>,
+    /// Marker radius: small when markers are dense.
+    pub marker_px: i32,
     /// Gap zone rings.
     pub gaps: Vec<Vec<Px>>,
     /// Pixels per metre.
@@ -144,21 +149,45 @@ pub fn build(map: &MapData, grid_threshold: usize) -> Scene {
         }
         BlockLayer::Polygons(polygons)
     };
-    let facilities = map
+    let facilities: Vec<Vec<Px>> = map
         .layers
         .iter()
-        .map(|layer| layer.locations.iter().map(|c| t.px(*c)).collect())
+        .map(|layer| {
+            let mut seen = std::collections::HashSet::new();
+            // Facilities beyond the blocks' extent are left off rather than drawn over the
+            // title or legend.
+            layer
+                .locations
+                .iter()
+                .map(|c| t.px(*c))
+                .filter(|&(x, y)| {
+                    (FRAME.0 + 6..=FRAME.2 - 6).contains(&x)
+                        && (FRAME.1 + 6..=FRAME.3 - 6).contains(&y)
+                })
+                // One marker per layer and 6 px cell: more would hide the blocks.
+                .filter(|&(x, y)| seen.insert((x / 6, y / 6)))
+                .collect::<Vec<Px>>()
+        })
         .collect();
     let gaps = map
         .gaps
         .iter()
         .flat_map(|m| m.0.iter())
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .map(|ring| t.ring(ring))
+        .map(|ring| {
+            let mut ring = t.ring(ring);
+            for p in &mut ring {
+                p.0 = p.0.clamp(FRAME.0, FRAME.2);
+                p.1 = p.1.clamp(FRAME.1, FRAME.3);
+            }
+            ring
+        })
         .filter(|ring| ring.len() > 1)
         .collect();
+    let markers: usize = facilities.iter().map(Vec::len).sum();
     Scene {
         blocks,
+        marker_px: if markers > DENSE_MARKERS { 2 } else { 5 },
         facilities,
         gaps,
         scale: t.scale,

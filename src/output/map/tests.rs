@@ -183,3 +183,19 @@ fn scale_bars_are_round() {
     assert_eq!(scale_bar(0.2, 240.0), (1000.0, "1 km".to_string()));
     assert_eq!(scale_bar(0.01, 240.0), (20000.0, "20 km".to_string()));
 }
+
+#[test]
+fn facilities_beyond_the_blocks_stay_inside_the_frame() {
+    let data = squares(4);
+    let met = vec![false; 16];
+    let far = [
+        Coord { x: 50.0, y: 50.0 },
+        Coord {
+            x: 50.0,
+            y: 99_000.0,
+        },
+    ];
+    let scene = build(&map(&data, &met, &far), GRID_THRESHOLD);
+    assert_eq!(scene.facilities[0].len(), 1);
+    assert_eq!(scene.facilities[1].len(), 1);
+}
