@@ -472,7 +472,7 @@ fn report_draws_an_a4_map_of_the_view_circle() {
         "on foot"
     };
     let title = format!(
-        "{} circle: {:.0} % of {total_text} elderly covered {how}",
+        "{} circle: {:.1} % of {total_text} elderly covered {how}",
         circle["name"].as_str().unwrap(),
         100.0 * met / total
     );

@@ -64,16 +64,12 @@ pub struct MapData<'a> {
     pub gaps: Vec<MultiPolygon<f64>>,
 }
 
-/// The title: `basic circle: 9 % of 162,374 elderly covered on foot`.
+/// The title: `basic circle: 9.2 % of 162,374 elderly covered on foot`.
 pub fn map_title(circle: &CircleSummary, walking: bool) -> String {
-    let share = if circle.elderly_total > 0.0 {
-        100.0 * circle.elderly_met / circle.elderly_total
-    } else {
-        0.0
-    };
     format!(
-        "{} circle: {share:.0} % of {} elderly covered {}",
+        "{} circle: {} of {} elderly covered {}",
         circle.name,
+        crate::output::format::percent(circle.elderly_met, circle.elderly_total),
         thousands(circle.elderly_total),
         if walking {
             "on foot"
