@@ -372,7 +372,7 @@ fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
-    let files = match write_suggestion(&suggestion, city, options.candidates.as_deref(), out) {
+    let files = match write_suggestion(&suggestion, out) {
         Ok(f) => f,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };

@@ -107,6 +107,16 @@ pub fn load_city(
     with_streets: bool,
 ) -> Result<City, ReportError> {
     let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
+    load_city_from(manifest, manifest_path, skip_invalid, with_streets)
+}
+
+/// Like [`load_city`], for a manifest already read from `manifest_path`.
+pub fn load_city_from(
+    manifest: Manifest,
+    manifest_path: &Path,
+    skip_invalid: bool,
+    with_streets: bool,
+) -> Result<City, ReportError> {
     let policy = match &manifest.policy {
         Some(path) => Policy::load(path).map_err(ReportError::Config)?,
         None => Policy::default_policy(),
@@ -164,7 +174,7 @@ pub fn run_report(
     }
     let progress = Progress::new(options.progress);
     progress.stage("reading inputs");
-    let city = load_city(manifest_path, options.skip_invalid, mode.walks())?;
+    let city = load_city_from(manifest, manifest_path, options.skip_invalid, mode.walks())?;
     let plane = Plane::new(&city.loaded.dataset).map_err(ReportError::Config)?;
     let mut timings = Timings {
         read: started.elapsed(),

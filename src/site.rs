@@ -17,7 +17,7 @@ use crate::output::atomic::ProtectedInputs;
 use crate::output::sites::{write_sites_csv, write_sites_geojson, SITE_FIELDS};
 use crate::output::style::{sites_style, style_error, write_style};
 use crate::plane::Plane;
-use crate::report::{distance_mode, load_city, ReportError};
+use crate::report::{distance_mode, load_city_from, ReportError};
 use crate::siting::{coverage_curve, exact, greedy, Choice, CoverProblem};
 use crate::walk::WalkNetwork;
 use geo::Coord;
@@ -76,6 +76,8 @@ pub struct Suggestion {
     pub walking: bool,
     /// The reach in metres.
     pub reach_m: f64,
+    /// The city's input files (manifest, policy, layers), which outputs must not overwrite.
+    pub inputs: Vec<PathBuf>,
 }
 
 fn config(message: String) -> ReportError {
@@ -174,11 +176,11 @@ pub fn suggest_sites(
 ) -> Result<Suggestion, ReportError> {
     let manifest = crate::config::Manifest::load(manifest_path).map_err(config)?;
     let mode = distance_mode(&manifest, options.distance).map_err(config)?;
-    let city = load_city(manifest_path, false, mode.walks())?;
+    let city = load_city_from(manifest, manifest_path, false, mode.walks())?;
     let (c, r, requirement) = find_requirement(&city.policy, &options.circle, &options.kind)?;
     let dataset = &city.loaded.dataset;
     let plane = Plane::new(dataset).map_err(config)?;
-    let walk = WalkNetwork::for_city(&manifest, &city.policy, &plane, mode);
+    let walk = WalkNetwork::for_city(&city.manifest, &city.policy, &plane, mode);
     let coverage = evaluate(
         &city.policy,
         dataset,
@@ -257,6 +259,20 @@ pub fn suggest_sites(
         baseline_elderly: met_elderly,
         total_elderly: blocks.elderly.iter().sum(),
         walking: walk.is_some(),
+        inputs: city
+            .manifest
+            .input_files()
+            .into_iter()
+            .chain([manifest_path])
+            .chain(
+                options
+                    .candidates
+                    .as_deref()
+                    .map(Path::new)
+                    .filter(|p| p.is_file()),
+            )
+            .map(Path::to_path_buf)
+            .collect(),
         reach_m: requirement.reach_m,
     })
 }
@@ -296,8 +312,6 @@ fn find_requirement<'p>(
 /// Writes `sites.geojson`, its QGIS style `sites.qml` and `sites.csv` into `out_dir`, never over the city's inputs.
 pub fn write_suggestion(
     suggestion: &Suggestion,
-    manifest_path: &Path,
-    candidates_file: Option<&str>,
     out_dir: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|e| {
@@ -306,11 +320,7 @@ pub fn write_suggestion(
             format!("cannot create {}: {e}", out_dir.display()),
         )
     })?;
-    let manifest = crate::config::Manifest::load(manifest_path).map_err(config)?;
-    let mut inputs = manifest.input_files();
-    inputs.push(manifest_path);
-    inputs.extend(candidates_file.map(Path::new));
-    let protected = ProtectedInputs::new(inputs);
+    let protected = ProtectedInputs::new(suggestion.inputs.iter().map(PathBuf::as_path));
     let files = vec![
         out_dir.join("sites.geojson"),
         out_dir.join("sites.qml"),
