@@ -232,6 +232,7 @@ pub fn run_report(
         inputs: city.loaded.inputs.iter().map(Into::into).collect(),
         skipped_features: city.loaded.skipped.len(),
         warnings: city.loaded.warnings.clone(),
+        suggested_sites: Vec::new(),
     };
     let table = BlockTable::new(
         &city.policy,

@@ -34,6 +34,47 @@ pub struct Summary {
     pub skipped_features: usize,
     /// Warnings, such as empty facility layers.
     pub warnings: Vec<String>,
+    /// New sites suggested per requirement of the view circle (`report --sites N`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggested_sites: Vec<SitesSummary>,
+}
+
+/// New sites suggested for one requirement of a circle: the greedy choices in order.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SitesSummary {
+    /// The circle.
+    pub circle: String,
+    /// The facility kind the new sites would be.
+    pub kind: String,
+    /// The requirement's reach in metres.
+    pub reach_m: f64,
+    /// Whether reach was measured on foot.
+    pub walking: bool,
+    /// Elderly meeting the requirement before any new site.
+    pub elderly_met_before: f64,
+    /// All elderly.
+    pub elderly_total: f64,
+    /// The chosen sites, best first.
+    pub sites: Vec<SiteSummary>,
+}
+
+/// One suggested site.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SiteSummary {
+    /// 1 for the first choice.
+    pub rank: usize,
+    /// The candidate's id (a block id when candidates are uncovered block centroids).
+    pub candidate_id: String,
+    /// Longitude, WGS 84.
+    pub lon: f64,
+    /// Latitude, WGS 84.
+    pub lat: f64,
+    /// Elderly this site newly covers, beyond the sites ranked before it.
+    pub marginal_elderly: f64,
+    /// Elderly newly covered by this site and those ranked before it.
+    pub cumulative_elderly: f64,
+    /// Blocks this site newly covers.
+    pub newly_covered_blocks: usize,
 }
 
 /// One circle's totals.
