@@ -8,7 +8,9 @@ use carecircle::osm::mapping::{Mapping, DEFAULT_MAPPING_TOML};
 use carecircle::osm::population::Totals;
 use carecircle::osm::{convert, ConvertOptions};
 use carecircle::output::format::{percent, thousands};
-use carecircle::output::summary::{capacity_lines, gap_zone_lines, referral_lines, summary_table};
+use carecircle::output::summary::{
+    capacity_lines, gap_zone_lines, referral_lines, sites_lines, summary_table,
+};
 use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
 use carecircle::site::{suggest_sites, write_suggestion, SiteOptions};
 use carecircle::synth::{write_city, SynthOptions};
@@ -46,9 +48,14 @@ enum Command {
         /// Also write service_areas.geojson: each facility's walkable street segments.
         #[arg(long)]
         service_areas: bool,
-        /// The circle the QGIS block style colours by [default: the policy's first circle].
+        /// The circle the QGIS block style and the map colour by [default: the policy's first
+        /// circle].
         #[arg(long)]
         view: Option<String>,
+        /// Suggest this many new sites for each requirement of the view circle, from the
+        /// centroids of the blocks that fail it (written to sites.geojson).
+        #[arg(long, default_value_t = 0)]
+        sites: usize,
         /// No progress on stderr.
         #[arg(long)]
         quiet: bool,
@@ -56,7 +63,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the built-in synthetic city into OUT/input and report on it into OUT.
+    /// Write the built-in synthetic city into OUT/input and report on it into OUT, suggesting
+    /// three new sites for each requirement of the first circle.
     Demo {
         /// The folder to write into.
         #[arg(long)]
@@ -154,6 +162,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             skip_invalid,
             service_areas,
             view,
+            sites,
             quiet,
             json,
         } => report(
@@ -166,6 +175,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 service_areas,
                 progress: !quiet,
                 view,
+                sites,
             },
             json,
         ),
@@ -180,6 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             let options = ReportOptions {
                 progress: true,
+                sites: DEMO_SITES,
                 ..ReportOptions::default()
             };
             report(&input.join("city.toml"), &out, &options, false)
@@ -286,6 +297,9 @@ fn osm(
     Ok(ExitCode::SUCCESS)
 }
 
+/// New sites the demo suggests per requirement of the first circle.
+const DEMO_SITES: usize = 3;
+
 /// Problems printed before the rest are only counted.
 const PROBLEMS_SHOWN: usize = 50;
 
@@ -340,6 +354,7 @@ fn report(city: &Path, out: &Path, options: &ReportOptions, json: bool) -> Resul
         print!("{}", gap_zone_lines(&report.summary));
     }
     print!("{}", capacity_lines(&report.summary));
+    print!("{}", sites_lines(&report.summary));
     print!("{}", referral_lines(&report.summary));
     if let Some(n) = &report.summary.network {
         eprintln!(

@@ -21,7 +21,8 @@ use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary
 use crate::plane::Plane;
 use crate::progress::Progress;
 use crate::referral::check_referrals;
-use crate::summary::{circle_summaries, Summary};
+use crate::site::{suggest_for, EvaluatedCity, SiteRequest};
+use crate::summary::{circle_summaries, SitesSummary, Summary};
 use crate::walk::WalkNetwork;
 use crate::zones::{ranked_gap_zones, RankedZone};
 
@@ -45,8 +46,11 @@ pub struct ReportOptions {
     pub service_areas: bool,
     /// Show the current stage on stderr when it is a terminal.
     pub progress: bool,
-    /// The circle `blocks.qml` colours blocks by; the policy's first circle when `None`.
+    /// The circle `blocks.qml` and the map colour blocks by; the policy's first circle when
+    /// `None`.
     pub view: Option<String>,
+    /// Suggest this many new sites for each requirement of the view circle (0: none).
+    pub sites: usize,
 }
 
 /// Why a report or check could not run.
@@ -158,6 +162,53 @@ pub fn distance_mode(
     }
 }
 
+/// The index of the circle named `view` (the first circle when `None`).
+fn view_circle_index(policy: &Policy, view: Option<&str>) -> Result<usize, ReportError> {
+    let Some(name) = view else { return Ok(0) };
+    policy
+        .circles
+        .iter()
+        .position(|c| c.name == name)
+        .ok_or_else(|| {
+            let circles: Vec<&str> = policy.circles.iter().map(|c| c.name.as_str()).collect();
+            ReportError::Config(format!(
+                "--view {name}: the policy has no such circle; its circles are: {}",
+                circles.join(", ")
+            ))
+        })
+}
+
+/// New sites for every requirement of circle `circle` (none when `count` is 0), from the
+/// centroids of the blocks that fail it, greedily without the exact optimum.
+fn suggested_sites(
+    evaluated: &EvaluatedCity,
+    circle: usize,
+    count: usize,
+) -> Result<Vec<SitesSummary>, ReportError> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let policy = &evaluated.city.policy;
+    let circle_policy = &policy.circles[circle];
+    (0..circle_policy.requires.len())
+        .map(|requirement| {
+            let request = SiteRequest {
+                circle,
+                requirement,
+                candidates: None,
+                count,
+                capacity: None,
+                exact: false,
+            };
+            let suggestion = suggest_for(evaluated, &request)?;
+            Ok(suggestion.summary(
+                &circle_policy.name,
+                &circle_policy.requires[requirement].kind,
+            ))
+        })
+        .collect()
+}
+
 /// Runs the report on a city manifest and writes its outputs into `out_dir`.
 pub fn run_report(
     manifest_path: &Path,
@@ -175,6 +226,8 @@ pub fn run_report(
     let progress = Progress::new(options.progress);
     progress.stage("reading inputs");
     let city = load_city_from(manifest, manifest_path, options.skip_invalid, mode.walks())?;
+    let view_index = view_circle_index(&city.policy, options.view.as_deref())?;
+    let view_circle = city.policy.circles[view_index].name.as_str();
     let plane = Plane::new(&city.loaded.dataset).map_err(ReportError::Config)?;
     let mut timings = Timings {
         read: started.elapsed(),
@@ -211,6 +264,16 @@ pub fn run_report(
         .map_err(ReportError::Config)?;
     let capacity = evaluate_capacity(&city.policy, dataset, &plane, walk.as_ref())
         .map_err(ReportError::Config)?;
+    if options.sites > 0 {
+        progress.stage("suggesting sites");
+    }
+    let evaluated = EvaluatedCity {
+        city: &city,
+        plane: &plane,
+        walk: walk.as_ref(),
+        coverage: &coverage,
+    };
+    let suggested_sites = suggested_sites(&evaluated, view_index, options.sites)?;
     let summary = Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
         measure: format!("{:?}", options.measure).to_lowercase(),
@@ -232,7 +295,7 @@ pub fn run_report(
         inputs: city.loaded.inputs.iter().map(Into::into).collect(),
         skipped_features: city.loaded.skipped.len(),
         warnings: city.loaded.warnings.clone(),
-        suggested_sites: Vec::new(),
+        suggested_sites,
     };
     let table = BlockTable::new(
         &city.policy,
@@ -270,23 +333,7 @@ pub fn run_report(
         .filter(|_| options.service_areas)
         .map(|w| (w, file("service_areas.geojson")));
     let service_areas_qml = service_areas.as_ref().map(|_| file("service_areas.qml"));
-    // QGIS styles beside the GeoJSON, blocks coloured by the view circle (default: the first).
-    let circles: Vec<&str> = city
-        .policy
-        .circles
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    let view_index = match &options.view {
-        Some(name) => circles.iter().position(|c| c == name).ok_or_else(|| {
-            ReportError::Config(format!(
-                "--view {name}: the policy has no such circle; its circles are: {}",
-                circles.join(", ")
-            ))
-        })?,
-        None => 0,
-    };
-    let view_circle = circles.get(view_index).copied().unwrap_or_default();
+    // QGIS styles beside the GeoJSON, blocks coloured by the view circle.
     let view = format!("{view_circle}_met");
     let blocks_style =
         blocks_style(&view, table.columns()).map_err(|e| style_error(&blocks_qml, e))?;

@@ -9,16 +9,16 @@
 
 use crate::access::Pair;
 use crate::config::manifest::LayerSource;
-use crate::config::Requirement;
-use crate::coverage::{evaluate, DistanceMode, Measure};
+use crate::coverage::{evaluate, Coverage, DistanceMode, Measure};
 use crate::dataset::FacilityLayer;
 use crate::input::facilities::read_layer;
 use crate::output::atomic::ProtectedInputs;
 use crate::output::sites::{write_sites_csv, write_sites_geojson, SITE_FIELDS};
 use crate::output::style::{sites_style, style_error, write_style};
 use crate::plane::Plane;
-use crate::report::{distance_mode, load_city_from, ReportError};
+use crate::report::{distance_mode, load_city_from, City, ReportError};
 use crate::siting::{coverage_curve, exact, greedy, Choice, CoverProblem};
+use crate::summary::{SiteSummary, SitesSummary};
 use crate::walk::WalkNetwork;
 use geo::Coord;
 use rstar::primitives::GeomWithData;
@@ -80,6 +80,37 @@ pub struct Suggestion {
     pub inputs: Vec<PathBuf>,
 }
 
+impl Suggestion {
+    /// The suggestion's figures for `summary.json` and the report page.
+    pub fn summary(&self, circle: &str, kind: &str) -> SitesSummary {
+        SitesSummary {
+            circle: circle.to_string(),
+            kind: kind.to_string(),
+            reach_m: self.reach_m,
+            walking: self.walking,
+            elderly_met_before: self.baseline_elderly,
+            elderly_total: self.total_elderly,
+            sites: self
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, choice)| {
+                    let candidate = &self.candidates[choice.candidate as usize];
+                    SiteSummary {
+                        rank: i + 1,
+                        candidate_id: candidate.id.clone(),
+                        lon: candidate.position.x,
+                        lat: candidate.position.y,
+                        marginal_elderly: choice.marginal,
+                        cumulative_elderly: choice.cumulative,
+                        newly_covered_blocks: choice.newly_covered.len(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 fn config(message: String) -> ReportError {
     ReportError::Config(message)
 }
@@ -87,7 +118,7 @@ fn config(message: String) -> ReportError {
 /// The candidates: a manifest layer, a file, or (when `None`) the demand blocks' centroids.
 fn candidates(
     source: Option<&str>,
-    city: &crate::report::City,
+    city: &City,
     demand: &[u32],
     plane: &Plane,
 ) -> Result<Vec<Candidate>, ReportError> {
@@ -169,6 +200,36 @@ fn straight_pairs(plane: &Plane, demand: &[u32], sites: &[Coord<f64>], reach_m: 
     pairs
 }
 
+/// A city with its coverage evaluated: what suggesting sites starts from.
+pub struct EvaluatedCity<'a> {
+    /// The city.
+    pub city: &'a City,
+    /// Its plane.
+    pub plane: &'a Plane,
+    /// Its street network, when reach is measured on foot.
+    pub walk: Option<&'a WalkNetwork>,
+    /// The policy's coverage.
+    pub coverage: &'a Coverage,
+}
+
+/// Which sites to suggest for one requirement of an evaluated city.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteRequest<'a> {
+    /// The circle's index in the policy.
+    pub circle: usize,
+    /// The requirement's index in the circle.
+    pub requirement: usize,
+    /// A manifest layer kind or a GeoJSON/CSV file of candidate sites; the centroids of the
+    /// demand blocks when absent.
+    pub candidates: Option<&'a str>,
+    /// How many sites to choose.
+    pub count: usize,
+    /// Most elderly one new site may count.
+    pub capacity: Option<f64>,
+    /// Whether to also search for the exact optimum (up to [`EXACT_NODE_LIMIT`] nodes).
+    pub exact: bool,
+}
+
 /// Suggests `options.count` new sites for the city in `manifest_path`.
 pub fn suggest_sites(
     manifest_path: &Path,
@@ -177,20 +238,64 @@ pub fn suggest_sites(
     let manifest = crate::config::Manifest::load(manifest_path).map_err(config)?;
     let mode = distance_mode(&manifest, options.distance).map_err(config)?;
     let city = load_city_from(manifest, manifest_path, false, mode.walks())?;
-    let (c, r, requirement) = find_requirement(&city.policy, &options.circle, &options.kind)?;
-    let dataset = &city.loaded.dataset;
-    let plane = Plane::new(dataset).map_err(config)?;
+    let (circle, requirement) = find_requirement(&city.policy, &options.circle, &options.kind)?;
+    let plane = Plane::new(&city.loaded.dataset).map_err(config)?;
     let walk = WalkNetwork::for_city(&city.manifest, &city.policy, &plane, mode);
     let coverage = evaluate(
         &city.policy,
-        dataset,
+        &city.loaded.dataset,
         &plane,
         Measure::Centroid,
         walk.as_ref(),
     )
     .map_err(config)?;
-    let decisive = coverage.circles[c].requirements[r].decisive();
-    let blocks = &dataset.blocks;
+    let evaluated = EvaluatedCity {
+        city: &city,
+        plane: &plane,
+        walk: walk.as_ref(),
+        coverage: &coverage,
+    };
+    let request = SiteRequest {
+        circle,
+        requirement,
+        candidates: options.candidates.as_deref(),
+        count: options.count,
+        capacity: options.capacity,
+        exact: true,
+    };
+    let mut suggestion = suggest_for(&evaluated, &request)?;
+    suggestion.inputs = city
+        .manifest
+        .input_files()
+        .into_iter()
+        .chain([manifest_path])
+        .chain(
+            options
+                .candidates
+                .as_deref()
+                .map(Path::new)
+                .filter(|p| p.is_file()),
+        )
+        .map(Path::to_path_buf)
+        .collect();
+    Ok(suggestion)
+}
+
+/// Suggests sites for one requirement of an evaluated city; the suggestion's `inputs` are
+/// left empty for the caller.
+pub fn suggest_for(
+    evaluated: &EvaluatedCity,
+    request: &SiteRequest,
+) -> Result<Suggestion, ReportError> {
+    let EvaluatedCity {
+        city,
+        plane,
+        walk,
+        coverage,
+    } = *evaluated;
+    let requirement = &city.policy.circles[request.circle].requires[request.requirement];
+    let decisive = coverage.circles[request.circle].requirements[request.requirement].decisive();
+    let blocks = &city.loaded.dataset.blocks;
     // Blocks that one more facility within reach would make meet the requirement.
     let demand: Vec<u32> = (0..blocks.len() as u32)
         .filter(|&b| {
@@ -200,7 +305,7 @@ pub fn suggest_sites(
             !decisive.met[b] && (requirement.min_count == 1 || short == 1)
         })
         .collect();
-    let candidates = candidates(options.candidates.as_deref(), &city, &demand, &plane)?;
+    let candidates = candidates(request.candidates, city, &demand, plane)?;
     let sites: Vec<Coord<f64>> = candidates
         .iter()
         .map(|c| {
@@ -208,7 +313,7 @@ pub fn suggest_sites(
             Coord { x, y }
         })
         .collect();
-    let pairs = match &walk {
+    let pairs = match walk {
         Some(network) => {
             let snaps = network.index.snap_points(&sites, network.max_snap_m);
             let sources: Vec<(u32, Vec<_>)> = snaps
@@ -218,7 +323,7 @@ pub fn suggest_sites(
                 .collect();
             network.blocks_within(&sources, requirement.reach_m)
         }
-        None => straight_pairs(&plane, &demand, &sites, requirement.reach_m),
+        None => straight_pairs(plane, &demand, &sites, requirement.reach_m),
     };
     let mut position = vec![u32::MAX; blocks.len()];
     for (i, &b) in demand.iter().enumerate() {
@@ -238,10 +343,13 @@ pub fn suggest_sites(
     let problem = CoverProblem {
         weights,
         covers,
-        capacity: options.capacity,
+        capacity: request.capacity,
     };
-    let choices = greedy(&problem, options.count);
-    let optimum = exact(&problem, options.count, EXACT_NODE_LIMIT)
+    let choices = greedy(&problem, request.count);
+    let optimum = request
+        .exact
+        .then(|| exact(&problem, request.count, EXACT_NODE_LIMIT))
+        .flatten()
         .map(|best| best.last().map_or(0.0, |c| c.cumulative));
     let met_elderly: f64 = (0..blocks.len())
         .filter(|&b| decisive.met[b])
@@ -259,29 +367,17 @@ pub fn suggest_sites(
         baseline_elderly: met_elderly,
         total_elderly: blocks.elderly.iter().sum(),
         walking: walk.is_some(),
-        inputs: city
-            .manifest
-            .input_files()
-            .into_iter()
-            .chain([manifest_path])
-            .chain(
-                options
-                    .candidates
-                    .as_deref()
-                    .map(Path::new)
-                    .filter(|p| p.is_file()),
-            )
-            .map(Path::to_path_buf)
-            .collect(),
+        inputs: Vec::new(),
         reach_m: requirement.reach_m,
     })
 }
 
-fn find_requirement<'p>(
-    policy: &'p crate::config::Policy,
+/// The circle's and requirement's indices in the policy.
+fn find_requirement(
+    policy: &crate::config::Policy,
     circle: &str,
     kind: &str,
-) -> Result<(usize, usize, &'p Requirement), ReportError> {
+) -> Result<(usize, usize), ReportError> {
     let (c, found) = policy
         .circles
         .iter()
@@ -294,11 +390,10 @@ fn find_requirement<'p>(
                 names.join(", ")
             ))
         })?;
-    let (r, requirement) = found
+    let r = found
         .requires
         .iter()
-        .enumerate()
-        .find(|(_, x)| x.kind == kind)
+        .position(|x| x.kind == kind)
         .ok_or_else(|| {
             let kinds: Vec<&str> = found.requires.iter().map(|x| x.kind.as_str()).collect();
             config(format!(
@@ -306,7 +401,7 @@ fn find_requirement<'p>(
                 kinds.join(", ")
             ))
         })?;
-    Ok((c, r, requirement))
+    Ok((c, r))
 }
 
 /// Writes `sites.geojson`, its QGIS style `sites.qml` and `sites.csv` into `out_dir`, never over the city's inputs.

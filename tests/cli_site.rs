@@ -184,3 +184,80 @@ fn the_same_input_gives_the_same_sites() {
     }
     assert!(outputs[0] == outputs[1]);
 }
+
+/// Runs `report` on `city` (straight-line distances) with `extra` arguments and returns its
+/// summary.json.
+fn report_summary(city: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Value {
+    carecircle()
+        .arg("report")
+        .arg(city)
+        .args(["--distance", "straight", "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+}
+
+/// `report --sites`: building the suggested care-bed sites on the real Taipei villages newly
+/// covers exactly the elderly the suggestion promised, checked by a second report with the
+/// sites added to the facility layer.
+#[test]
+fn report_sites_newly_cover_what_they_promise() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(common::taipei()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let city = dir.path().join("city.toml");
+    let before = report_summary(&city, &dir.path().join("before"), &["--sites", "2"]);
+    let suggested = before["suggested_sites"].as_array().unwrap();
+    // One suggestion per requirement of the view circle (basic: care_bed, responder).
+    let kinds: Vec<&str> = suggested
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["care_bed", "responder"]);
+    let care_bed = &suggested[0];
+    let sites = care_bed["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 2, "{care_bed:#}");
+    let met = |summary: &Value| summary["circles"][0]["requirements"][0]["elderly_met"].as_f64();
+    assert_eq!(met(&before), care_bed["elderly_met_before"].as_f64());
+
+    // Add the two sites as community care points and report again without --sites.
+    let facilities = dir.path().join("facilities.geojson");
+    let mut layer: Value = serde_json::from_str(&fs::read_to_string(&facilities).unwrap()).unwrap();
+    for site in sites {
+        layer["features"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [site["lon"], site["lat"]]},
+                "properties": {"category": "community_care_point", "name": site["candidate_id"]},
+            }));
+    }
+    fs::write(&facilities, layer.to_string()).unwrap();
+    let after = report_summary(&city, &dir.path().join("after"), &[]);
+    assert!(after.get("suggested_sites").is_none());
+    let gained = met(&after).unwrap() - met(&before).unwrap();
+    let promised = sites[1]["cumulative_elderly"].as_f64().unwrap();
+    assert!(promised > 0.0);
+    assert!(
+        (gained - promised).abs() < 1e-6,
+        "gained {gained}, promised {promised}"
+    );
+    let first = sites[0]["marginal_elderly"].as_f64().unwrap();
+    assert!(first >= sites[1]["marginal_elderly"].as_f64().unwrap());
+}
+
+#[test]
+fn report_sites_zero_suggests_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = report_summary(
+        &common::taipei().join("city.toml"),
+        &dir.path().join("out"),
+        &["--sites", "0"],
+    );
+    assert!(summary.get("suggested_sites").is_none());
+}

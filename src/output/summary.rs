@@ -271,6 +271,42 @@ pub fn referral_lines(summary: &Summary) -> String {
     out
 }
 
+/// The suggested sites, a heading per requirement and a line per site:
+/// `basic care_bed (100 m on foot): 1,200 of 9,000 elderly met today` then
+/// `  #1 B000123: +310 elderly, 15.9 % met with it`.
+pub fn sites_lines(summary: &Summary) -> String {
+    let mut out = String::new();
+    for s in &summary.suggested_sites {
+        let _ = writeln!(
+            out,
+            "new {} sites for {} ({} m{}): {} of {} elderly met today",
+            s.kind,
+            s.circle,
+            thousands(s.reach_m),
+            if s.walking { " on foot" } else { "" },
+            thousands(s.elderly_met_before),
+            thousands(s.elderly_total)
+        );
+        if s.sites.is_empty() {
+            out.push_str("  none would newly cover anyone\n");
+        }
+        for site in &s.sites {
+            let _ = writeln!(
+                out,
+                "  #{} {}: +{} elderly, {} met with it",
+                site.rank,
+                site.candidate_id,
+                thousands(site.marginal_elderly),
+                percent(
+                    s.elderly_met_before + site.cumulative_elderly,
+                    s.elderly_total
+                )
+            );
+        }
+    }
+    out
+}
+
 /// One line per capacity requirement: `capacity: basic care_bed (capacity): 34.2 per 1,000
 /// elderly on average; 4,800 blocks with 150,000 elderly below 40 per 1,000`.
 pub fn capacity_lines(summary: &Summary) -> String {
