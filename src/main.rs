@@ -144,6 +144,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// This run's arguments, program first (for `report.html`).
+fn command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Report {
@@ -166,6 +173,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 service_areas,
                 progress: !quiet,
                 view,
+                command: command_line(),
             },
             json,
         ),
@@ -180,6 +188,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             let options = ReportOptions {
                 progress: true,
+                command: command_line(),
                 ..ReportOptions::default()
             };
             report(&input.join("city.toml"), &out, &options, false)
