@@ -15,7 +15,7 @@
 //!    distance (an R-tree per requirement), the walking distance (one bounded multi-source
 //!    search per requirement), counts within reach and whether the requirement is met.
 //! 5. [`explain`] words why a block is outside a circle; [`summary`] totals blocks, elderly and
-//!    residents; [`output`] writes GeoJSON, CSV and JSON atomically.
+//!    residents; [`output`] writes GeoJSON, CSV, JSON, the map and `report.html` atomically.
 //!
 //! [`synth`] generates the deterministic synthetic city used by the demo, tests and benchmarks.
 //!

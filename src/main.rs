@@ -152,6 +152,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// This run's arguments, program first (for `report.html`).
+fn command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Report {
@@ -176,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 progress: !quiet,
                 view,
                 sites,
+                command: command_line(),
             },
             json,
         ),
@@ -191,6 +199,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = ReportOptions {
                 progress: true,
                 sites: DEMO_SITES,
+                command: command_line(),
                 ..ReportOptions::default()
             };
             report(&input.join("city.toml"), &out, &options, false)

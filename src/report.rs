@@ -10,6 +10,7 @@ use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::write_facilities_csv;
 use crate::output::gaps::{write_gaps_geojson, GAP_FIELDS};
+use crate::output::html::{write_report_html, Page};
 use crate::output::map::{map_title, write_map, MapData, MapLayer};
 use crate::output::network::write_off_network_csv;
 use crate::output::referrals::write_referrals_csv;
@@ -51,6 +52,8 @@ pub struct ReportOptions {
     pub view: Option<String>,
     /// Suggest this many new sites for each requirement of the view circle (0: none).
     pub sites: usize,
+    /// The command line that asked for the report, program first, shown in `report.html`.
+    pub command: Vec<String>,
 }
 
 /// Why a report or check could not run.
@@ -346,6 +349,7 @@ pub fn run_report(
         None => None,
     };
     let (map_svg, map_png) = (file("map.svg"), file("map.png"));
+    let report_html = file("report.html");
     let mut files = vec![
         blocks_geojson.clone(),
         blocks_qml.clone(),
@@ -354,6 +358,7 @@ pub fn run_report(
         gaps_qml.clone(),
         map_svg.clone(),
         map_png.clone(),
+        report_html.clone(),
         summary_json.clone(),
         summary_csv.clone(),
     ];
@@ -378,6 +383,7 @@ pub fn run_report(
     write_gaps_geojson(&gaps_geojson, &protected, &zones)?;
     write_style(&gaps_qml, &protected, &gaps_style)?;
     // The overview map of the view circle, in the plane's metres.
+    let mut svg = None;
     if let (Some(circle), Some(circle_summary)) = (
         coverage.circles.get(view_index),
         summary.circles.get(view_index),
@@ -408,7 +414,7 @@ pub fn run_report(
                 .collect(),
             gaps,
         };
-        write_map(&map_svg, &map_png, &protected, &map)?;
+        svg = Some(write_map(&map_svg, &map_png, &protected, &map)?);
     }
     write_summary_json(&summary_json, &protected, &summary)?;
     write_summary_csv(&summary_csv, &protected, &summary)?;
@@ -430,6 +436,22 @@ pub fn run_report(
     if let (Some(path), Some(style)) = (&service_areas_qml, &service_areas_style) {
         write_style(path, &protected, style)?;
     }
+    let page = Page {
+        name: &city.manifest.city_name(manifest_path),
+        command: &options.command,
+        policy: &city.policy,
+        measure: options.measure,
+        distance: mode,
+        summary: &summary,
+        view_circle,
+        map_svg: svg.as_deref(),
+        files: files
+            .iter()
+            .filter(|f| **f != report_html)
+            .filter_map(|f| Some(f.file_name()?.to_string_lossy().into_owned()))
+            .collect(),
+    };
+    write_report_html(&report_html, &protected, &page)?;
     timings.write = started.elapsed();
     Ok(Report {
         summary,

@@ -43,7 +43,8 @@ pub enum Accepted {
 }
 
 impl Accepted {
-    fn values(&self) -> &[Scalar] {
+    /// The accepted values.
+    pub fn values(&self) -> &[Scalar] {
         match self {
             Accepted::One(v) => std::slice::from_ref(v),
             Accepted::Any(vs) => vs,

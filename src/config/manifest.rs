@@ -1,6 +1,7 @@
 //! The city manifest: which files hold the blocks, the facility layers and the streets.
 //!
 //! ```toml
+//! name = "Zhongzheng and Datong"    # optional; the title of report.html
 //! policy = "policy.toml"            # optional; the built-in default when absent
 //!
 //! [blocks]
@@ -31,6 +32,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The city's name, the title of `report.html`; the manifest's folder name when absent.
+    pub name: Option<String>,
     /// A policy file; the built-in default policy when absent.
     pub policy: Option<PathBuf>,
     /// The housing blocks (demand).
@@ -165,6 +168,21 @@ impl Manifest {
         }
     }
 
+    /// The city's name: `name`, or else the name of the folder holding the manifest at
+    /// `path` (or its file stem when the folder has no name).
+    pub fn city_name(&self, path: &Path) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        let folder = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent()?.file_name().map(|n| n.to_owned()));
+        folder
+            .or_else(|| path.file_stem().map(|n| n.to_owned()))
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// Every input file the manifest names (policy, blocks, layers, streets).
     pub fn input_files(&self) -> Vec<&Path> {
         let mut files: Vec<&Path> = Vec::new();
@@ -210,6 +228,13 @@ path = "streets.geojson"
         assert_eq!(m.layers["care_bed"].crs, Crs::Gcj02);
         assert!(!m.layers["care_bed"].filter.is_empty());
         assert_eq!(m.input_files().len(), 4);
+        // Without a name, the city is named after the manifest's folder.
+        let folder = dir.path().file_name().unwrap().to_string_lossy();
+        assert_eq!(m.city_name(&path), folder);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("name = 'Datong <north>'\n{text}")).unwrap();
+        let m = Manifest::load(&path).unwrap();
+        assert_eq!(m.city_name(&path), "Datong <north>");
     }
 
     #[test]

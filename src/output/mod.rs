@@ -1,4 +1,5 @@
-//! Everything the report writes: GeoJSON with QGIS styles, CSV and summaries, always atomically.
+//! Everything the report writes: GeoJSON with QGIS styles, CSV and summaries, the map and the
+//! HTML report, always atomically.
 
 pub mod atomic;
 pub mod block_table;
@@ -9,6 +10,7 @@ pub mod features;
 pub mod format;
 pub mod gaps;
 pub mod geojson;
+pub mod html;
 pub mod map;
 pub mod network;
 pub mod referrals;

@@ -3,7 +3,8 @@
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::format::{percent, thousands};
 use crate::input::Problem;
-use crate::summary::{Summary, WalkComparison};
+use crate::referral::ReferralSummary;
+use crate::summary::{RequirementSummary, Summary, WalkComparison};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -182,17 +183,7 @@ pub fn summary_table(summary: &Summary) -> String {
         };
         rows.push(row(c.name.clone(), "all".into(), figures));
         for r in &c.requirements {
-            let filter = r
-                .filter
-                .as_ref()
-                .map(|f| format!(" ({f})"))
-                .unwrap_or_default();
-            let count = if r.min_count > 1 {
-                format!("{} × ", r.min_count)
-            } else {
-                String::new()
-            };
-            let label = format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m));
+            let label = requirement_label(r);
             let figures = RowFigures {
                 blocks: r.blocks_met,
                 elderly: r.elderly_met,
@@ -223,6 +214,21 @@ pub fn summary_table(summary: &Summary) -> String {
     out
 }
 
+/// A requirement as a table label: `care_bed ≤ 100 m`, `2 × responder (team = night) ≤ 96 m`.
+pub fn requirement_label(r: &RequirementSummary) -> String {
+    let filter = r
+        .filter
+        .as_ref()
+        .map(|f| format!(" ({f})"))
+        .unwrap_or_default();
+    let count = if r.min_count > 1 {
+        format!("{} × ", r.min_count)
+    } else {
+        String::new()
+    };
+    format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m))
+}
+
 /// The largest gap zones of each circle, one line each:
 /// `basic #1: 120 blocks, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at 340 m`.
 pub fn gap_zone_lines(summary: &Summary) -> String {
@@ -251,22 +257,10 @@ pub fn gap_zone_lines(summary: &Summary) -> String {
 /// One line per referral check: `referral chains: 12 of 255 care_bed points have no hospice
 /// within 1,000 m`.
 pub fn referral_lines(summary: &Summary) -> String {
+    let walking = summary.network.is_some();
     let mut out = String::new();
     for r in &summary.referrals {
-        let _ = writeln!(
-            out,
-            "referral chains: {} of {} {} points have no {} within {} m{}",
-            thousands(r.points_without_referral as f64),
-            thousands(r.points as f64),
-            r.from,
-            r.to,
-            thousands(r.within_m),
-            if summary.network.is_some() {
-                " on foot"
-            } else {
-                ""
-            }
-        );
+        let _ = writeln!(out, "referral chains: {}", referral_text(r, walking));
     }
     out
 }
@@ -305,6 +299,20 @@ pub fn sites_lines(summary: &Summary) -> String {
         }
     }
     out
+}
+
+/// One referral check's result: `12 of 255 care_bed points have no hospice within 1,000 m on
+/// foot`.
+pub fn referral_text(r: &ReferralSummary, walking: bool) -> String {
+    format!(
+        "{} of {} {} points have no {} within {} m{}",
+        thousands(r.points_without_referral as f64),
+        thousands(r.points as f64),
+        r.from,
+        r.to,
+        thousands(r.within_m),
+        if walking { " on foot" } else { "" }
+    )
 }
 
 /// One line per capacity requirement: `capacity: basic care_bed (capacity): 34.2 per 1,000

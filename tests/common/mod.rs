@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod html_doc;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 

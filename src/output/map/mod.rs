@@ -131,13 +131,14 @@ fn render_png_scene(scene: &scene::Scene, labels: &Labels) -> Result<Vec<u8>, St
     Ok(png)
 }
 
-/// Writes `map.svg` and `map.png`, each atomically.
+/// Writes `map.svg` and `map.png`, each atomically, and returns the SVG text (which the HTML
+/// report shows inline).
 pub fn write_map(
     svg_path: &Path,
     png_path: &Path,
     protected: &ProtectedInputs,
     map: &MapData,
-) -> io::Result<()> {
+) -> io::Result<String> {
     let scene = scene::build(map, GRID_THRESHOLD);
     let labels = labels(map);
     let fail =
@@ -145,7 +146,8 @@ pub fn write_map(
     let svg = render_svg_scene(&scene, &labels).map_err(|e| fail(svg_path, e))?;
     let png = render_png_scene(&scene, &labels).map_err(|e| fail(png_path, e))?;
     write_atomically(svg_path, protected, |out| out.write_all(svg.as_bytes()))?;
-    write_atomically(png_path, protected, |out| out.write_all(&png))
+    write_atomically(png_path, protected, |out| out.write_all(&png))?;
+    Ok(svg)
 }
 
 #[cfg(test)]
