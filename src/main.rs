@@ -8,6 +8,7 @@ use carecircle::osm::mapping::{Mapping, DEFAULT_MAPPING_TOML};
 use carecircle::osm::population::Totals;
 use carecircle::osm::{convert, ConvertOptions};
 use carecircle::output::format::{percent, thousands};
+use carecircle::output::layer::OutputFormat;
 use carecircle::output::summary::{capacity_lines, gap_zone_lines, referral_lines, summary_table};
 use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
 use carecircle::site::{suggest_sites, write_suggestion, SiteOptions};
@@ -26,7 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Evaluate a city's coverage and write blocks.geojson, coverage.csv and summaries.
+    /// Evaluate a city's coverage and write its layers (blocks, gaps, facilities), coverage.csv,
+    /// summaries and a map.
     Report {
         /// The city manifest (TOML).
         city: PathBuf,
@@ -43,9 +45,14 @@ enum Command {
         /// Skip invalid features, listing them in skipped.csv, instead of failing.
         #[arg(long)]
         skip_invalid: bool,
-        /// Also write service_areas.geojson: each facility's walkable street segments.
+        /// Also write the service_areas layer: each facility's walkable street segments.
         #[arg(long)]
         service_areas: bool,
+        /// How to write the layers: geojson writes <layer>.geojson with its QGIS style
+        /// <layer>.qml beside it; gpkg writes every layer into one carecircle.gpkg (GeoPackage,
+        /// with spatial indexes and the styles embedded as each layer's default).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
+        format: OutputFormat,
         /// The circle the QGIS block style colours by [default: the policy's first circle].
         #[arg(long)]
         view: Option<String>,
@@ -100,9 +107,14 @@ enum Command {
         /// Straight-line or walking reach [default: walking when the manifest has streets].
         #[arg(long, value_enum)]
         distance: Option<DistanceMode>,
-        /// The folder to write sites.geojson, sites.qml and sites.csv into.
+        /// The folder to write the sites layer and sites.csv into.
         #[arg(long)]
         out: PathBuf,
+        /// How to write the sites layer: geojson writes sites.geojson and its QGIS style
+        /// sites.qml; gpkg writes sites.gpkg (GeoPackage, the style embedded). sites.csv either
+        /// way.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
+        format: OutputFormat,
     },
     /// Validate every input of a city and print every problem, computing nothing.
     Check {
@@ -153,6 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             distance,
             skip_invalid,
             service_areas,
+            format,
             view,
             quiet,
             json,
@@ -164,6 +177,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 distance,
                 skip_invalid,
                 service_areas,
+                format,
                 progress: !quiet,
                 view,
             },
@@ -206,6 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             capacity,
             distance,
             out,
+            format,
         } => site(
             &city,
             &SiteOptions {
@@ -217,6 +232,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 distance,
             },
             &out,
+            format,
         ),
         Command::Check { city } => check(&city),
         Command::Policy => {
@@ -361,7 +377,7 @@ fn report(city: &Path, out: &Path, options: &ReportOptions, json: bool) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
+fn site(city: &Path, options: &SiteOptions, out: &Path, format: OutputFormat) -> Result<ExitCode> {
     if options
         .capacity
         .is_some_and(|c| !(c.is_finite() && c > 0.0))
@@ -372,7 +388,7 @@ fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
-    let files = match write_suggestion(&suggestion, out) {
+    let files = match write_suggestion(&suggestion, out, format) {
         Ok(f) => f,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
