@@ -8,6 +8,7 @@ use carecircle::osm::mapping::{Mapping, DEFAULT_MAPPING_TOML};
 use carecircle::osm::population::Totals;
 use carecircle::osm::{convert, ConvertOptions};
 use carecircle::output::format::{percent, thousands};
+use carecircle::output::layer::OutputFormat;
 use carecircle::output::summary::{
     capacity_lines, gap_zone_lines, referral_lines, sites_lines, summary_table,
 };
@@ -28,7 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Evaluate a city's coverage and write blocks.geojson, coverage.csv and summaries.
+    /// Evaluate a city's coverage and write its layers (blocks, gaps, facilities), coverage.csv,
+    /// summaries and a map.
     Report {
         /// The city manifest (TOML).
         city: PathBuf,
@@ -45,9 +47,14 @@ enum Command {
         /// Skip invalid features, listing them in skipped.csv, instead of failing.
         #[arg(long)]
         skip_invalid: bool,
-        /// Also write service_areas.geojson: each facility's walkable street segments.
+        /// Also write the service_areas layer: each facility's walkable street segments.
         #[arg(long)]
         service_areas: bool,
+        /// How to write the layers: geojson writes <layer>.geojson with its QGIS style
+        /// <layer>.qml beside it; gpkg writes every layer into one carecircle.gpkg (GeoPackage,
+        /// with spatial indexes and the styles embedded as each layer's default).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
+        format: OutputFormat,
         /// The circle the QGIS block style and the map colour by [default: the policy's first
         /// circle].
         #[arg(long)]
@@ -72,6 +79,9 @@ enum Command {
         /// Number of blocks in the synthetic city.
         #[arg(long, default_value_t = 5_000)]
         blocks: usize,
+        /// How to write the layers (as for `report`).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
+        format: OutputFormat,
     },
     /// Generate a deterministic synthetic city (layers and city.toml).
     Synth {
@@ -108,9 +118,14 @@ enum Command {
         /// Straight-line or walking reach [default: walking when the manifest has streets].
         #[arg(long, value_enum)]
         distance: Option<DistanceMode>,
-        /// The folder to write sites.geojson, sites.qml and sites.csv into.
+        /// The folder to write the sites layer and sites.csv into.
         #[arg(long)]
         out: PathBuf,
+        /// How to write the sites layer: geojson writes sites.geojson and its QGIS style
+        /// sites.qml; gpkg writes sites.gpkg (GeoPackage, the style embedded). sites.csv either
+        /// way.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
+        format: OutputFormat,
     },
     /// Validate every input of a city and print every problem, computing nothing.
     Check {
@@ -168,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             distance,
             skip_invalid,
             service_areas,
+            format,
             view,
             sites,
             quiet,
@@ -180,6 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 distance,
                 skip_invalid,
                 service_areas,
+                format,
                 progress: !quiet,
                 view,
                 sites,
@@ -187,7 +204,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             },
             json,
         ),
-        Command::Demo { out, blocks } => {
+        Command::Demo {
+            out,
+            blocks,
+            format,
+        } => {
             let input = out.join("input");
             let synth = write_city(&input, &SynthOptions { blocks, seed: 1 })
                 .with_context(|| format!("writing the demo city into {}", input.display()))?;
@@ -199,6 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = ReportOptions {
                 progress: true,
                 sites: DEMO_SITES,
+                format,
                 command: command_line(),
                 ..ReportOptions::default()
             };
@@ -226,6 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             capacity,
             distance,
             out,
+            format,
         } => site(
             &city,
             &SiteOptions {
@@ -237,6 +260,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 distance,
             },
             &out,
+            format,
         ),
         Command::Check { city } => check(&city),
         Command::Policy => {
@@ -385,7 +409,7 @@ fn report(city: &Path, out: &Path, options: &ReportOptions, json: bool) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
+fn site(city: &Path, options: &SiteOptions, out: &Path, format: OutputFormat) -> Result<ExitCode> {
     if options
         .capacity
         .is_some_and(|c| !(c.is_finite() && c > 0.0))
@@ -396,7 +420,7 @@ fn site(city: &Path, options: &SiteOptions, out: &Path) -> Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
-    let files = match write_suggestion(&suggestion, out) {
+    let files = match write_suggestion(&suggestion, out, format) {
         Ok(f) => f,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };

@@ -8,15 +8,18 @@ use crate::input::{self, Loaded, Problem};
 use crate::output::atomic::ProtectedInputs;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
-use crate::output::facilities::write_facilities_csv;
-use crate::output::gaps::{write_gaps_geojson, GAP_FIELDS};
+use crate::output::facilities::{write_facilities_csv, FacilitiesLayer};
+use crate::output::features::write_geojson_layers;
+use crate::output::gaps::GapLayer;
+use crate::output::gpkg::write_geopackage;
 use crate::output::html::{write_report_html, Page};
+use crate::output::layer::{OutputFormat, StyledLayer};
 use crate::output::map::{map_title, write_map, MapData, MapLayer};
 use crate::output::network::write_off_network_csv;
 use crate::output::referrals::write_referrals_csv;
-use crate::output::service_areas::{write_service_areas, SERVICE_AREA_FIELDS};
+use crate::output::service_areas::ServiceAreaLayer;
 use crate::output::style::{
-    blocks_style, gaps_style, service_areas_style, style_error, write_style,
+    blocks_style, facilities_style, gaps_style, service_areas_style, write_style,
 };
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
@@ -32,6 +35,9 @@ pub const TOP_ZONES: usize = 5;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The GeoPackage `--format gpkg` writes, holding every layer.
+pub const GEOPACKAGE: &str = "carecircle.gpkg";
+
 /// How to run a report.
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
@@ -42,9 +48,11 @@ pub struct ReportOptions {
     pub distance: Option<DistanceMode>,
     /// Skip invalid features (listing them in `skipped.csv`) instead of failing.
     pub skip_invalid: bool,
-    /// Write `service_areas.geojson` (and its style `service_areas.qml`), every facility's
-    /// walkable street segments.
+    /// Write the `service_areas` layer, every facility's walkable street segments.
     pub service_areas: bool,
+    /// Layers as GeoJSON files with QGIS styles beside them, or all in one GeoPackage
+    /// ([`GEOPACKAGE`]) with the styles embedded.
+    pub format: OutputFormat,
     /// Show the current stage on stderr when it is a terminal.
     pub progress: bool,
     /// The circle `blocks.qml` and the map colour blocks by; the policy's first circle when
@@ -323,65 +331,63 @@ pub fn run_report(
     inputs.push(manifest_path);
     let protected = ProtectedInputs::new(inputs);
     let file = |name: &str| out_dir.join(name);
-    let (blocks_geojson, coverage_csv) = (file("blocks.geojson"), file("coverage.csv"));
+    let coverage_csv = file("coverage.csv");
     let (summary_json, summary_csv) = (file("summary.json"), file("summary.csv"));
-    let gaps_geojson = file("gaps.geojson");
-    let (blocks_qml, gaps_qml) = (file("blocks.qml"), file("gaps.qml"));
     let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
     let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
     let facilities_csv = (!capacity.is_empty()).then(|| file("facilities.csv"));
     let referrals_csv = (!referrals.is_empty()).then(|| file("referrals.csv"));
+    let view = format!("{view_circle}_met");
+    let gaps = GapLayer::new(&zones);
+    let facilities = FacilitiesLayer::new(&city.policy, dataset, &capacity);
+    let kinds: Vec<&str> = dataset.layers.iter().map(|l| l.kind.as_str()).collect();
     let service_areas = walk
         .as_ref()
         .filter(|_| options.service_areas)
-        .map(|w| (w, file("service_areas.geojson")));
-    let service_areas_qml = service_areas.as_ref().map(|_| file("service_areas.qml"));
-    // QGIS styles beside the GeoJSON, blocks coloured by the view circle.
-    let view = format!("{view_circle}_met");
-    let blocks_style =
-        blocks_style(&view, table.columns()).map_err(|e| style_error(&blocks_qml, e))?;
-    let gaps_style = gaps_style(&GAP_FIELDS).map_err(|e| style_error(&gaps_qml, e))?;
-    let service_areas_style = match &service_areas_qml {
-        Some(path) => Some(
-            service_areas_style(city.policy.largest_reach_m(), &SERVICE_AREA_FIELDS)
-                .map_err(|e| style_error(path, e))?,
-        ),
-        None => None,
-    };
+        .map(|network| ServiceAreaLayer::new(&city.policy, dataset, &plane, network));
+    let mut layers = vec![
+        StyledLayer::new(&table, |fields| blocks_style(&view, fields))?,
+        StyledLayer::new(&gaps, gaps_style)?,
+        StyledLayer::new(&facilities, |fields| facilities_style(&kinds, fields))?,
+    ];
+    if let Some(layer) = &service_areas {
+        let reach = city.policy.largest_reach_m();
+        layers.push(StyledLayer::new(layer, |fields| {
+            service_areas_style(reach, fields)
+        })?);
+    }
     let (map_svg, map_png) = (file("map.svg"), file("map.png"));
     let report_html = file("report.html");
-    let mut files = vec![
-        blocks_geojson.clone(),
-        blocks_qml.clone(),
+    let mut files = options.format.layer_files(out_dir, GEOPACKAGE, &layers);
+    files.extend([
         coverage_csv.clone(),
-        gaps_geojson.clone(),
-        gaps_qml.clone(),
         map_svg.clone(),
         map_png.clone(),
         report_html.clone(),
         summary_json.clone(),
         summary_csv.clone(),
-    ];
+    ]);
     files.extend(skipped_csv.iter().cloned());
     files.extend(off_network_csv.iter().cloned());
     files.extend(facilities_csv.iter().cloned());
     files.extend(referrals_csv.iter().cloned());
-    files.extend(service_areas.iter().map(|(_, f)| f.clone()));
-    files.extend(service_areas_qml.iter().cloned());
     // Check every target before writing any, so a refused run writes nothing.
     for f in &files {
         protected.check(f)?;
     }
-    write_block_outputs(
-        &blocks_geojson,
-        &coverage_csv,
-        &protected,
-        &table,
-        &dataset.blocks,
-    )?;
-    write_style(&blocks_qml, &protected, &blocks_style)?;
-    write_gaps_geojson(&gaps_geojson, &protected, &zones)?;
-    write_style(&gaps_qml, &protected, &gaps_style)?;
+    match options.format {
+        OutputFormat::Geojson => {
+            // Blocks and coverage.csv in one pass, then the other layers.
+            let [blocks_geojson, blocks_qml] = layers[0].geojson_files(out_dir);
+            write_block_outputs(Some(&blocks_geojson), &coverage_csv, &protected, &table)?;
+            write_style(&blocks_qml, &protected, &layers[0].style)?;
+            write_geojson_layers(out_dir, &protected, &layers[1..])?;
+        }
+        OutputFormat::Gpkg => {
+            write_block_outputs(None, &coverage_csv, &protected, &table)?;
+            write_geopackage(&file(GEOPACKAGE), &protected, &layers)?;
+        }
+    }
     // The overview map of the view circle, in the plane's metres.
     let mut svg = None;
     if let (Some(circle), Some(circle_summary)) = (
@@ -429,12 +435,6 @@ pub fn run_report(
     }
     if let Some(path) = &off_network_csv {
         write_off_network_csv(path, &protected, &unreachable)?;
-    }
-    if let Some((network, path)) = &service_areas {
-        write_service_areas(path, &protected, &city.policy, dataset, &plane, network)?;
-    }
-    if let (Some(path), Some(style)) = (&service_areas_qml, &service_areas_style) {
-        write_style(path, &protected, style)?;
     }
     let page = Page {
         name: &city.manifest.city_name(manifest_path),

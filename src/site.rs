@@ -13,8 +13,11 @@ use crate::coverage::{evaluate, Coverage, DistanceMode, Measure};
 use crate::dataset::FacilityLayer;
 use crate::input::facilities::read_layer;
 use crate::output::atomic::ProtectedInputs;
-use crate::output::sites::{write_sites_csv, write_sites_geojson, SITE_FIELDS};
-use crate::output::style::{sites_style, style_error, write_style};
+use crate::output::features::write_geojson_layers;
+use crate::output::gpkg::write_geopackage;
+use crate::output::layer::{OutputFormat, StyledLayer};
+use crate::output::sites::{write_sites_csv, SiteLayer};
+use crate::output::style::sites_style;
 use crate::plane::Plane;
 use crate::report::{distance_mode, load_city_from, City, ReportError};
 use crate::siting::{coverage_curve, exact, greedy, Choice, CoverProblem};
@@ -404,10 +407,16 @@ fn find_requirement(
     Ok((c, r))
 }
 
-/// Writes `sites.geojson`, its QGIS style `sites.qml` and `sites.csv` into `out_dir`, never over the city's inputs.
+/// The GeoPackage `carecircle site --format gpkg` writes.
+pub const SITES_GEOPACKAGE: &str = "sites.gpkg";
+
+/// Writes the `sites` layer — `sites.geojson` with its QGIS style `sites.qml`, or
+/// [`SITES_GEOPACKAGE`] with the style embedded — and `sites.csv` into `out_dir`, never over
+/// the city's inputs.
 pub fn write_suggestion(
     suggestion: &Suggestion,
     out_dir: &Path,
+    format: OutputFormat,
 ) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|e| {
         std::io::Error::new(
@@ -416,22 +425,25 @@ pub fn write_suggestion(
         )
     })?;
     let protected = ProtectedInputs::new(suggestion.inputs.iter().map(PathBuf::as_path));
-    let files = vec![
-        out_dir.join("sites.geojson"),
-        out_dir.join("sites.qml"),
-        out_dir.join("sites.csv"),
-    ];
-    let style = sites_style(&SITE_FIELDS).map_err(|e| style_error(&files[1], e))?;
+    let sites = SiteLayer::new(suggestion);
+    let layers = [StyledLayer::new(&sites, sites_style)?];
+    let mut files = format.layer_files(out_dir, SITES_GEOPACKAGE, &layers);
+    let csv = out_dir.join("sites.csv");
+    files.push(csv.clone());
     for f in &files {
         protected.check(f)?;
     }
-    write_sites_geojson(&files[0], &protected, suggestion)?;
-    write_style(&files[1], &protected, &style)?;
+    match format {
+        OutputFormat::Geojson => write_geojson_layers(out_dir, &protected, &layers)?,
+        OutputFormat::Gpkg => {
+            write_geopackage(&out_dir.join(SITES_GEOPACKAGE), &protected, &layers)?
+        }
+    }
     let curve = coverage_curve(
         &suggestion.choices,
         suggestion.baseline_elderly,
         suggestion.total_elderly,
     );
-    write_sites_csv(&files[2], &protected, suggestion, &curve)?;
+    write_sites_csv(&csv, &protected, suggestion, &curve)?;
     Ok(files)
 }

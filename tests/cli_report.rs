@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{carecircle, small_city, taipei};
+use common::{carecircle, report_with_threads, small_city, taipei};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
@@ -271,23 +271,6 @@ fn gcj02_and_bd09_layers_are_converted_on_load() {
     }
 }
 
-/// Every file in a folder, by name, with its bytes.
-fn folder_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn outputs_are_byte_identical_with_one_or_two_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -297,23 +280,16 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
         .arg(&city)
         .assert()
         .success();
-    let mut outputs = Vec::new();
     // The same folder both times: report.html shows the command line, --out included.
     let out = dir.path().join("out");
-    for threads in ["1", "2"] {
-        if out.exists() {
-            fs::remove_dir_all(&out).unwrap();
-        }
-        carecircle()
-            .env("RAYON_NUM_THREADS", threads)
-            .arg("report")
-            .arg(city.join("city.toml"))
-            .args(["--measure", "edge", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
-        outputs.push(folder_bytes(&out));
-    }
+    let outputs = ["1", "2"].map(|threads| {
+        report_with_threads(
+            &city.join("city.toml"),
+            &out,
+            threads,
+            &["--measure", "edge"],
+        )
+    });
     let names: Vec<&str> = outputs[0].iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -322,6 +298,8 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
             "blocks.qml",
             "coverage.csv",
             "facilities.csv",
+            "facilities.geojson",
+            "facilities.qml",
             "gaps.geojson",
             "gaps.qml",
             "map.png",

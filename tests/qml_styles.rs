@@ -3,8 +3,7 @@
 
 mod common;
 
-use carecircle::synth::{write_city, SynthOptions};
-use common::carecircle;
+use common::{carecircle, synth_city};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
@@ -105,6 +104,53 @@ fn check_style(dir: &Path, name: &str, expected_renderer: &str) -> String {
     qml
 }
 
+/// A categorized style's attribute and its categories as (value, symbol name).
+fn renderer_categories(qml: &str) -> (String, Vec<(String, String)>) {
+    let doc = roxmltree::Document::parse(qml).unwrap();
+    let renderer = doc
+        .descendants()
+        .find(|n| n.has_tag_name("renderer-v2"))
+        .unwrap();
+    let categories = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("category"))
+        .map(|n| {
+            let attribute = |a: &str| n.attribute(a).unwrap().to_string();
+            (attribute("value"), attribute("symbol"))
+        })
+        .collect();
+    (renderer.attribute("attr").unwrap().to_string(), categories)
+}
+
+/// The values a field takes in a GeoJSON layer, as JSON text.
+fn layer_values(path: &Path, field: &str) -> BTreeSet<String> {
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    json["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"][field].to_string())
+        .collect()
+}
+
+/// A symbol's marker shape and colour.
+fn marker(qml: &str, symbol: &str) -> (String, String) {
+    let doc = roxmltree::Document::parse(qml).unwrap();
+    let symbol = doc
+        .descendants()
+        .find(|n| n.has_tag_name("symbol") && n.attribute("name") == Some(symbol))
+        .unwrap();
+    let option = |name: &str| {
+        symbol
+            .descendants()
+            .find(|o| o.attribute("name") == Some(name))
+            .and_then(|o| o.attribute("value"))
+            .unwrap()
+            .to_string()
+    };
+    (option("name"), option("color"))
+}
+
 #[test]
 fn expression_fields_are_the_double_quoted_names() {
     assert_eq!(
@@ -116,56 +162,61 @@ fn expression_fields_are_the_double_quoted_names() {
 #[test]
 fn every_style_references_only_fields_of_its_layer() {
     let dir = tempfile::tempdir().unwrap();
-    let city = dir.path().join("city");
-    write_city(
-        &city,
-        &SynthOptions {
-            blocks: 1500,
-            seed: 3,
-        },
-    )
-    .unwrap();
+    let manifest = synth_city(&dir.path().join("city"), 1500, 3);
     let out = dir.path().join("out");
     carecircle()
         .arg("report")
-        .arg(city.join("city.toml"))
+        .arg(&manifest)
         .args(["--service-areas", "--out"])
         .arg(&out)
         .assert()
         .success();
 
     let blocks = check_style(&out, "blocks", "categorizedSymbol");
-    let doc = roxmltree::Document::parse(&blocks).unwrap();
-    let renderer = doc
-        .descendants()
-        .find(|n| n.has_tag_name("renderer-v2"))
-        .unwrap();
-    assert_eq!(renderer.attribute("attr"), Some("basic_met"));
-    let values: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("category"))
-        .map(|n| n.attribute("value").unwrap())
-        .collect();
+    let (attr, categories) = renderer_categories(&blocks);
+    assert_eq!(attr, "basic_met");
+    let values: Vec<&str> = categories.iter().map(|(v, _)| v.as_str()).collect();
     assert_eq!(values, ["true", "false"]);
     // The categories match the values the layer really has.
-    let json: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("blocks.geojson")).unwrap()).unwrap();
-    let met: BTreeSet<String> = json["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["basic_met"].to_string())
-        .collect();
-    assert_eq!(met, BTreeSet::from(["false".into(), "true".into()]));
+    assert_eq!(
+        layer_values(&out.join("blocks.geojson"), "basic_met"),
+        BTreeSet::from(["false".into(), "true".into()])
+    );
 
     let gaps = check_style(&out, "gaps", "singleSymbol");
     assert!(gaps.contains("<labeling type=\"simple\">"));
     check_style(&out, "service_areas", "graduatedSymbol");
 
+    // Facilities: one category per kind of the city, each with its own marker shape and
+    // colour, and the categories are the kinds the layer has.
+    let facilities = check_style(&out, "facilities", "categorizedSymbol");
+    let (attr, categories) = renderer_categories(&facilities);
+    assert_eq!(attr, "kind");
+    // Kinds as JSON text, as `layer_values` gives them.
+    let values: BTreeSet<String> = categories
+        .iter()
+        .map(|(v, _)| serde_json::Value::from(v.as_str()).to_string())
+        .collect();
+    assert_eq!(
+        values,
+        layer_values(&out.join("facilities.geojson"), "kind")
+    );
+    let markers: Vec<(String, String)> = categories
+        .iter()
+        .map(|(_, symbol)| marker(&facilities, symbol))
+        .collect();
+    let shapes: BTreeSet<&str> = markers.iter().map(|(s, _)| s.as_str()).collect();
+    let colours: BTreeSet<&str> = markers.iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(
+        (shapes.len(), colours.len()),
+        (categories.len(), categories.len()),
+        "a distinct shape and colour per kind: {markers:?}"
+    );
+
     let sites = dir.path().join("sites");
     carecircle()
         .arg("site")
-        .arg(city.join("city.toml"))
+        .arg(&manifest)
         .args([
             "--circle", "basic", "--kind", "care_bed", "--count", "3", "--out",
         ])

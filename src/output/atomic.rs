@@ -57,6 +57,22 @@ pub fn write_atomically<F>(target: &Path, protected: &ProtectedInputs, fill: F) 
 where
     F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 {
+    write_atomically_at(target, protected, |temp| {
+        let mut writer = BufWriter::with_capacity(1 << 20, File::create(temp)?);
+        fill(&mut writer)?;
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        drop(file);
+        Ok(())
+    })
+}
+
+/// Writes `target` atomically through a path: `fill` creates and completes the file at the
+/// temporary path it is given (in the same folder, not existing yet), which is then renamed
+/// over `target`. On error the temporary file is removed.
+pub fn write_atomically_at<F>(target: &Path, protected: &ProtectedInputs, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&Path) -> io::Result<()>,
+{
     protected.check(target)?;
     let file_name = target.file_name().ok_or_else(|| {
         io::Error::new(
@@ -68,13 +84,9 @@ where
     temp_name.push(file_name);
     temp_name.push(format!(".{}.tmp", std::process::id()));
     let temp = target.with_file_name(temp_name);
-    let result = (|| {
-        let mut writer = BufWriter::with_capacity(1 << 20, File::create(&temp)?);
-        fill(&mut writer)?;
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        drop(file);
-        fs::rename(&temp, target)
-    })();
+    // A leftover of an interrupted run with the same process id.
+    let _ = fs::remove_file(&temp);
+    let result = fill(&temp).and_then(|()| fs::rename(&temp, target));
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }

@@ -1,7 +1,9 @@
-//! The per-block attribute table shared by `blocks.geojson` and `coverage.csv`: one column
-//! list, each column knowing how to fill itself, so the two files always agree.
+//! The per-block attribute table shared by the `blocks` layer and `coverage.csv`: one column
+//! list, each column knowing its type and how to fill itself, so the outputs always agree.
 
+use super::format::round_to;
 use super::geojson::Value;
+use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::area::CircleShares;
 use crate::capacity::CapacityResult;
 use crate::config::Policy;
@@ -13,7 +15,7 @@ use rayon::prelude::*;
 
 /// What a column holds; `c` is a circle index and `r` a requirement index within it.
 #[derive(Debug, Clone, Copy)]
-enum Field {
+enum Column {
     Id,
     Elderly,
     Residents,
@@ -44,6 +46,26 @@ enum Field {
     GapReason,
 }
 
+impl Column {
+    /// The type of the column's values.
+    fn kind(self) -> FieldType {
+        match self {
+            Column::Id | Column::GapReason => FieldType::Text,
+            Column::Met(_) | Column::MetStraight(_) | Column::BelowNorm(_) => FieldType::Boolean,
+            Column::Count(..) | Column::CountStraight(..) => FieldType::Integer,
+            Column::Elderly
+            | Column::Residents
+            | Column::SnapM
+            | Column::DistM(..)
+            | Column::WalkM(..)
+            | Column::Detour(..)
+            | Column::Share(_)
+            | Column::RequirementShare(..)
+            | Column::Per1000(_) => FieldType::Real,
+        }
+    }
+}
+
 /// The block table of a report.
 pub struct BlockTable<'a> {
     blocks: &'a Blocks,
@@ -51,18 +73,13 @@ pub struct BlockTable<'a> {
     walk: Option<&'a WalkNetwork>,
     capacity: &'a [CapacityResult],
     shares: Option<&'a [CircleShares]>,
-    columns: Vec<(String, Field)>,
-    names: Vec<String>,
+    columns: Vec<Column>,
+    schema: Schema,
     gap_reasons: Vec<Option<String>>,
 }
 
 /// Distances are written rounded to this many decimals (0.1 m).
 const DISTANCE_DECIMALS: i32 = 1;
-
-fn round_to(x: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (x * scale).round() / scale
-}
 
 fn columns(
     policy: &Policy,
@@ -70,61 +87,61 @@ fn columns(
     mode: DistanceMode,
     capacity: &[CapacityResult],
     area: bool,
-) -> Vec<(String, Field)> {
+) -> Vec<(String, Column)> {
     let mut columns = vec![
-        ("id".to_string(), Field::Id),
-        ("elderly".to_string(), Field::Elderly),
+        ("id".to_string(), Column::Id),
+        ("elderly".to_string(), Column::Elderly),
     ];
     if blocks.residents.is_some() {
-        columns.push(("residents".to_string(), Field::Residents));
+        columns.push(("residents".to_string(), Column::Residents));
     }
     if mode.walks() {
-        columns.push(("snap_m".to_string(), Field::SnapM));
+        columns.push(("snap_m".to_string(), Column::SnapM));
     }
     for (c, circle) in policy.circles.iter().enumerate() {
         let name = &circle.name;
-        columns.push((format!("{name}_met"), Field::Met(c)));
+        columns.push((format!("{name}_met"), Column::Met(c)));
         if mode == DistanceMode::Both {
-            columns.push((format!("{name}_met_straight"), Field::MetStraight(c)));
+            columns.push((format!("{name}_met_straight"), Column::MetStraight(c)));
         }
         if area {
-            columns.push((format!("{name}_share"), Field::Share(c)));
+            columns.push((format!("{name}_share"), Column::Share(c)));
         }
         for (r, requirement) in circle.requires.iter().enumerate() {
             let prefix = format!("{name}_{}", requirement.kind);
             if mode.shows_straight() {
-                columns.push((format!("{prefix}_dist_m"), Field::DistM(c, r)));
+                columns.push((format!("{prefix}_dist_m"), Column::DistM(c, r)));
             }
             if area {
-                columns.push((format!("{prefix}_share"), Field::RequirementShare(c, r)));
+                columns.push((format!("{prefix}_share"), Column::RequirementShare(c, r)));
             }
             if mode.walks() {
-                columns.push((format!("{prefix}_walk_m"), Field::WalkM(c, r)));
+                columns.push((format!("{prefix}_walk_m"), Column::WalkM(c, r)));
             }
             if mode == DistanceMode::Both {
-                columns.push((format!("{prefix}_detour"), Field::Detour(c, r)));
+                columns.push((format!("{prefix}_detour"), Column::Detour(c, r)));
             }
             if let Some(i) = capacity
                 .iter()
                 .position(|cr| (cr.circle, cr.requirement) == (c, r))
             {
-                columns.push((format!("{prefix}_per_1000"), Field::Per1000(i)));
+                columns.push((format!("{prefix}_per_1000"), Column::Per1000(i)));
                 if capacity[i].below_norm.is_some() {
-                    columns.push((format!("{prefix}_below_norm"), Field::BelowNorm(i)));
+                    columns.push((format!("{prefix}_below_norm"), Column::BelowNorm(i)));
                 }
             }
             if requirement.min_count > 1 {
-                columns.push((format!("{prefix}_count"), Field::Count(c, r)));
+                columns.push((format!("{prefix}_count"), Column::Count(c, r)));
                 if mode == DistanceMode::Both {
                     columns.push((
                         format!("{prefix}_count_straight"),
-                        Field::CountStraight(c, r),
+                        Column::CountStraight(c, r),
                     ));
                 }
             }
         }
     }
-    columns.push(("gap_reason".to_string(), Field::GapReason));
+    columns.push(("gap_reason".to_string(), Column::GapReason));
     columns
 }
 
@@ -140,8 +157,10 @@ impl<'a> BlockTable<'a> {
         capacity: &'a [CapacityResult],
         shares: Option<&'a [CircleShares]>,
     ) -> BlockTable<'a> {
-        let columns = columns(policy, blocks, mode, capacity, shares.is_some());
-        let names = columns.iter().map(|(n, _)| n.clone()).collect();
+        let (fields, columns) = columns(policy, blocks, mode, capacity, shares.is_some())
+            .into_iter()
+            .map(|(name, column)| (Field::new(name, column.kind()), column))
+            .unzip();
         let explainer = GapExplainer::new(policy, coverage, walk);
         let gap_reasons = (0..blocks.len())
             .into_par_iter()
@@ -154,44 +173,43 @@ impl<'a> BlockTable<'a> {
             capacity,
             shares,
             columns,
-            names,
+            schema: Schema {
+                name: "blocks",
+                geometry_type: GeometryType::MultiPolygon,
+                fields,
+            },
             gap_reasons,
         }
     }
 
-    /// The column names, in order.
-    pub fn columns(&self) -> &[String] {
-        &self.names
-    }
-
-    fn value(&self, field: Field, b: usize) -> Value<'_> {
+    fn value(&self, column: Column, b: usize) -> Value<'_> {
         let requirement = |c: usize, r: usize| &self.coverage.circles[c].requirements[r];
         let count = |counts: Option<&Vec<u32>>| Value::Int(counts.map_or(0, |v| v[b]).into());
-        match field {
-            Field::Id => Value::Str(&self.blocks.ids[b]),
-            Field::Elderly => Value::Num(self.blocks.elderly[b]),
-            Field::Residents => self
+        match column {
+            Column::Id => Value::Str(&self.blocks.ids[b]),
+            Column::Elderly => Value::Num(self.blocks.elderly[b]),
+            Column::Residents => self
                 .blocks
                 .residents
                 .as_ref()
                 .map_or(Value::Null, |r| Value::Num(r[b])),
-            Field::SnapM => self
+            Column::SnapM => self
                 .walk
                 .and_then(|w| w.block_snaps[b])
                 .map_or(Value::Null, |s| {
                     Value::Num(round_to(s.leg_m, DISTANCE_DECIMALS))
                 }),
-            Field::Met(c) => Value::Bool(self.coverage.circles[c].met[b]),
-            Field::MetStraight(c) => Value::Bool(self.coverage.circles[c].met_straight[b]),
+            Column::Met(c) => Value::Bool(self.coverage.circles[c].met[b]),
+            Column::MetStraight(c) => Value::Bool(self.coverage.circles[c].met_straight[b]),
             // Infinite distances (nothing found) are written as null.
-            Field::DistM(c, r) => Value::Num(round_to(
+            Column::DistM(c, r) => Value::Num(round_to(
                 requirement(c, r).straight.nearest_m[b],
                 DISTANCE_DECIMALS,
             )),
-            Field::WalkM(c, r) => requirement(c, r).walk.as_ref().map_or(Value::Null, |w| {
+            Column::WalkM(c, r) => requirement(c, r).walk.as_ref().map_or(Value::Null, |w| {
                 Value::Num(round_to(w.nearest_m[b], DISTANCE_DECIMALS))
             }),
-            Field::Detour(c, r) => {
+            Column::Detour(c, r) => {
                 let rc = requirement(c, r);
                 let straight = rc.straight.nearest_m[b];
                 let walk = rc.walk.as_ref().map_or(f64::INFINITY, |w| w.nearest_m[b]);
@@ -201,32 +219,40 @@ impl<'a> BlockTable<'a> {
                     Value::Null
                 }
             }
-            Field::Count(c, r) => count(requirement(c, r).decisive().count_within.as_ref()),
-            Field::CountStraight(c, r) => count(requirement(c, r).straight.count_within.as_ref()),
-            Field::Share(c) => self
+            Column::Count(c, r) => count(requirement(c, r).decisive().count_within.as_ref()),
+            Column::CountStraight(c, r) => count(requirement(c, r).straight.count_within.as_ref()),
+            Column::Share(c) => self
                 .shares
                 .map_or(Value::Null, |s| Value::Num(round_to(s[c].share[b], 4))),
-            Field::RequirementShare(c, r) => self.shares.map_or(Value::Null, |s| {
+            Column::RequirementShare(c, r) => self.shares.map_or(Value::Null, |s| {
                 Value::Num(round_to(s[c].requirements[r][b], 4))
             }),
-            Field::Per1000(i) => Value::Num(round_to(self.capacity[i].per_1000[b], 3)),
-            Field::BelowNorm(i) => self.capacity[i]
+            Column::Per1000(i) => Value::Num(round_to(self.capacity[i].per_1000[b], 3)),
+            Column::BelowNorm(i) => self.capacity[i]
                 .below_norm
                 .as_ref()
                 .map_or(Value::Null, |v| Value::Bool(v[b])),
-            Field::GapReason => self.gap_reasons[b]
+            Column::GapReason => self.gap_reasons[b]
                 .as_deref()
                 .map_or(Value::Null, Value::Str),
         }
     }
+}
 
-    /// Calls `use_row` with block `b`'s values, in column order.
-    pub fn with_row<R>(&self, b: usize, use_row: impl FnOnce(&[Value]) -> R) -> R {
-        let row: Vec<Value> = self
-            .columns
-            .iter()
-            .map(|&(_, field)| self.value(field, b))
-            .collect();
-        use_row(&row)
+impl Layer for BlockTable<'_> {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    fn geometry(&self, b: usize) -> Shape<'_> {
+        Shape::Outline(&self.blocks.outlines[b])
+    }
+
+    fn values<'s>(&'s self, b: usize, row: &mut Vec<Value<'s>>) {
+        row.extend(self.columns.iter().map(|&column| self.value(column, b)));
     }
 }

@@ -1,49 +1,55 @@
 //! `blocks.geojson` (outlines with the block table) and `coverage.csv` (the table alone),
-//! written in one pass so each row is computed once.
+//! written in one pass so each row is computed once; or `coverage.csv` alone when the blocks
+//! go into a GeoPackage.
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use super::block_table::BlockTable;
 use super::chunks::{write_chunked, FEATURE_SEPARATOR};
+use super::features::push_layer_feature;
 use super::geojson::{self, PreparedKeys, Value};
-use crate::dataset::Blocks;
+use super::layer::Layer;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Writes every block's WGS 84 outline with its table row to `geojson_path`, and the table
-/// alone to `csv_path` (booleans as `true`/`false`, null as an empty cell).
+/// Writes every feature of `layer` (the block table) with its geometry to `geojson_path` when
+/// given, and its values alone to `csv_path` (booleans as `true`/`false`, null as an empty
+/// cell).
 pub fn write_block_outputs(
-    geojson_path: &Path,
+    geojson_path: Option<&Path>,
     csv_path: &Path,
     protected: &ProtectedInputs,
-    table: &BlockTable,
-    blocks: &Blocks,
+    layer: &dyn Layer,
 ) -> io::Result<()> {
-    let keys = PreparedKeys::new(table.columns());
-    write_atomically(geojson_path, protected, |geojson_out| {
-        write_atomically(csv_path, protected, |csv_out| {
-            geojson::write_header(geojson_out)?;
-            let header: Vec<Value> = table.columns().iter().map(|c| Value::Str(c)).collect();
-            let mut line = Vec::new();
-            push_csv_row(&mut line, &header);
-            csv_out.write_all(&line)?;
-            write_chunked(
-                [geojson_out, csv_out],
-                [FEATURE_SEPARATOR, b""],
-                blocks.len(),
-                |range, [features, rows]| {
-                    for b in range {
-                        table.with_row(b, |row| {
-                            let first = features.is_empty();
-                            geojson::push_feature_prepared(features, first, &keys, row, |buf| {
-                                geojson::push_outline(buf, &blocks.outlines[b])
-                            });
-                            push_csv_row(rows, row);
-                        });
+    let keys = PreparedKeys::new(layer.fields());
+    let write_rows = |geojson_out: &mut dyn Write, csv_out: &mut dyn Write| {
+        geojson::write_header(geojson_out)?;
+        let header: Vec<Value> = layer.fields().iter().map(|f| Value::Str(&f.name)).collect();
+        let mut line = Vec::new();
+        push_csv_row(&mut line, &header);
+        csv_out.write_all(&line)?;
+        write_chunked(
+            [geojson_out, csv_out],
+            [FEATURE_SEPARATOR, b""],
+            layer.len(),
+            |range, [features, rows]| {
+                let mut row = Vec::new();
+                for k in range {
+                    if geojson_path.is_some() {
+                        push_layer_feature(features, &keys, layer, k, &mut row);
+                    } else {
+                        row.clear();
+                        layer.values(k, &mut row);
                     }
-                },
-            )?;
-            geojson::write_footer(geojson_out)
-        })
+                    push_csv_row(rows, &row);
+                }
+            },
+        )?;
+        geojson::write_footer(geojson_out)
+    };
+    write_atomically(csv_path, protected, |csv_out| match geojson_path {
+        Some(path) => write_atomically(path, protected, |geojson_out| {
+            write_rows(geojson_out, csv_out)
+        }),
+        None => write_rows(&mut io::sink(), csv_out),
     })
 }
 

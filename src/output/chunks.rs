@@ -1,26 +1,62 @@
-//! Parallel formatting, in-order writing: items are formatted into byte buffers chunk by chunk
-//! on all threads and written in their original order, so the bytes never depend on the
-//! thread count and only a bounded batch is held in memory.
+//! Parallel production, in-order consumption: items are turned into chunk results (formatted
+//! bytes, encoded geometries) chunk by chunk on all threads and consumed in their original
+//! order, so the output never depends on the thread count and only a bounded batch is held
+//! in memory.
 
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::ops::Range;
 
-/// Items per chunk formatted by one task (small in unit tests, so they use several chunks).
+/// Items per chunk produced by one task (small in unit tests, so they use several chunks).
 const CHUNK: usize = if cfg!(test) { 64 } else { 4096 };
-/// Chunks formatted before a batch is written.
+/// Chunks produced before a batch is consumed.
 const BATCH: usize = 64;
 
 /// Separator written between the non-empty chunks of a GeoJSON feature list: a chunk
 /// formats its own features separated by `,\n`, the first one without.
 pub const FEATURE_SEPARATOR: &[u8] = b",\n";
 
+/// Produces `produce(range)` for the chunks of `0..count` in parallel, a batch of chunks at a
+/// time on a producer thread, and hands the results to `consume` in chunk order on the
+/// calling thread, which consumes one batch while the next is produced. Chunk boundaries do
+/// not depend on the thread count. The first error of `consume` stops both.
+pub fn for_each_chunk<T, P, C>(count: usize, produce: P, mut consume: C) -> io::Result<()>
+where
+    T: Send,
+    P: Fn(Range<usize>) -> T + Sync,
+    C: FnMut(T) -> io::Result<()>,
+{
+    let chunks = count.div_ceil(CHUNK);
+    let produce = &produce;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+        let producer = scope.spawn(move || {
+            for batch_start in (0..chunks).step_by(BATCH) {
+                let batch_end = (batch_start + BATCH).min(chunks);
+                let batch: Vec<T> = (batch_start..batch_end)
+                    .into_par_iter()
+                    .map(|chunk| produce(chunk * CHUNK..((chunk + 1) * CHUNK).min(count)))
+                    .collect();
+                if sender.send(batch).is_err() {
+                    break; // the consumer stopped on an error, reported below
+                }
+            }
+        });
+        let result = receiver.iter().flatten().try_for_each(&mut consume);
+        drop(receiver);
+        if let Err(panic) = producer.join() {
+            std::panic::resume_unwind(panic);
+        }
+        result
+    })
+}
+
 /// Formats items `0..count` with `format(range, buffers)` in parallel chunks, one buffer per
 /// output, and writes the buffers to `outs` in order, with the output's separator between
 /// non-empty buffers (`separators`; see [`FEATURE_SEPARATOR`]). Writing a batch overlaps with
 /// formatting the next one.
 pub fn write_chunked<const N: usize, F>(
-    outs: [&mut (dyn Write + Send); N],
+    mut outs: [&mut dyn Write; N],
     separators: [&[u8]; N],
     count: usize,
     format: F,
@@ -28,47 +64,26 @@ pub fn write_chunked<const N: usize, F>(
 where
     F: Fn(Range<usize>, &mut [Vec<u8>; N]) + Sync,
 {
-    let chunks = count.div_ceil(CHUNK);
-    let format_batch = |batch_start: usize| -> Vec<[Vec<u8>; N]> {
-        let batch_end = (batch_start + BATCH).min(chunks);
-        (batch_start..batch_end)
-            .into_par_iter()
-            .map(|chunk| {
-                let range = chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
-                let mut buffers: [Vec<u8>; N] =
-                    std::array::from_fn(|_| Vec::with_capacity(range.len() * 256));
-                format(range, &mut buffers);
-                buffers
-            })
-            .collect()
-    };
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<[Vec<u8>; N]>>(1);
-        let writer = scope.spawn(move || -> io::Result<()> {
-            let mut wrote_any = [false; N];
-            for batch in receiver {
-                for buffers in batch {
-                    for (i, buf) in buffers.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
-                        if wrote_any[i] {
-                            outs[i].write_all(separators[i])?;
-                        }
-                        outs[i].write_all(buf)?;
-                        wrote_any[i] = true;
-                    }
+    let mut wrote_any = [false; N];
+    for_each_chunk(
+        count,
+        |range| {
+            let mut buffers: [Vec<u8>; N] =
+                std::array::from_fn(|_| Vec::with_capacity(range.len() * 256));
+            format(range, &mut buffers);
+            buffers
+        },
+        |buffers| {
+            for (i, buf) in buffers.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
+                if wrote_any[i] {
+                    outs[i].write_all(separators[i])?;
                 }
+                outs[i].write_all(buf)?;
+                wrote_any[i] = true;
             }
             Ok(())
-        });
-        for batch_start in (0..chunks).step_by(BATCH) {
-            if sender.send(format_batch(batch_start)).is_err() {
-                break; // the writer stopped on an error, reported below
-            }
-        }
-        drop(sender);
-        writer
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the output writer thread panicked")))
-    })
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,4 +1,10 @@
-//! Number formatting for people: `1,480 m`, `24.7 %`.
+//! Number formatting for people: `1,480 m`, `24.7 %`; rounding of written values.
+
+/// `x` rounded to `decimals` decimal places.
+pub fn round_to(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
 
 /// A whole number with thousands separators: `1480.4` → `1,480`.
 pub fn thousands(x: f64) -> String {

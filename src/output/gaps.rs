@@ -1,64 +1,70 @@
-//! `gaps.geojson`: one MultiPolygon feature per gap zone.
+//! The `gaps` layer: one MultiPolygon feature per gap zone.
 
-use super::atomic::{write_atomically, ProtectedInputs};
-use super::geojson::{self, Value};
-use crate::zones::RankedZone;
-use geo::Geometry;
-use std::io::{self, Write};
-use std::path::Path;
+use super::geojson::Value;
+use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
+use crate::zones::{RankedZone, ZoneSummary};
 
-/// The properties of every gap zone feature, in order.
-pub const GAP_FIELDS: [&str; 9] = [
-    "circle",
-    "rank",
-    "blocks",
-    "elderly_uncovered",
-    "residents_uncovered",
-    "failing",
-    "nearest_kind",
-    "nearest_facility_id",
-    "nearest_m",
-];
+/// Every gap zone with its circle, rank, size, uncovered people, failing requirements and
+/// nearest existing facility.
+pub struct GapLayer<'a> {
+    zones: &'a [RankedZone],
+    summaries: Vec<ZoneSummary>,
+    schema: Schema,
+}
 
-/// Writes every gap zone with its circle, rank, size, uncovered people, failing requirements
-/// and nearest existing facility.
-pub fn write_gaps_geojson(
-    path: &Path,
-    protected: &ProtectedInputs,
-    zones: &[RankedZone],
-) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        geojson::write_header(out)?;
-        let mut buf = Vec::new();
-        for (i, zone) in zones.iter().enumerate() {
-            let s = zone.summary();
-            fn text(t: &Option<String>) -> Value<'_> {
-                t.as_deref().map_or(Value::Null, Value::Str)
-            }
-            let properties = [
-                ("circle", Value::Str(&s.circle)),
-                ("rank", Value::Int(s.rank as i64)),
-                ("blocks", Value::Int(s.blocks as i64)),
-                ("elderly_uncovered", Value::Num(s.elderly_uncovered)),
-                (
-                    "residents_uncovered",
-                    s.residents_uncovered.map_or(Value::Null, Value::Num),
-                ),
-                ("failing", Value::Str(&s.failing)),
-                ("nearest_kind", text(&s.nearest_kind)),
-                ("nearest_facility_id", text(&s.nearest_facility_id)),
-                ("nearest_m", s.nearest_m.map_or(Value::Null, Value::Num)),
-            ];
-            debug_assert!(properties.iter().map(|p| p.0).eq(GAP_FIELDS));
-            buf.clear();
-            geojson::push_feature(
-                &mut buf,
-                i == 0,
-                &properties,
-                &Geometry::MultiPolygon(zone.outline.clone()),
-            );
-            out.write_all(&buf)?;
+impl<'a> GapLayer<'a> {
+    /// The layer of the ranked gap zones.
+    pub fn new(zones: &'a [RankedZone]) -> GapLayer<'a> {
+        use FieldType::{Integer, Real, Text};
+        GapLayer {
+            zones,
+            summaries: zones.iter().map(RankedZone::summary).collect(),
+            schema: Schema {
+                name: "gaps",
+                geometry_type: GeometryType::MultiPolygon,
+                fields: Field::list(&[
+                    ("circle", Text),
+                    ("rank", Integer),
+                    ("blocks", Integer),
+                    ("elderly_uncovered", Real),
+                    ("residents_uncovered", Real),
+                    ("failing", Text),
+                    ("nearest_kind", Text),
+                    ("nearest_facility_id", Text),
+                    ("nearest_m", Real),
+                ]),
+            },
         }
-        geojson::write_footer(out)
-    })
+    }
+}
+
+impl Layer for GapLayer<'_> {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn len(&self) -> usize {
+        self.zones.len()
+    }
+
+    fn geometry(&self, k: usize) -> Shape<'_> {
+        Shape::MultiPolygon(&self.zones[k].outline)
+    }
+
+    fn values<'s>(&'s self, k: usize, row: &mut Vec<Value<'s>>) {
+        let s = &self.summaries[k];
+        let text = |t: &'s Option<String>| t.as_deref().map_or(Value::Null, Value::Str);
+        let number = |x: Option<f64>| x.map_or(Value::Null, Value::Num);
+        row.extend([
+            Value::Str(&s.circle),
+            Value::Int(s.rank as i64),
+            Value::Int(s.blocks as i64),
+            Value::Num(s.elderly_uncovered),
+            number(s.residents_uncovered),
+            Value::Str(&s.failing),
+            text(&s.nearest_kind),
+            text(&s.nearest_facility_id),
+            number(s.nearest_m),
+        ]);
+    }
 }

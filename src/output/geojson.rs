@@ -4,6 +4,7 @@
 //! write them in order), with every property in a fixed order and coordinates rounded to
 //! 7 decimal places (about 1 cm), which keeps output compact and byte-for-byte reproducible.
 
+use super::layer::Shape;
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use std::io::{self, Write};
 
@@ -27,12 +28,12 @@ pub enum Value<'a> {
 pub const COORDINATE_DECIMALS: i32 = 7;
 
 /// The opening of a FeatureCollection, before the first feature.
-pub fn write_header(out: &mut impl Write) -> io::Result<()> {
+pub fn write_header(out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
 }
 
 /// The closing of a FeatureCollection, after the last feature.
-pub fn write_footer(out: &mut impl Write) -> io::Result<()> {
+pub fn write_footer(out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     out.write_all(b"\n]}\n")
 }
 
@@ -73,13 +74,13 @@ pub struct PreparedKeys(Vec<Vec<u8>>);
 
 impl PreparedKeys {
     /// Renders the names.
-    pub fn new(names: &[String]) -> PreparedKeys {
+    pub fn new<S: AsRef<str>>(names: &[S]) -> PreparedKeys {
         PreparedKeys(
             names
                 .iter()
                 .map(|n| {
                     let mut key = Vec::new();
-                    push_json_string(&mut key, n);
+                    push_json_string(&mut key, n.as_ref());
                     key.push(b':');
                     key
                 })
@@ -170,12 +171,21 @@ fn push_number(buf: &mut Vec<u8>, x: f64) {
     }
 }
 
-fn push_coord(buf: &mut Vec<u8>, c: Coord<f64>) {
+/// A position rounded to [`COORDINATE_DECIMALS`], as every output layer writes it.
+pub fn rounded(c: Coord<f64>) -> Coord<f64> {
     let scale = 10f64.powi(COORDINATE_DECIMALS);
+    Coord {
+        x: (c.x * scale).round() / scale,
+        y: (c.y * scale).round() / scale,
+    }
+}
+
+fn push_coord(buf: &mut Vec<u8>, c: Coord<f64>) {
+    let c = rounded(c);
     buf.push(b'[');
-    push_number(buf, (c.x * scale).round() / scale);
+    push_number(buf, c.x);
     buf.push(b',');
-    push_number(buf, (c.y * scale).round() / scale);
+    push_number(buf, c.y);
     buf.push(b']');
 }
 
@@ -194,14 +204,21 @@ fn push_line(buf: &mut Vec<u8>, line: &LineString<f64>) {
     push_list(buf, &line.0, |b, c| push_coord(b, *c));
 }
 
+/// Whether `ring` must be reversed to wind counter-clockwise (`counter_clockwise`) or
+/// clockwise; a ring without a winding (degenerate) is kept as it is.
+pub fn needs_reversal(ring: &LineString<f64>, counter_clockwise: bool) -> bool {
+    use geo::algorithm::winding_order::{Winding, WindingOrder};
+    ring.winding_order()
+        .is_some_and(|w| (w == WindingOrder::CounterClockwise) != counter_clockwise)
+}
+
 /// A ring in the required winding: counter-clockwise for exteriors, clockwise for holes.
 fn push_ring(buf: &mut Vec<u8>, ring: &LineString<f64>, counter_clockwise: bool) {
-    use geo::algorithm::winding_order::Winding;
-    if ring.is_ccw() == counter_clockwise || ring.winding_order().is_none() {
-        push_line(buf, ring);
-    } else {
+    if needs_reversal(ring, counter_clockwise) {
         let reversed: Vec<Coord<f64>> = ring.0.iter().rev().copied().collect();
         push_list(buf, &reversed, |b, c| push_coord(b, *c));
+    } else {
+        push_line(buf, ring);
     }
 }
 
@@ -222,6 +239,21 @@ fn push_typed(buf: &mut Vec<u8>, kind: &str, coordinates: impl FnOnce(&mut Vec<u
     buf.extend_from_slice(b"\",\"coordinates\":");
     coordinates(buf);
     buf.push(b'}');
+}
+
+/// Appends a layer feature's geometry object.
+pub fn push_shape(buf: &mut Vec<u8>, shape: Shape) {
+    match shape {
+        Shape::Point(c) => push_typed(buf, "Point", |b| push_coord(b, c)),
+        Shape::MultiPoint(cs) => push_typed(buf, "MultiPoint", |b| {
+            push_list(b, cs, |b, c| push_coord(b, *c))
+        }),
+        Shape::LineString(line) => push_typed(buf, "LineString", |b| push_line(b, line)),
+        Shape::MultiPolygon(mp) => {
+            push_typed(buf, "MultiPolygon", |b| push_list(b, &mp.0, push_polygon))
+        }
+        Shape::Outline(outline) => push_outline(buf, outline),
+    }
 }
 
 /// Appends a geometry object. Geometry collections, rectangles and triangles are written as

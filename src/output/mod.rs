@@ -1,5 +1,5 @@
-//! Everything the report writes: GeoJSON with QGIS styles, CSV and summaries, the map and the
-//! HTML report, always atomically.
+//! Everything the report writes: layers as GeoJSON with QGIS styles or as one GeoPackage, CSV
+//! and summaries, the map and the HTML report, always atomically.
 
 pub mod atomic;
 pub mod block_table;
@@ -10,8 +10,11 @@ pub mod features;
 pub mod format;
 pub mod gaps;
 pub mod geojson;
+pub mod gpkg;
 pub mod html;
+pub mod layer;
 pub mod map;
+pub mod markers;
 pub mod network;
 pub mod referrals;
 pub mod service_areas;

@@ -1,63 +1,81 @@
-//! `sites.geojson` (the suggested sites, ranked) and `sites.csv` (the coverage curve).
+//! The `sites` layer (the suggested sites, ranked) and `sites.csv` (the coverage curve).
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use super::geojson::{self, Value};
+use super::geojson::Value;
+use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::site::Suggestion;
-use geo::{Geometry, Point};
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
-/// The properties of every suggested site feature, in order.
-pub const SITE_FIELDS: [&str; 6] = [
-    "rank",
-    "candidate_id",
-    "marginal_elderly",
-    "cumulative_elderly",
-    "newly_covered_blocks",
-    "newly_covered_ids",
-];
+/// One Point feature per suggested site: rank, candidate id, the elderly it newly covers
+/// (marginal), the running total, and the blocks it newly covers.
+pub struct SiteLayer<'a> {
+    suggestion: &'a Suggestion,
+    /// Per choice, the ids of the blocks it newly covers, joined by commas.
+    newly_covered_ids: Vec<String>,
+    schema: Schema,
+}
 
-/// Writes one Point feature per suggested site: rank, candidate id, the elderly it newly
-/// covers (marginal), the running total, and the blocks it newly covers.
-pub fn write_sites_geojson(
-    path: &Path,
-    protected: &ProtectedInputs,
-    suggestion: &Suggestion,
-) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        geojson::write_header(out)?;
-        let mut buf = Vec::new();
-        for (rank, choice) in suggestion.choices.iter().enumerate() {
-            let candidate = &suggestion.candidates[choice.candidate as usize];
-            let ids: Vec<&str> = choice
-                .newly_covered
-                .iter()
-                .map(|&d| suggestion.demand_ids[d as usize].as_str())
-                .collect();
-            let ids = ids.join(",");
-            let properties = [
-                ("rank", Value::Int(rank as i64 + 1)),
-                ("candidate_id", Value::Str(&candidate.id)),
-                ("marginal_elderly", Value::Num(choice.marginal)),
-                ("cumulative_elderly", Value::Num(choice.cumulative)),
-                (
-                    "newly_covered_blocks",
-                    Value::Int(choice.newly_covered.len() as i64),
-                ),
-                ("newly_covered_ids", Value::Str(&ids)),
-            ];
-            debug_assert!(properties.iter().map(|p| p.0).eq(SITE_FIELDS));
-            buf.clear();
-            geojson::push_feature(
-                &mut buf,
-                rank == 0,
-                &properties,
-                &Geometry::Point(Point(candidate.position)),
-            );
-            out.write_all(&buf)?;
+impl<'a> SiteLayer<'a> {
+    /// The layer of a suggestion's choices.
+    pub fn new(suggestion: &'a Suggestion) -> SiteLayer<'a> {
+        use FieldType::{Integer, Real, Text};
+        let newly_covered_ids = suggestion
+            .choices
+            .iter()
+            .map(|choice| {
+                let ids: Vec<&str> = choice
+                    .newly_covered
+                    .iter()
+                    .map(|&d| suggestion.demand_ids[d as usize].as_str())
+                    .collect();
+                ids.join(",")
+            })
+            .collect();
+        SiteLayer {
+            suggestion,
+            newly_covered_ids,
+            schema: Schema {
+                name: "sites",
+                geometry_type: GeometryType::Point,
+                fields: Field::list(&[
+                    ("rank", Integer),
+                    ("candidate_id", Text),
+                    ("marginal_elderly", Real),
+                    ("cumulative_elderly", Real),
+                    ("newly_covered_blocks", Integer),
+                    ("newly_covered_ids", Text),
+                ]),
+            },
         }
-        geojson::write_footer(out)
-    })
+    }
+}
+
+impl Layer for SiteLayer<'_> {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn len(&self) -> usize {
+        self.suggestion.choices.len()
+    }
+
+    fn geometry(&self, k: usize) -> Shape<'_> {
+        let choice = &self.suggestion.choices[k];
+        Shape::Point(self.suggestion.candidates[choice.candidate as usize].position)
+    }
+
+    fn values<'s>(&'s self, k: usize, row: &mut Vec<Value<'s>>) {
+        let choice = &self.suggestion.choices[k];
+        row.extend([
+            Value::Int(k as i64 + 1),
+            Value::Str(&self.suggestion.candidates[choice.candidate as usize].id),
+            Value::Num(choice.marginal),
+            Value::Num(choice.cumulative),
+            Value::Int(choice.newly_covered.len() as i64),
+            Value::Str(&self.newly_covered_ids[k]),
+        ]);
+    }
 }
 
 /// Writes the coverage curve: for 0, 1, 2 … new sites, the elderly meeting the requirement

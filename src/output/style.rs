@@ -1,11 +1,13 @@
-//! QGIS layer styles (`.qml`, QGIS 3.22) written beside each GeoJSON output, so that dragging
-//! `blocks.geojson`, `gaps.geojson`, `service_areas.geojson` or `sites.geojson` into QGIS
+//! QGIS layer styles (`.qml`, QGIS 3.22) written beside each GeoJSON output (and embedded as
+//! the default style of each GeoPackage layer), so that dragging `blocks.geojson`,
+//! `gaps.geojson`, `facilities.geojson`, `service_areas.geojson` or `sites.geojson` into QGIS
 //! shows a readable map at once.
 //!
 //! Every style references only fields its layer really has: the generators take the field
 //! names the writer used and fail when one they need is missing.
 
 use super::atomic::{write_atomically, ProtectedInputs};
+use super::markers::{kind_marker, MarkerShape};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -108,9 +110,9 @@ fn line_symbol(out: &mut String, name: &str, color: Rgba, width_mm: f64) {
     symbol_close(out);
 }
 
-fn marker_symbol(out: &mut String, name: &str, color: Rgba, size_mm: f64) {
+fn marker_symbol(out: &mut String, name: &str, shape: MarkerShape, color: Rgba, size_mm: f64) {
     symbol_open(out, "marker", name, "SimpleMarker");
-    option(out, "name", "circle");
+    option(out, "name", shape.qgis_name());
     option(out, "color", &rgba(color));
     option(out, "size", &size_mm.to_string());
     option(out, "size_unit", "MM");
@@ -256,9 +258,44 @@ pub fn sites_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
     document_open(&mut out, true);
     renderer_open(&mut out, "singleSymbol", None, "");
     out.push_str("    <symbols>\n");
-    marker_symbol(&mut out, "0", (117, 107, 177, 255), 5.0);
+    marker_symbol(
+        &mut out,
+        "0",
+        MarkerShape::Circle,
+        (117, 107, 177, 255),
+        5.0,
+    );
     out.push_str("    </symbols>\n  </renderer-v2>\n");
     labeling(&mut out, rank, false, 8.0);
+    out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
+    Ok(out)
+}
+
+/// Facilities: one category per kind, each with its own marker shape and colour (those of
+/// the overview map).
+pub fn facilities_style<K: AsRef<str>, S: AsRef<str>>(
+    kinds: &[K],
+    fields: &[S],
+) -> Result<String, String> {
+    let attr = "kind";
+    require("facilities", attr, fields)?;
+    let mut out = String::new();
+    document_open(&mut out, false);
+    renderer_open(&mut out, "categorizedSymbol", Some(attr), "");
+    out.push_str("    <categories>\n");
+    for (k, kind) in kinds.iter().enumerate() {
+        let kind = xml(kind.as_ref());
+        let _ = writeln!(
+            out,
+            r#"      <category value="{kind}" label="{kind}" symbol="{k}" render="true"/>"#
+        );
+    }
+    out.push_str("    </categories>\n    <symbols>\n");
+    for k in 0..kinds.len() {
+        let ((r, g, b), shape) = kind_marker(k);
+        marker_symbol(&mut out, &k.to_string(), shape, (r, g, b, 255), 3.0);
+    }
+    out.push_str("    </symbols>\n  </renderer-v2>\n");
     out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
     Ok(out)
 }
@@ -266,14 +303,6 @@ pub fn sites_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
 /// Writes a style document atomically.
 pub fn write_style(path: &Path, protected: &ProtectedInputs, style: &str) -> io::Result<()> {
     write_atomically(path, protected, |out| out.write_all(style.as_bytes()))
-}
-
-/// A style error as an I/O error naming the file.
-pub fn style_error(path: &Path, message: String) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("{}: {message}", path.display()),
-    )
 }
 
 #[cfg(test)]
@@ -324,6 +353,24 @@ mod tests {
         assert!(service_areas_style(500.0, &["from_dist_m"]).is_err());
         assert!(service_areas_style(0.0, &["to_dist_m"]).is_err());
         assert!(sites_style(&["candidate_id"]).is_err());
+        assert!(facilities_style(&["care_bed"], &["id"]).is_err());
+    }
+
+    #[test]
+    fn facility_categories_are_the_kinds() {
+        let style = facilities_style(&["care_bed", "hospital", "a&b"], &["kind", "id"]).unwrap();
+        let doc = roxmltree::Document::parse(&style).unwrap();
+        let values: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("category"))
+            .filter_map(|n| n.attribute("value"))
+            .collect();
+        assert_eq!(values, ["care_bed", "hospital", "a&b"]);
+        let symbols = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("symbol"))
+            .count();
+        assert_eq!(symbols, 3, "a symbol per kind");
     }
 
     #[test]

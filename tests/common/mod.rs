@@ -12,6 +12,52 @@ pub fn carecircle() -> Command {
     Command::cargo_bin("carecircle").unwrap()
 }
 
+/// Every file in a folder, by name, with its bytes.
+pub fn folder_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs `report` on `manifest` with `args` into `out` (emptied first) on `threads` threads and
+/// returns every file written, by name, with its bytes.
+pub fn report_with_threads(
+    manifest: &Path,
+    out: &Path,
+    threads: &str,
+    args: &[&str],
+) -> Vec<(String, Vec<u8>)> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).unwrap();
+    }
+    carecircle()
+        .env("RAYON_NUM_THREADS", threads)
+        .arg("report")
+        .arg(manifest)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    folder_bytes(out)
+}
+
+/// Writes the synthetic city of `blocks` blocks and `seed` into `dir`; returns its manifest.
+pub fn synth_city(dir: &Path, blocks: usize, seed: u64) -> PathBuf {
+    carecircle::synth::write_city(dir, &carecircle::synth::SynthOptions { blocks, seed }).unwrap();
+    dir.join("city.toml")
+}
+
 /// The folder of the Taipei fixture city.
 pub fn taipei() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/taipei")

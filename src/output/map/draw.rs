@@ -4,6 +4,7 @@
 use super::scene::{
     mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, WIDTH,
 };
+use crate::output::markers::{kind_marker, MarkerShape};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -17,18 +18,6 @@ pub struct Labels {
     /// Facility kinds, one per layer, in layer order.
     pub kinds: Vec<String>,
 }
-
-/// Marker colours per facility layer (none green, orange or red).
-const PALETTE: [Rgb; 8] = [
-    (31, 119, 180),
-    (148, 103, 189),
-    (23, 190, 207),
-    (140, 86, 75),
-    (227, 119, 194),
-    (60, 60, 60),
-    (188, 189, 34),
-    (0, 0, 128),
-];
 
 fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
@@ -45,34 +34,34 @@ fn text(size: u32, colour: Rgb, h: HPos, v: VPos) -> TextStyle<'static> {
         .pos(Pos::new(h, v))
 }
 
-/// Draws facility layer `k`'s marker at `p`: a shape (circle, square, triangle, diamond)
-/// and colour per layer.
+/// Draws facility layer `k`'s marker at `p`: the shape and colour of [`kind_marker`].
 fn marker<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     k: usize,
     p: Px,
     r: i32,
 ) -> Result<(), String> {
-    let fill = rgb(PALETTE[k % PALETTE.len()]).filled();
+    let (colour, shape) = kind_marker(k);
+    let fill = rgb(colour).filled();
     let edge = if r >= 4 {
         BLACK.stroke_width(1)
     } else {
         TRANSPARENT.stroke_width(0)
     };
     let (x, y) = p;
-    match (k / PALETTE.len() + k) % 4 {
-        0 => {
+    match shape {
+        MarkerShape::Circle => {
             root.draw(&Circle::new(p, r, fill)).map_err(err)?;
             root.draw(&Circle::new(p, r, edge)).map_err(err)
         }
-        1 => {
+        MarkerShape::Square => {
             let corners = [(x - r, y - r), (x + r, y + r)];
             root.draw(&Rectangle::new(corners, fill)).map_err(err)?;
             root.draw(&Rectangle::new(corners, edge)).map_err(err)
         }
-        shape => {
+        MarkerShape::Triangle | MarkerShape::Diamond => {
             let s = r + 1;
-            let points = if shape == 2 {
+            let points = if shape == MarkerShape::Triangle {
                 vec![(x, y - s), (x + s, y + r), (x - s, y + r)]
             } else {
                 vec![(x, y - s), (x + s, y), (x, y + s), (x - s, y)]
