@@ -19,6 +19,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 from qgis.core import (
+    Qgis,
     QgsApplication,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
@@ -182,8 +183,7 @@ def main():
         print(f"FAIL {f}")
     if failures:
         sys.exit(1)
-    print(f"QGIS {app.applicationVersion() if hasattr(app, 'applicationVersion') else ''}: "
-          f"{len(found)} layers checked in both formats")
+    print(f"QGIS {Qgis.QGIS_VERSION}: {len(found)} layers checked in both formats")
 
 
 if __name__ == "__main__":

@@ -13,20 +13,21 @@ use crate::output::features::write_geojson_layers;
 use crate::output::gaps::GapLayer;
 use crate::output::gpkg::write_geopackage;
 use crate::output::html::{write_report_html, Page};
-use crate::output::layer::{OutputFormat, StyledLayer};
+use crate::output::layer::{Layer, OutputFormat, StyledLayer};
 use crate::output::map::{map_title, write_map, MapData, MapLayer};
 use crate::output::network::write_off_network_csv;
 use crate::output::referrals::write_referrals_csv;
 use crate::output::service_areas::ServiceAreaLayer;
+use crate::output::sites::SiteLayer;
 use crate::output::style::{
-    blocks_style, facilities_style, gaps_style, service_areas_style, write_style,
+    blocks_style, facilities_style, gaps_style, service_areas_style, sites_style, write_style,
 };
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::plane::Plane;
 use crate::progress::Progress;
 use crate::referral::check_referrals;
-use crate::site::{suggest_for, EvaluatedCity, SiteRequest};
-use crate::summary::{circle_summaries, SitesSummary, Summary};
+use crate::site::{suggest_for, EvaluatedCity, SiteRequest, Suggestion};
+use crate::summary::{circle_summaries, Summary};
 use crate::walk::WalkNetwork;
 use crate::zones::{ranked_gap_zones, RankedZone};
 
@@ -195,13 +196,11 @@ fn suggested_sites(
     evaluated: &EvaluatedCity,
     circle: usize,
     count: usize,
-) -> Result<Vec<SitesSummary>, ReportError> {
+) -> Result<Vec<Suggestion>, ReportError> {
     if count == 0 {
         return Ok(Vec::new());
     }
-    let policy = &evaluated.city.policy;
-    let circle_policy = &policy.circles[circle];
-    (0..circle_policy.requires.len())
+    (0..evaluated.city.policy.circles[circle].requires.len())
         .map(|requirement| {
             let request = SiteRequest {
                 circle,
@@ -211,11 +210,7 @@ fn suggested_sites(
                 capacity: None,
                 exact: false,
             };
-            let suggestion = suggest_for(evaluated, &request)?;
-            Ok(suggestion.summary(
-                &circle_policy.name,
-                &circle_policy.requires[requirement].kind,
-            ))
+            suggest_for(evaluated, &request)
         })
         .collect()
 }
@@ -306,7 +301,7 @@ pub fn run_report(
         inputs: city.loaded.inputs.iter().map(Into::into).collect(),
         skipped_features: city.loaded.skipped.len(),
         warnings: city.loaded.warnings.clone(),
-        suggested_sites,
+        suggested_sites: suggested_sites.iter().map(Suggestion::summary).collect(),
     };
     let table = BlockTable::new(
         &city.policy,
@@ -338,6 +333,12 @@ pub fn run_report(
     let facilities_csv = (!capacity.is_empty()).then(|| file("facilities.csv"));
     let referrals_csv = (!referrals.is_empty()).then(|| file("referrals.csv"));
     let view = format!("{view_circle}_met");
+    let circles: Vec<&str> = city
+        .policy
+        .circles
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     let gaps = GapLayer::new(&zones);
     let facilities = FacilitiesLayer::new(&city.policy, dataset, &capacity);
     let kinds: Vec<&str> = dataset.layers.iter().map(|l| l.kind.as_str()).collect();
@@ -347,13 +348,21 @@ pub fn run_report(
         .map(|network| ServiceAreaLayer::new(&city.policy, dataset, &plane, network));
     let mut layers = vec![
         StyledLayer::new(&table, |fields| blocks_style(&view, fields))?,
-        StyledLayer::new(&gaps, gaps_style)?,
+        StyledLayer::new(&gaps, |fields| gaps_style(&circles, fields))?,
         StyledLayer::new(&facilities, |fields| facilities_style(&kinds, fields))?,
     ];
     if let Some(layer) = &service_areas {
         let reach = city.policy.largest_reach_m();
         layers.push(StyledLayer::new(layer, |fields| {
             service_areas_style(reach, fields)
+        })?);
+    }
+    // Suggested sites, when any site newly covers someone (an empty layer has no geometry).
+    let sites = SiteLayer::new(&suggested_sites);
+    if !sites.is_empty() {
+        let site_kinds: Vec<&str> = suggested_sites.iter().map(|s| s.kind.as_str()).collect();
+        layers.push(StyledLayer::new(&sites, |fields| {
+            sites_style(&site_kinds, fields)
         })?);
     }
     let (map_svg, map_png) = (file("map.svg"), file("map.png"));

@@ -61,6 +61,10 @@ pub struct Candidate {
 /// The suggested sites with their coverage.
 #[derive(Debug, Clone)]
 pub struct Suggestion {
+    /// The circle whose requirement the sites meet.
+    pub circle: String,
+    /// The facility kind of the sites.
+    pub kind: String,
     /// Candidate sites, indexed by the choices.
     pub candidates: Vec<Candidate>,
     /// Block ids of the demand points, indexed by `Choice::newly_covered`.
@@ -85,10 +89,10 @@ pub struct Suggestion {
 
 impl Suggestion {
     /// The suggestion's figures for `summary.json` and the report page.
-    pub fn summary(&self, circle: &str, kind: &str) -> SitesSummary {
+    pub fn summary(&self) -> SitesSummary {
         SitesSummary {
-            circle: circle.to_string(),
-            kind: kind.to_string(),
+            circle: self.circle.clone(),
+            kind: self.kind.clone(),
             reach_m: self.reach_m,
             walking: self.walking,
             elderly_met_before: self.baseline_elderly,
@@ -296,7 +300,8 @@ pub fn suggest_for(
         walk,
         coverage,
     } = *evaluated;
-    let requirement = &city.policy.circles[request.circle].requires[request.requirement];
+    let circle = &city.policy.circles[request.circle];
+    let requirement = &circle.requires[request.requirement];
     let decisive = coverage.circles[request.circle].requirements[request.requirement].decisive();
     let blocks = &city.loaded.dataset.blocks;
     // Blocks that one more facility within reach would make meet the requirement.
@@ -359,6 +364,8 @@ pub fn suggest_for(
         .map(|b| blocks.elderly[b])
         .sum();
     Ok(Suggestion {
+        circle: circle.name.clone(),
+        kind: requirement.kind.clone(),
         demand_elderly: problem.weights.iter().sum(),
         demand_ids: demand
             .iter()
@@ -425,8 +432,11 @@ pub fn write_suggestion(
         )
     })?;
     let protected = ProtectedInputs::new(suggestion.inputs.iter().map(PathBuf::as_path));
-    let sites = SiteLayer::new(suggestion);
-    let layers = [StyledLayer::new(&sites, sites_style)?];
+    let sites = SiteLayer::new(std::slice::from_ref(suggestion));
+    let kinds = [suggestion.kind.as_str()];
+    let layers = [StyledLayer::new(&sites, |fields| {
+        sites_style(&kinds, fields)
+    })?];
     let mut files = format.layer_files(out_dir, SITES_GEOPACKAGE, &layers);
     let csv = out_dir.join("sites.csv");
     files.push(csv.clone());

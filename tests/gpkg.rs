@@ -509,12 +509,13 @@ fn synthetic_city_geopackage_with_service_areas_and_sites() {
     check_against_geojson(
         &manifest,
         dir.path(),
-        &["--service-areas"],
+        &["--service-areas", "--sites", "2"],
         &[
             ("blocks", "MULTIPOLYGON"),
             ("gaps", "MULTIPOLYGON"),
             ("facilities", "POINT"),
             ("service_areas", "LINESTRING"),
+            ("sites", "POINT"),
         ],
     );
     // `site --format gpkg` writes sites.gpkg with the sites layer of `site`'s GeoJSON.

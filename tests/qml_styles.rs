@@ -167,7 +167,7 @@ fn every_style_references_only_fields_of_its_layer() {
     carecircle()
         .arg("report")
         .arg(&manifest)
-        .args(["--service-areas", "--out"])
+        .args(["--service-areas", "--sites", "2", "--out"])
         .arg(&out)
         .assert()
         .success();
@@ -183,8 +183,22 @@ fn every_style_references_only_fields_of_its_layer() {
         BTreeSet::from(["false".into(), "true".into()])
     );
 
-    let gaps = check_style(&out, "gaps", "singleSymbol");
-    assert!(gaps.contains("<labeling type=\"simple\">"));
+    // Gap zones and report sites: a category for every value the layer has.
+    for (name, attr) in [("gaps", "circle"), ("sites", "kind")] {
+        let qml = check_style(&out, name, "categorizedSymbol");
+        assert!(qml.contains("<labeling type=\"simple\">"), "{name}");
+        let (field, categories) = renderer_categories(&qml);
+        assert_eq!(field, attr);
+        let values: BTreeSet<String> = categories
+            .iter()
+            .map(|(v, _)| serde_json::Value::from(v.as_str()).to_string())
+            .collect();
+        let present = layer_values(&out.join(format!("{name}.geojson")), attr);
+        assert!(
+            !present.is_empty() && present.is_subset(&values),
+            "{name}: {present:?} not all in {values:?}"
+        );
+    }
     check_style(&out, "service_areas", "graduatedSymbol");
 
     // Facilities: one category per kind of the city, each with its own marker shape and
@@ -223,5 +237,5 @@ fn every_style_references_only_fields_of_its_layer() {
         .arg(&sites)
         .assert()
         .success();
-    check_style(&sites, "sites", "singleSymbol");
+    check_style(&sites, "sites", "categorizedSymbol");
 }

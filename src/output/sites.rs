@@ -7,24 +7,32 @@ use crate::site::Suggestion;
 use std::io;
 use std::path::Path;
 
-/// One Point feature per suggested site: rank, candidate id, the elderly it newly covers
+/// One Point feature per suggested site, of one or several suggestions (one per
+/// requirement): the circle and kind, the rank, the candidate id, the elderly it newly covers
 /// (marginal), the running total, and the blocks it newly covers.
 pub struct SiteLayer<'a> {
-    suggestion: &'a Suggestion,
-    /// Per choice, the ids of the blocks it newly covers, joined by commas.
+    suggestions: &'a [Suggestion],
+    /// Per feature, its suggestion and choice.
+    features: Vec<(usize, usize)>,
+    /// Per feature, the ids of the blocks it newly covers, joined by commas.
     newly_covered_ids: Vec<String>,
     schema: Schema,
 }
 
 impl<'a> SiteLayer<'a> {
-    /// The layer of a suggestion's choices.
-    pub fn new(suggestion: &'a Suggestion) -> SiteLayer<'a> {
+    /// The layer of the suggestions' choices, suggestion by suggestion.
+    pub fn new(suggestions: &'a [Suggestion]) -> SiteLayer<'a> {
         use FieldType::{Integer, Real, Text};
-        let newly_covered_ids = suggestion
-            .choices
+        let features: Vec<(usize, usize)> = suggestions
             .iter()
-            .map(|choice| {
-                let ids: Vec<&str> = choice
+            .enumerate()
+            .flat_map(|(s, suggestion)| (0..suggestion.choices.len()).map(move |c| (s, c)))
+            .collect();
+        let newly_covered_ids = features
+            .iter()
+            .map(|&(s, c)| {
+                let suggestion = &suggestions[s];
+                let ids: Vec<&str> = suggestion.choices[c]
                     .newly_covered
                     .iter()
                     .map(|&d| suggestion.demand_ids[d as usize].as_str())
@@ -33,12 +41,15 @@ impl<'a> SiteLayer<'a> {
             })
             .collect();
         SiteLayer {
-            suggestion,
+            suggestions,
+            features,
             newly_covered_ids,
             schema: Schema {
                 name: "sites",
                 geometry_type: GeometryType::Point,
                 fields: Field::list(&[
+                    ("circle", Text),
+                    ("kind", Text),
                     ("rank", Integer),
                     ("candidate_id", Text),
                     ("marginal_elderly", Real),
@@ -57,19 +68,25 @@ impl Layer for SiteLayer<'_> {
     }
 
     fn len(&self) -> usize {
-        self.suggestion.choices.len()
+        self.features.len()
     }
 
     fn geometry(&self, k: usize) -> Shape<'_> {
-        let choice = &self.suggestion.choices[k];
-        Shape::Point(self.suggestion.candidates[choice.candidate as usize].position)
+        let (s, c) = self.features[k];
+        let suggestion = &self.suggestions[s];
+        let choice = &suggestion.choices[c];
+        Shape::Point(suggestion.candidates[choice.candidate as usize].position)
     }
 
     fn values<'s>(&'s self, k: usize, row: &mut Vec<Value<'s>>) {
-        let choice = &self.suggestion.choices[k];
+        let (s, c) = self.features[k];
+        let suggestion = &self.suggestions[s];
+        let choice = &suggestion.choices[c];
         row.extend([
-            Value::Int(k as i64 + 1),
-            Value::Str(&self.suggestion.candidates[choice.candidate as usize].id),
+            Value::Str(&suggestion.circle),
+            Value::Str(&suggestion.kind),
+            Value::Int(c as i64 + 1),
+            Value::Str(&suggestion.candidates[choice.candidate as usize].id),
             Value::Num(choice.marginal),
             Value::Num(choice.cumulative),
             Value::Int(choice.newly_covered.len() as i64),

@@ -181,8 +181,20 @@ pub fn blocks_style<S: AsRef<str>>(view_field: &str, fields: &[S]) -> Result<Str
     Ok(out)
 }
 
-/// Gap zones: a thick red outline without fill, labelled `#rank circle: N elderly`.
-pub fn gaps_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
+/// Gap-zone outline colours per circle, in policy order (warm, as uncovered blocks are).
+const GAP_OUTLINES: [Rgba; 4] = [
+    (215, 48, 39, 255),
+    (197, 27, 125, 255),
+    (217, 95, 2, 255),
+    (128, 0, 38, 255),
+];
+
+/// Gap zones: a thick outline without fill in a colour per circle (red for the first),
+/// labelled `#rank circle: N elderly`.
+pub fn gaps_style<C: AsRef<str>, S: AsRef<str>>(
+    circles: &[C],
+    fields: &[S],
+) -> Result<String, String> {
     let (rank, circle, elderly) = ("rank", "circle", "elderly_uncovered");
     for field in [rank, circle, elderly] {
         require("gaps", field, fields)?;
@@ -195,13 +207,30 @@ pub fn gaps_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
     );
     let mut out = String::new();
     document_open(&mut out, true);
-    renderer_open(&mut out, "singleSymbol", None, "");
-    out.push_str("    <symbols>\n");
-    fill_symbol(&mut out, "0", None, (215, 48, 39, 255), 0.8);
+    renderer_open(&mut out, "categorizedSymbol", Some(circle), "");
+    categories(&mut out, circles);
+    for k in 0..circles.len() {
+        let outline = GAP_OUTLINES[k % GAP_OUTLINES.len()];
+        fill_symbol(&mut out, &k.to_string(), None, outline, 0.8);
+    }
     out.push_str("    </symbols>\n  </renderer-v2>\n");
     labeling(&mut out, &label, true, 9.0);
     out.push_str("  <layerGeometryType>2</layerGeometryType>\n</qgis>\n");
     Ok(out)
+}
+
+/// The `<categories>` of a categorised renderer, one per value, labelled with it, and the
+/// opening of its `<symbols>` (symbol `k` for value `k`).
+fn categories<V: AsRef<str>>(out: &mut String, values: &[V]) {
+    out.push_str("    <categories>\n");
+    for (k, value) in values.iter().enumerate() {
+        let value = xml(value.as_ref());
+        let _ = writeln!(
+            out,
+            r#"      <category value="{value}" label="{value}" symbol="{k}" render="true"/>"#
+        );
+    }
+    out.push_str("    </categories>\n    <symbols>\n");
 }
 
 /// Service areas: street pieces coloured by `to_dist_m` in four classes from 0 to
@@ -250,21 +279,24 @@ pub fn service_areas_style<S: AsRef<str>>(
     Ok(out)
 }
 
-/// Suggested sites: a purple marker numbered with its rank.
-pub fn sites_style<S: AsRef<str>>(fields: &[S]) -> Result<String, String> {
-    let rank = "rank";
-    require("sites", rank, fields)?;
+/// Suggested sites: purple markers, a shape per kind (in the order given), numbered with
+/// their rank.
+pub fn sites_style<K: AsRef<str>, S: AsRef<str>>(
+    kinds: &[K],
+    fields: &[S],
+) -> Result<String, String> {
+    let (rank, kind) = ("rank", "kind");
+    for field in [rank, kind] {
+        require("sites", field, fields)?;
+    }
     let mut out = String::new();
     document_open(&mut out, true);
-    renderer_open(&mut out, "singleSymbol", None, "");
-    out.push_str("    <symbols>\n");
-    marker_symbol(
-        &mut out,
-        "0",
-        MarkerShape::Circle,
-        (117, 107, 177, 255),
-        5.0,
-    );
+    renderer_open(&mut out, "categorizedSymbol", Some(kind), "");
+    categories(&mut out, kinds);
+    for k in 0..kinds.len() {
+        let (_, shape) = kind_marker(k);
+        marker_symbol(&mut out, &k.to_string(), shape, (117, 107, 177, 255), 5.0);
+    }
     out.push_str("    </symbols>\n  </renderer-v2>\n");
     labeling(&mut out, rank, false, 8.0);
     out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
@@ -282,15 +314,7 @@ pub fn facilities_style<K: AsRef<str>, S: AsRef<str>>(
     let mut out = String::new();
     document_open(&mut out, false);
     renderer_open(&mut out, "categorizedSymbol", Some(attr), "");
-    out.push_str("    <categories>\n");
-    for (k, kind) in kinds.iter().enumerate() {
-        let kind = xml(kind.as_ref());
-        let _ = writeln!(
-            out,
-            r#"      <category value="{kind}" label="{kind}" symbol="{k}" render="true"/>"#
-        );
-    }
-    out.push_str("    </categories>\n    <symbols>\n");
+    categories(&mut out, kinds);
     for k in 0..kinds.len() {
         let ((r, g, b), shape) = kind_marker(k);
         marker_symbol(&mut out, &k.to_string(), shape, (r, g, b, 255), 3.0);
@@ -348,11 +372,13 @@ mod tests {
 
     #[test]
     fn other_styles_need_their_fields() {
-        assert!(gaps_style(&["circle", "rank"]).is_err());
-        assert!(gaps_style(&["circle", "rank", "elderly_uncovered"]).is_ok());
+        let circles = ["basic", "extended"];
+        assert!(gaps_style(&circles, &["circle", "rank"]).is_err());
+        assert!(gaps_style(&circles, &["circle", "rank", "elderly_uncovered"]).is_ok());
         assert!(service_areas_style(500.0, &["from_dist_m"]).is_err());
         assert!(service_areas_style(0.0, &["to_dist_m"]).is_err());
-        assert!(sites_style(&["candidate_id"]).is_err());
+        assert!(sites_style(&["care_bed"], &["candidate_id", "kind"]).is_err());
+        assert!(sites_style(&["care_bed"], &["rank", "kind"]).is_ok());
         assert!(facilities_style(&["care_bed"], &["id"]).is_err());
     }
 
