@@ -137,6 +137,44 @@ fn check_report_html(out: &Path, command: &str) {
             )
         },
     );
+    // The suggested sites of each requirement, as in summary.json.
+    for sites in summary
+        .get("suggested_sites")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let id = format!(
+            "sites-{}-{}",
+            sites["circle"].as_str().unwrap(),
+            sites["kind"].as_str().unwrap()
+        );
+        assert_rows(
+            &table(&doc, &id),
+            &sites["sites"],
+            |row| (count(&row[0]), row[1].clone(), count(&row[5])),
+            |site| {
+                (
+                    number(&site["rank"]),
+                    site["candidate_id"].as_str().unwrap().to_string(),
+                    number(&site["marginal_elderly"]).round(),
+                )
+            },
+        );
+    }
+    // Every other file of the folder is listed, with what it holds.
+    let listed = texts(&doc, "li");
+    for entry in fs::read_dir(out).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if path.is_file() && name != "report.html" {
+            let prefix = format!("{name}: ");
+            assert!(
+                listed.iter().any(|li| li.starts_with(&prefix)),
+                "{name} is not described in {listed:?}"
+            );
+        }
+    }
     // Every input file with its feature count.
     assert_rows(
         &table(&doc, "inputs-table"),
@@ -181,6 +219,7 @@ fn demo_writes_a_self_contained_report_html_matching_the_summary() {
     assert!(html
         .contains("<h1>Elderly-care service circles: Synthetic city (2,000 blocks, seed 1)</h1>"));
     assert!(html.contains("Street network: "));
+    assert!(html.contains("<h2>Suggested sites</h2>"));
 }
 
 #[test]

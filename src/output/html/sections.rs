@@ -486,7 +486,12 @@ fn describe_output(name: &str) -> Option<&'static str> {
         "blocks.geojson" => "every block with its coverage fields and gap reason",
         "coverage.csv" => "the block fields without geometry",
         "gaps.geojson" => "every gap zone's outline",
-        "blocks.qml" | "gaps.qml" | "service_areas.qml" => "QGIS style of the GeoJSON beside it",
+        "facilities.geojson" => "every facility, by kind",
+        "sites.geojson" => "the suggested sites above",
+        "blocks.qml" | "gaps.qml" | "facilities.qml" | "service_areas.qml" | "sites.qml" => {
+            "QGIS style of the GeoJSON beside it"
+        }
+        "carecircle.gpkg" => "every layer in one GeoPackage, indexed and styled for QGIS",
         "map.svg" | "map.png" => "the overview map above",
         "summary.json" => "the figures of this page, for scripts",
         "summary.csv" => "one row per circle and requirement",
