@@ -33,6 +33,7 @@ use crate::zones::{ranked_gap_zones, RankedZone};
 
 /// Gap zones per circle listed in the summary.
 pub const TOP_ZONES: usize = 5;
+use geo::Coord;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -428,6 +429,16 @@ pub fn run_report(
                 })
                 .collect(),
             gaps,
+            sites: suggested_sites
+                .iter()
+                .flat_map(|s| {
+                    s.choices.iter().enumerate().map(|(i, choice)| {
+                        let c = s.candidates[choice.candidate as usize].position;
+                        let (x, y) = plane.projection.project(c.x, c.y);
+                        (Coord { x, y }, i + 1)
+                    })
+                })
+                .collect(),
         };
         svg = Some(write_map(&map_svg, &map_png, &protected, &map)?);
     }

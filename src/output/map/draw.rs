@@ -2,7 +2,7 @@
 //! backend, so the SVG and the PNG show the same map.
 
 use super::scene::{
-    mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, WIDTH,
+    mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, SITE, WIDTH,
 };
 use crate::output::markers::{kind_marker, MarkerShape};
 use plotters::coord::Shift;
@@ -75,6 +75,24 @@ fn marker<DB: DrawingBackend>(
     }
 }
 
+/// Draws a suggested site at `p`: a purple disc with a white edge and its rank inside.
+fn site<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: Px,
+    rank: usize,
+) -> Result<(), String> {
+    root.draw(&Circle::new(p, 12, WHITE.filled()))
+        .map_err(err)?;
+    root.draw(&Circle::new(p, 10, rgb(SITE).filled()))
+        .map_err(err)?;
+    root.draw(&Text::new(
+        rank.to_string(),
+        p,
+        text(15, (255, 255, 255), HPos::Center, VPos::Center),
+    ))
+    .map_err(err)
+}
+
 /// A round scale-bar length (1, 2 or 5 × a power of ten metres) at most `max_px` long, and
 /// its label.
 pub fn scale_bar(scale_px_per_m: f64, max_px: f64) -> (f64, String) {
@@ -131,6 +149,9 @@ pub fn draw<DB: DrawingBackend>(
         for p in points {
             marker(root, k, *p, scene.marker_px)?;
         }
+    }
+    for &(p, rank) in &scene.sites {
+        site(root, p, rank)?;
     }
     root.draw(&Rectangle::new(
         frame,
@@ -244,7 +265,13 @@ pub fn draw<DB: DrawingBackend>(
     ))
     .map_err(err)?;
     label_at(y, "gap zone")?;
-    y += 48;
+    y += 34;
+    if !scene.sites.is_empty() {
+        site(root, (lx + 16, y + 10), 1)?;
+        label_at(y, "suggested site (rank)")?;
+        y += 34;
+    }
+    y += 14;
     if let BlockLayer::Grid(_) = scene.blocks {
         for line in [
             format!("Blocks aggregated to {CELL_PX} px cells,"),

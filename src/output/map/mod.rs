@@ -62,6 +62,8 @@ pub struct MapData<'a> {
     pub layers: Vec<MapLayer<'a>>,
     /// The view circle's gap zones.
     pub gaps: Vec<MultiPolygon<f64>>,
+    /// Suggested new sites with their rank (`report --sites`).
+    pub sites: Vec<(Coord<f64>, usize)>,
 }
 
 /// The title: `basic circle: 9.2 % of 162,374 elderly covered on foot`.

@@ -15,6 +15,8 @@ pub const COVERED: Rgb = (65, 171, 93);
 pub const NOT_COVERED: Rgb = (240, 110, 50);
 /// Gap zone outlines.
 pub const GAP: Rgb = (215, 48, 39);
+/// Suggested sites (the purple of `sites.qml`).
+pub const SITE: Rgb = (117, 107, 177);
 /// Side of a grid cell in pixels when blocks are aggregated.
 pub const CELL_PX: i32 = 4;
 
@@ -47,6 +49,8 @@ pub struct Scene {
     pub marker_px: i32,
     /// Gap zone rings.
     pub gaps: Vec<Vec<Px>>,
+    /// Suggested sites inside the frame, with their rank.
+    pub sites: Vec<(Px, usize)>,
     /// Pixels per metre.
     pub scale: f64,
 }
@@ -160,10 +164,7 @@ pub fn build(map: &MapData, grid_threshold: usize) -> Scene {
                 .locations
                 .iter()
                 .map(|c| t.px(*c))
-                .filter(|&(x, y)| {
-                    (FRAME.0 + 6..=FRAME.2 - 6).contains(&x)
-                        && (FRAME.1 + 6..=FRAME.3 - 6).contains(&y)
-                })
+                .filter(|&p| inside_frame(p, 6))
                 // One marker per layer and 6 px cell: more would hide the blocks.
                 .filter(|&(x, y)| seen.insert((x / 6, y / 6)))
                 .collect::<Vec<Px>>()
@@ -184,14 +185,27 @@ pub fn build(map: &MapData, grid_threshold: usize) -> Scene {
         })
         .filter(|ring| ring.len() > 1)
         .collect();
+    let sites = map
+        .sites
+        .iter()
+        .map(|&(c, rank)| (t.px(c), rank))
+        .filter(|&(p, _)| inside_frame(p, 12))
+        .collect();
     let markers: usize = facilities.iter().map(Vec::len).sum();
     Scene {
         blocks,
         marker_px: if markers > DENSE_MARKERS { 2 } else { 5 },
         facilities,
         gaps,
+        sites,
         scale: t.scale,
     }
+}
+
+/// Whether `p` lies inside the map frame at least `margin` pixels from its edges.
+fn inside_frame((x, y): Px, margin: i32) -> bool {
+    (FRAME.0 + margin..=FRAME.2 - margin).contains(&x)
+        && (FRAME.1 + margin..=FRAME.3 - margin).contains(&y)
 }
 
 /// Cells of `CELL_PX` pixels coloured by the share of elderly covered among the blocks whose

@@ -46,6 +46,7 @@ fn map<'a>(
         gaps: vec![MultiPolygon(vec![polygon![
             (x: 0.0, y: 0.0), (x: 290.0, y: 0.0), (x: 290.0, y: 290.0), (x: 0.0, y: 290.0)
         ]])],
+        sites: Vec::new(),
     }
 }
 
@@ -198,4 +199,42 @@ fn facilities_beyond_the_blocks_stay_inside_the_frame() {
     let scene = build(&map(&data, &met, &far), GRID_THRESHOLD);
     assert_eq!(scene.facilities[0].len(), 1);
     assert_eq!(scene.facilities[1].len(), 1);
+}
+
+#[test]
+fn suggested_sites_are_numbered_and_in_the_legend_only_when_present() {
+    let data = squares(10);
+    let met = vec![false; 100];
+    let mut with_sites = map(&data, &met, &CLINICS);
+    with_sites.sites = vec![
+        (Coord { x: 145.0, y: 245.0 }, 1),
+        (Coord { x: 545.0, y: 845.0 }, 2),
+        (
+            Coord {
+                x: 50.0,
+                y: 90_000.0,
+            },
+            3,
+        ),
+    ];
+    let scene = build(&with_sites, GRID_THRESHOLD);
+    // The third site is far outside the blocks and left off.
+    let ranks: Vec<usize> = scene.sites.iter().map(|&(_, rank)| rank).collect();
+    assert_eq!(ranks, [1, 2]);
+    // North up: the second site (further north) is drawn higher, to the right.
+    let ((x1, y1), (x2, y2)) = (scene.sites[0].0, scene.sites[1].0);
+    assert!(x2 > x1 && y2 < y1, "{:?}", scene.sites);
+    let svg = render_svg(&with_sites, GRID_THRESHOLD).unwrap();
+    let texts = texts(&svg);
+    for label in ["1", "2", "suggested site (rank)"] {
+        assert!(
+            texts.iter().any(|t| t == label),
+            "no {label:?} in {texts:?}"
+        );
+    }
+    assert!(!texts.iter().any(|t| t == "3"), "{texts:?}");
+    let without = render_svg(&map(&data, &met, &CLINICS), GRID_THRESHOLD).unwrap();
+    assert!(!self::texts(&without)
+        .iter()
+        .any(|t| t == "suggested site (rank)"));
 }
