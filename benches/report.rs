@@ -1,7 +1,8 @@
 //! Benchmarks of the report on the synthetic city.
 //!
 //! `cargo bench --bench report` runs them at 200,000 blocks; `CARECIRCLE_BENCH_BLOCKS=1000000`
-//! picks another size. Groups: `straight_<n>` (read, project, evaluate, end to end) and
+//! picks another size. Groups: `straight_<n>` (read, project, evaluate, end to end with
+//! GeoJSON layers and with a GeoPackage) and
 //! `walk_<n>` (graph build, snapping, one requirement's search, end to end with
 //! `--distance both`), `site_<n>` (50 care-bed sites from 20,000 candidates, on foot).
 
@@ -9,6 +10,7 @@ use carecircle::config::{Manifest, Policy};
 use carecircle::coverage::{evaluate, matching_facilities, DistanceMode, Measure};
 use carecircle::input;
 use carecircle::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
+use carecircle::output::layer::OutputFormat;
 use carecircle::plane::Plane;
 use carecircle::report::{run_report, ReportOptions};
 use carecircle::synth::{write_city, SynthOptions};
@@ -55,6 +57,13 @@ fn straight(c: &mut Criterion) {
     };
     group.bench_function("end_to_end", |b| {
         b.iter(|| run_report(&city.manifest, &city.out, &options).unwrap())
+    });
+    let gpkg = ReportOptions {
+        format: OutputFormat::Gpkg,
+        ..options
+    };
+    group.bench_function("end_to_end_gpkg", |b| {
+        b.iter(|| run_report(&city.manifest, &city.out, &gpkg).unwrap())
     });
     let manifest = Manifest::load(&city.manifest).unwrap();
     group.bench_function("read", |b| {
