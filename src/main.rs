@@ -416,15 +416,15 @@ fn site(city: &Path, options: &SiteOptions, out: &Path, format: OutputFormat) ->
     {
         bail!("--capacity must be a positive number of elderly people");
     }
-    let suggestion = match suggest_sites(city, options) {
+    let run = match suggest_sites(city, options) {
         Ok(s) => s,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
-    let files = match write_suggestion(&suggestion, out, format) {
+    let files = match write_suggestion(&run, out, format) {
         Ok(f) => f,
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
-    let s = &suggestion;
+    let s = &run.suggestion;
     println!(
         "{} candidates; {} elderly in blocks that one more {} within {} m{} would cover",
         thousands(s.candidates.len() as f64),

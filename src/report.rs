@@ -4,8 +4,9 @@ use crate::area::area_shares;
 use crate::capacity::evaluate_capacity;
 use crate::config::{Manifest, Policy};
 use crate::coverage::{evaluate, DistanceMode, Measure};
+use crate::dataset::Dataset;
 use crate::input::{self, Loaded, Problem};
-use crate::output::atomic::ProtectedInputs;
+use crate::output::atomic::{create_output_dir, ProtectedInputs};
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::{write_facilities_csv, FacilitiesLayer};
@@ -216,6 +217,60 @@ fn suggested_sites(
         .collect()
 }
 
+/// What the overview map of circle `circle` draws (titled `title`, `met` saying which blocks
+/// meet it), every geometry in the plane's metres: the blocks, the facility layers, the
+/// circle's gap zones and the suggested sites with their ranks.
+fn overview_map<'a>(
+    title: String,
+    circle: &str,
+    met: &'a [bool],
+    dataset: &'a Dataset,
+    plane: &'a Plane,
+    zones: &[RankedZone],
+    suggestions: &[Suggestion],
+) -> MapData<'a> {
+    let project = |c: Coord<f64>| {
+        let (x, y) = plane.projection.project(c.x, c.y);
+        Coord { x, y }
+    };
+    MapData {
+        title,
+        outlines: &plane.block_outlines,
+        centroids: &plane.block_centroids,
+        elderly: &dataset.blocks.elderly,
+        met,
+        layers: dataset
+            .layers
+            .iter()
+            .zip(&plane.layer_locations)
+            .map(|(layer, locations)| MapLayer {
+                kind: &layer.kind,
+                locations,
+            })
+            .collect(),
+        gaps: zones
+            .iter()
+            .filter(|z| z.circle == circle)
+            .map(|z| {
+                let mut outline = z.outline.clone();
+                plane.projection.project_geometry(&mut outline);
+                outline
+            })
+            .collect(),
+        sites: suggestions
+            .iter()
+            .flat_map(|s| {
+                s.choices.iter().enumerate().map(|(i, choice)| {
+                    (
+                        project(s.candidates[choice.candidate as usize].position),
+                        i + 1,
+                    )
+                })
+            })
+            .collect(),
+    }
+}
+
 /// Runs the report on a city manifest and writes its outputs into `out_dir`.
 pub fn run_report(
     manifest_path: &Path,
@@ -317,12 +372,7 @@ pub fn run_report(
 
     let started = Instant::now();
     progress.stage("writing outputs");
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("cannot create {}: {e}", out_dir.display()),
-        )
-    })?;
+    create_output_dir(out_dir)?;
     let mut inputs = city.manifest.input_files();
     inputs.push(manifest_path);
     let protected = ProtectedInputs::new(inputs);
@@ -398,50 +448,16 @@ pub fn run_report(
             write_geopackage(&file(GEOPACKAGE), &protected, &layers)?;
         }
     }
-    // The overview map of the view circle, in the plane's metres.
-    let mut svg = None;
-    if let (Some(circle), Some(circle_summary)) = (
-        coverage.circles.get(view_index),
-        summary.circles.get(view_index),
-    ) {
-        let gaps = zones
-            .iter()
-            .filter(|z| z.circle == view_circle)
-            .map(|z| {
-                let mut outline = z.outline.clone();
-                plane.projection.project_geometry(&mut outline);
-                outline
-            })
-            .collect();
-        let map = MapData {
-            title: map_title(circle_summary, mode.walks()),
-            outlines: &plane.block_outlines,
-            centroids: &plane.block_centroids,
-            elderly: &dataset.blocks.elderly,
-            met: &circle.met,
-            layers: dataset
-                .layers
-                .iter()
-                .zip(&plane.layer_locations)
-                .map(|(layer, locations)| MapLayer {
-                    kind: &layer.kind,
-                    locations,
-                })
-                .collect(),
-            gaps,
-            sites: suggested_sites
-                .iter()
-                .flat_map(|s| {
-                    s.choices.iter().enumerate().map(|(i, choice)| {
-                        let c = s.candidates[choice.candidate as usize].position;
-                        let (x, y) = plane.projection.project(c.x, c.y);
-                        (Coord { x, y }, i + 1)
-                    })
-                })
-                .collect(),
-        };
-        svg = Some(write_map(&map_svg, &map_png, &protected, &map)?);
-    }
+    let map = overview_map(
+        map_title(&summary.circles[view_index], mode.walks()),
+        view_circle,
+        &coverage.circles[view_index].met,
+        dataset,
+        &plane,
+        &zones,
+        &suggested_sites,
+    );
+    let svg = write_map(&map_svg, &map_png, &protected, &map)?;
     write_summary_json(&summary_json, &protected, &summary)?;
     write_summary_csv(&summary_csv, &protected, &summary)?;
     if let Some(path) = &skipped_csv {
@@ -464,7 +480,7 @@ pub fn run_report(
         distance: mode,
         summary: &summary,
         view_circle,
-        map_svg: svg.as_deref(),
+        map_svg: Some(&svg),
         files: files
             .iter()
             .filter(|f| **f != report_html)

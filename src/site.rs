@@ -12,7 +12,7 @@ use crate::config::manifest::LayerSource;
 use crate::coverage::{evaluate, Coverage, DistanceMode, Measure};
 use crate::dataset::FacilityLayer;
 use crate::input::facilities::read_layer;
-use crate::output::atomic::ProtectedInputs;
+use crate::output::atomic::{create_output_dir, ProtectedInputs};
 use crate::output::features::write_geojson_layers;
 use crate::output::gpkg::write_geopackage;
 use crate::output::layer::{OutputFormat, StyledLayer};
@@ -83,7 +83,15 @@ pub struct Suggestion {
     pub walking: bool,
     /// The reach in metres.
     pub reach_m: f64,
-    /// The city's input files (manifest, policy, layers), which outputs must not overwrite.
+}
+
+/// A `carecircle site` run: the suggestion and the files it read.
+#[derive(Debug, Clone)]
+pub struct SiteRun {
+    /// The suggested sites.
+    pub suggestion: Suggestion,
+    /// The city's input files (manifest, policy, layers, candidates), which outputs must not
+    /// overwrite.
     pub inputs: Vec<PathBuf>,
 }
 
@@ -238,10 +246,7 @@ pub struct SiteRequest<'a> {
 }
 
 /// Suggests `options.count` new sites for the city in `manifest_path`.
-pub fn suggest_sites(
-    manifest_path: &Path,
-    options: &SiteOptions,
-) -> Result<Suggestion, ReportError> {
+pub fn suggest_sites(manifest_path: &Path, options: &SiteOptions) -> Result<SiteRun, ReportError> {
     let manifest = crate::config::Manifest::load(manifest_path).map_err(config)?;
     let mode = distance_mode(&manifest, options.distance).map_err(config)?;
     let city = load_city_from(manifest, manifest_path, false, mode.walks())?;
@@ -270,8 +275,8 @@ pub fn suggest_sites(
         capacity: options.capacity,
         exact: true,
     };
-    let mut suggestion = suggest_for(&evaluated, &request)?;
-    suggestion.inputs = city
+    let suggestion = suggest_for(&evaluated, &request)?;
+    let inputs = city
         .manifest
         .input_files()
         .into_iter()
@@ -285,11 +290,10 @@ pub fn suggest_sites(
         )
         .map(Path::to_path_buf)
         .collect();
-    Ok(suggestion)
+    Ok(SiteRun { suggestion, inputs })
 }
 
-/// Suggests sites for one requirement of an evaluated city; the suggestion's `inputs` are
-/// left empty for the caller.
+/// Suggests sites for one requirement of an evaluated city.
 pub fn suggest_for(
     evaluated: &EvaluatedCity,
     request: &SiteRequest,
@@ -377,7 +381,6 @@ pub fn suggest_for(
         baseline_elderly: met_elderly,
         total_elderly: blocks.elderly.iter().sum(),
         walking: walk.is_some(),
-        inputs: Vec::new(),
         reach_m: requirement.reach_m,
     })
 }
@@ -421,17 +424,13 @@ pub const SITES_GEOPACKAGE: &str = "sites.gpkg";
 /// [`SITES_GEOPACKAGE`] with the style embedded — and `sites.csv` into `out_dir`, never over
 /// the city's inputs.
 pub fn write_suggestion(
-    suggestion: &Suggestion,
+    run: &SiteRun,
     out_dir: &Path,
     format: OutputFormat,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("cannot create {}: {e}", out_dir.display()),
-        )
-    })?;
-    let protected = ProtectedInputs::new(suggestion.inputs.iter().map(PathBuf::as_path));
+    let suggestion = &run.suggestion;
+    create_output_dir(out_dir)?;
+    let protected = ProtectedInputs::new(run.inputs.iter().map(PathBuf::as_path));
     let sites = SiteLayer::new(std::slice::from_ref(suggestion));
     let kinds = [suggestion.kind.as_str()];
     let layers = [StyledLayer::new(&sites, |fields| {

@@ -28,7 +28,7 @@ mod testing;
 pub mod write;
 
 use crate::crs::LocalProjection;
-use crate::output::atomic::{write_atomically, ProtectedInputs};
+use crate::output::atomic::{create_output_dir, write_atomically, ProtectedInputs};
 use city::{city_toml, policy_toml, CityNotes};
 use facilities::Facility;
 use mapping::Mapping;
@@ -163,12 +163,7 @@ pub fn convert(
         seconds: 0.0,
     };
 
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("cannot create {}: {e}", out_dir.display()),
-        )
-    })?;
+    create_output_dir(out_dir)?;
     let mut inputs = vec![input];
     inputs.extend(options.mapping_path.as_deref());
     let protected = ProtectedInputs::new(inputs);

@@ -7,6 +7,12 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
+/// Creates the output folder `dir` and its parents; an error names the folder.
+pub fn create_output_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display())))
+}
+
 /// Files that must never be overwritten: the inputs of the current run.
 #[derive(Debug, Default, Clone)]
 pub struct ProtectedInputs {

@@ -18,6 +18,9 @@ const PALETTE: [Rgb; 8] = [
     (0, 0, 128),
 ];
 
+/// Suggested new sites, on the map and in `sites.qml`.
+pub const SITE: Rgb = (117, 107, 177);
+
 /// A marker's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkerShape {

@@ -7,7 +7,7 @@
 //! names the writer used and fail when one they need is missing.
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use super::markers::{kind_marker, MarkerShape};
+use super::markers::{kind_marker, MarkerShape, Rgb, SITE};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -285,22 +285,10 @@ pub fn sites_style<K: AsRef<str>, S: AsRef<str>>(
     kinds: &[K],
     fields: &[S],
 ) -> Result<String, String> {
-    let (rank, kind) = ("rank", "kind");
-    for field in [rank, kind] {
-        require("sites", field, fields)?;
-    }
-    let mut out = String::new();
-    document_open(&mut out, true);
-    renderer_open(&mut out, "categorizedSymbol", Some(kind), "");
-    categories(&mut out, kinds);
-    for k in 0..kinds.len() {
-        let (_, shape) = kind_marker(k);
-        marker_symbol(&mut out, &k.to_string(), shape, (117, 107, 177, 255), 5.0);
-    }
-    out.push_str("    </symbols>\n  </renderer-v2>\n");
-    labeling(&mut out, rank, false, 8.0);
-    out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
-    Ok(out)
+    require("sites", "rank", fields)?;
+    markers_by_kind("sites", kinds, fields, Some("rank"), |k| {
+        (SITE, kind_marker(k).1, 5.0)
+    })
 }
 
 /// Facilities: one category per kind, each with its own marker shape and colour (those of
@@ -309,17 +297,35 @@ pub fn facilities_style<K: AsRef<str>, S: AsRef<str>>(
     kinds: &[K],
     fields: &[S],
 ) -> Result<String, String> {
+    markers_by_kind("facilities", kinds, fields, None, |k| {
+        let (colour, shape) = kind_marker(k);
+        (colour, shape, 3.0)
+    })
+}
+
+/// A point layer categorised on `kind`, one category per kind in `kinds` with the marker
+/// `marker(k)` (colour, shape, size in mm) for kind `k`, labelled with `label` when given.
+fn markers_by_kind<K: AsRef<str>, S: AsRef<str>>(
+    layer: &str,
+    kinds: &[K],
+    fields: &[S],
+    label: Option<&str>,
+    marker: impl Fn(usize) -> (Rgb, MarkerShape, f64),
+) -> Result<String, String> {
     let attr = "kind";
-    require("facilities", attr, fields)?;
+    require(layer, attr, fields)?;
     let mut out = String::new();
-    document_open(&mut out, false);
+    document_open(&mut out, label.is_some());
     renderer_open(&mut out, "categorizedSymbol", Some(attr), "");
     categories(&mut out, kinds);
     for k in 0..kinds.len() {
-        let ((r, g, b), shape) = kind_marker(k);
-        marker_symbol(&mut out, &k.to_string(), shape, (r, g, b, 255), 3.0);
+        let ((r, g, b), shape, size_mm) = marker(k);
+        marker_symbol(&mut out, &k.to_string(), shape, (r, g, b, 255), size_mm);
     }
     out.push_str("    </symbols>\n  </renderer-v2>\n");
+    if let Some(field) = label {
+        labeling(&mut out, field, false, 8.0);
+    }
     out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
     Ok(out)
 }

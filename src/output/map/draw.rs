@@ -2,9 +2,9 @@
 //! backend, so the SVG and the PNG show the same map.
 
 use super::scene::{
-    mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, SITE, WIDTH,
+    mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, WIDTH,
 };
-use crate::output::markers::{kind_marker, MarkerShape};
+use crate::output::markers::{kind_marker, MarkerShape, SITE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

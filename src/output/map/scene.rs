@@ -15,8 +15,6 @@ pub const COVERED: Rgb = (65, 171, 93);
 pub const NOT_COVERED: Rgb = (240, 110, 50);
 /// Gap zone outlines.
 pub const GAP: Rgb = (215, 48, 39);
-/// Suggested sites (the purple of `sites.qml`).
-pub const SITE: Rgb = (117, 107, 177);
 /// Side of a grid cell in pixels when blocks are aggregated.
 pub const CELL_PX: i32 = 4;
 
