@@ -6,15 +6,15 @@
 //! `walk_<n>` (graph build, snapping, one requirement's search, end to end with
 //! `--distance both`), `site_<n>` (50 care-bed sites from 20,000 candidates, on foot).
 
+use carecircle::algo::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
+use carecircle::analysis::coverage::{evaluate, matching_facilities, DistanceMode, Measure};
+use carecircle::analysis::plane::Plane;
+use carecircle::analysis::walking::WalkNetwork;
+use carecircle::commands::report::{run_report, ReportOptions};
 use carecircle::config::{Manifest, Policy};
-use carecircle::coverage::{evaluate, matching_facilities, DistanceMode, Measure};
 use carecircle::input;
-use carecircle::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 use carecircle::output::layer::OutputFormat;
-use carecircle::plane::Plane;
-use carecircle::report::{run_report, ReportOptions};
 use carecircle::synth::{write_city, SynthOptions};
-use carecircle::walk::WalkNetwork;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -135,7 +135,7 @@ fn walk(c: &mut Criterion) {
 
 /// `carecircle site` choosing 50 care-bed sites from 20,000 candidates, on foot.
 fn site(c: &mut Criterion) {
-    use carecircle::site::{suggest_sites, SiteOptions};
+    use carecircle::commands::site::{suggest_sites, SiteOptions};
     use geo::Centroid;
     let n = blocks();
     let city = city(n);

@@ -1,7 +1,7 @@
 //! The loaded city, in columnar form: plain vectors indexed by block or facility number.
 //!
 //! Geometry here is WGS 84 lon/lat, as read (after any GCJ-02 / BD-09 conversion). The
-//! metre-based working copy lives in [`crate::plane`].
+//! metre-based working copy lives in [`crate::analysis::plane`].
 
 use geo_types::{Coord, LineString, MultiPolygon};
 use std::path::PathBuf;

@@ -1,8 +1,10 @@
 //! The `carecircle` command line: argument parsing only; the work is in the library.
 
 use anyhow::{bail, Context, Result};
+use carecircle::analysis::coverage::{DistanceMode, Measure};
+use carecircle::commands::report::{load_city, run_report, Report, ReportError, ReportOptions};
+use carecircle::commands::site::{suggest_sites, write_suggestion, SiteOptions};
 use carecircle::config::policy::DEFAULT_POLICY_TOML;
-use carecircle::coverage::{DistanceMode, Measure};
 use carecircle::input::Problem;
 use carecircle::osm::mapping::{Mapping, DEFAULT_MAPPING_TOML};
 use carecircle::osm::population::Totals;
@@ -12,10 +14,8 @@ use carecircle::output::layer::OutputFormat;
 use carecircle::output::summary::{
     capacity_lines, gap_zone_lines, referral_lines, sites_lines, summary_table,
 };
-use carecircle::report::{load_city, run_report, Report, ReportError, ReportOptions};
-use carecircle::site::{suggest_sites, write_suggestion, SiteOptions};
 use carecircle::synth::{write_city, SynthOptions};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,12 +38,12 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Measure straight-line distances from block centroids or from block outlines.
-        #[arg(long, value_enum, default_value_t = Measure::Centroid)]
-        measure: Measure,
+        #[arg(long, value_enum, default_value_t = MeasureArg::Centroid)]
+        measure: MeasureArg,
         /// Straight-line, walking-network or both [default: both when the manifest has
         /// streets, straight otherwise].
         #[arg(long, value_enum)]
-        distance: Option<DistanceMode>,
+        distance: Option<DistanceArg>,
         /// Skip invalid features, listing them in skipped.csv, instead of failing.
         #[arg(long)]
         skip_invalid: bool,
@@ -53,8 +53,8 @@ enum Command {
         /// How to write the layers: geojson writes <layer>.geojson with its QGIS style
         /// <layer>.qml beside it; gpkg writes every layer into one carecircle.gpkg (GeoPackage,
         /// with spatial indexes and the styles embedded as each layer's default).
-        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
+        format: FormatArg,
         /// The circle the QGIS block style and the map colour by [default: the policy's first
         /// circle].
         #[arg(long)]
@@ -80,8 +80,8 @@ enum Command {
         #[arg(long, default_value_t = 5_000)]
         blocks: usize,
         /// How to write the layers (as for `report`).
-        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
+        format: FormatArg,
     },
     /// Generate a deterministic synthetic city (layers and city.toml).
     Synth {
@@ -117,15 +117,15 @@ enum Command {
         capacity: Option<f64>,
         /// Straight-line or walking reach [default: walking when the manifest has streets].
         #[arg(long, value_enum)]
-        distance: Option<DistanceMode>,
+        distance: Option<DistanceArg>,
         /// The folder to write the sites layer and sites.csv into.
         #[arg(long)]
         out: PathBuf,
         /// How to write the sites layer: geojson writes sites.geojson and its QGIS style
         /// sites.qml; gpkg writes sites.gpkg (GeoPackage, the style embedded). sites.csv either
         /// way.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Geojson)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
+        format: FormatArg,
     },
     /// Validate every input of a city and print every problem, computing nothing.
     Check {
@@ -155,6 +155,66 @@ enum Command {
         #[arg(long, exclusive = true)]
         print_mapping: bool,
     },
+}
+
+/// `--measure`: where straight-line distances are measured from.
+#[derive(Clone, Copy, ValueEnum)]
+enum MeasureArg {
+    /// From the block's centroid.
+    Centroid,
+    /// From the block's outline: 0 when the facility is inside the block.
+    Edge,
+    /// From the centroid, and also the share of each block's area within reach.
+    Area,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(arg: MeasureArg) -> Measure {
+        match arg {
+            MeasureArg::Centroid => Measure::Centroid,
+            MeasureArg::Edge => Measure::Edge,
+            MeasureArg::Area => Measure::Area,
+        }
+    }
+}
+
+/// `--distance`: which distances decide and are shown.
+#[derive(Clone, Copy, ValueEnum)]
+enum DistanceArg {
+    /// Straight-line distances only.
+    Straight,
+    /// Walking distances over the street network decide; straight-line figures are not shown.
+    Network,
+    /// Walking distances decide; straight-line figures are shown beside them.
+    Both,
+}
+
+impl From<DistanceArg> for DistanceMode {
+    fn from(arg: DistanceArg) -> DistanceMode {
+        match arg {
+            DistanceArg::Straight => DistanceMode::Straight,
+            DistanceArg::Network => DistanceMode::Network,
+            DistanceArg::Both => DistanceMode::Both,
+        }
+    }
+}
+
+/// `--format`: how layers are written.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// A `.geojson` file per layer, its QGIS style (`.qml`) beside it.
+    Geojson,
+    /// One GeoPackage holding every layer, the styles embedded.
+    Gpkg,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(arg: FormatArg) -> OutputFormat {
+        match arg {
+            FormatArg::Geojson => OutputFormat::Geojson,
+            FormatArg::Gpkg => OutputFormat::Gpkg,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -192,11 +252,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             &city,
             &out,
             &ReportOptions {
-                measure,
-                distance,
+                measure: measure.into(),
+                distance: distance.map(Into::into),
                 skip_invalid,
                 service_areas,
-                format,
+                format: format.into(),
                 progress: !quiet,
                 view,
                 sites,
@@ -220,7 +280,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = ReportOptions {
                 progress: true,
                 sites: DEMO_SITES,
-                format,
+                format: format.into(),
                 command: command_line(),
                 ..ReportOptions::default()
             };
@@ -257,10 +317,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 count,
                 candidates,
                 capacity,
-                distance,
+                distance: distance.map(Into::into),
             },
             &out,
-            format,
+            format.into(),
         ),
         Command::Check { city } => check(&city),
         Command::Policy => {

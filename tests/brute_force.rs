@@ -1,9 +1,9 @@
 //! Coverage equals a brute-force computation: every block against every facility.
 
+use carecircle::analysis::coverage::{evaluate, Measure};
+use carecircle::analysis::plane::Plane;
 use carecircle::config::Policy;
-use carecircle::coverage::{evaluate, Measure};
 use carecircle::dataset::{Blocks, Dataset, FacilityLayer};
-use carecircle::plane::Plane;
 use geo::{Centroid, Distance, Euclidean, MultiPolygon, Point, Polygon};
 use geo_types::{Coord, LineString};
 use serde_json::json;

@@ -3,12 +3,12 @@
 
 mod common;
 
-use carecircle::access::Decay;
-use carecircle::capacity::evaluate_capacity;
+use carecircle::algo::floating_catchment::Decay;
+use carecircle::analysis::capacity::evaluate_capacity;
+use carecircle::analysis::coverage::matching_facilities;
+use carecircle::analysis::plane::Plane;
 use carecircle::config::{Manifest, Policy};
-use carecircle::coverage::matching_facilities;
 use carecircle::input;
-use carecircle::plane::Plane;
 use carecircle::synth::{write_city, SynthOptions};
 use serde_json::Value;
 use std::fs;

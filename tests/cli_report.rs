@@ -229,7 +229,7 @@ fn check_reports_a_valid_city() {
 
 #[test]
 fn gcj02_and_bd09_layers_are_converted_on_load() {
-    use carecircle::crs::{wgs84_to_bd09, wgs84_to_gcj02};
+    use carecircle::algo::crs::{wgs84_to_bd09, wgs84_to_gcj02};
     for (crs, convert) in [
         ("gcj02", wgs84_to_gcj02 as fn(f64, f64) -> (f64, f64)),
         ("bd09", wgs84_to_bd09),

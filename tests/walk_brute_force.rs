@@ -1,13 +1,13 @@
 //! Walking coverage equals an independent computation: petgraph's own Dijkstra from every
 //! block, on a graph where every snap point is a real node.
 
+use carecircle::algo::network::Snap;
+use carecircle::analysis::coverage::{evaluate, matching_facilities, Measure};
+use carecircle::analysis::plane::Plane;
+use carecircle::analysis::walking::WalkNetwork;
 use carecircle::config::{Manifest, Policy};
-use carecircle::coverage::{evaluate, matching_facilities, Measure};
 use carecircle::input;
-use carecircle::network::Snap;
-use carecircle::plane::Plane;
 use carecircle::synth::{write_city, SynthOptions};
-use carecircle::walk::WalkNetwork;
 use petgraph::graph::{NodeIndex, UnGraph};
 use std::collections::BTreeMap;
 

@@ -22,8 +22,8 @@
 //! Relative paths are resolved against the manifest's folder.
 
 use super::filter::Filter;
-use crate::crs::Crs;
-use crate::network::DEFAULT_MERGE_TOLERANCE_M;
+use crate::algo::crs::Crs;
+use crate::algo::network::DEFAULT_MERGE_TOLERANCE_M;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,11 @@
 //! Configuration files: the city manifest, the policy, and attribute filters.
 
+pub mod error;
 pub mod filter;
 pub mod manifest;
 pub mod policy;
 
+pub use error::ConfigError;
 pub use filter::Filter;
 pub use manifest::Manifest;
 pub use policy::{CapacityRule, Circle, Policy, Requirement};

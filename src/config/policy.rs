@@ -4,7 +4,7 @@
 //! ([`DEFAULT_POLICY_TOML`]), and local standards are just other policy files.
 
 use super::filter::Filter;
-use crate::access::Decay;
+use crate::algo::floating_catchment::Decay;
 use serde::Deserialize;
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! the fields it uses. Feature numbers in problems count from 1 in file order.
 
 use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
-use crate::crs::Crs;
+use crate::algo::crs::Crs;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};

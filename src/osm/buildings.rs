@@ -6,7 +6,7 @@ use super::element::ElementId;
 use super::mapping::Mapping;
 use super::read::Extract;
 use super::tags::{any_matches, TagSource};
-use crate::crs::LocalProjection;
+use crate::algo::crs::LocalProjection;
 use geo::{Area as _, Centroid, Contains};
 use geo_types::{MultiPolygon, Point};
 use rayon::prelude::*;

@@ -6,7 +6,7 @@ use super::element::ElementId;
 use super::mapping::Mapping;
 use super::read::{Extract, Relation, TaggedNode, Way};
 use super::tags::{TagSource, Tags};
-use crate::crs::LocalProjection;
+use crate::algo::crs::LocalProjection;
 use geo::{Area, Centroid};
 use geo_types::{Coord, MultiPoint, MultiPolygon, Point};
 use serde::Serialize;

@@ -27,7 +27,7 @@ pub mod tags;
 mod testing;
 pub mod write;
 
-use crate::crs::LocalProjection;
+use crate::algo::crs::LocalProjection;
 use crate::output::atomic::{create_output_dir, write_atomically, ProtectedInputs};
 use city::{city_toml, policy_toml, CityNotes};
 use facilities::Facility;

@@ -4,7 +4,7 @@
 use super::nodes::NodeStore;
 use super::read::{Extract, Member, Relation, TaggedNode, Way};
 use super::tags::Tags;
-use crate::crs::LocalProjection;
+use crate::algo::crs::LocalProjection;
 
 /// Longitude and latitude of the grid's origin (central Helsinki).
 pub const LON0: f64 = 24.94;

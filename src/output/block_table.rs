@@ -4,13 +4,13 @@
 use super::format::round_to;
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
-use crate::area::CircleShares;
-use crate::capacity::CapacityResult;
+use crate::analysis::area::CircleShares;
+use crate::analysis::capacity::CapacityResult;
+use crate::analysis::coverage::{Coverage, DistanceMode};
+use crate::analysis::explain::GapExplainer;
+use crate::analysis::walking::WalkNetwork;
 use crate::config::Policy;
-use crate::coverage::{Coverage, DistanceMode};
 use crate::dataset::Blocks;
-use crate::explain::GapExplainer;
-use crate::walk::WalkNetwork;
 use rayon::prelude::*;
 
 /// What a column holds; `c` is a circle index and `r` a requirement index within it.

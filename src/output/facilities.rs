@@ -5,7 +5,7 @@ use super::atomic::{write_atomically, ProtectedInputs};
 use super::format::round_to;
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
-use crate::capacity::CapacityResult;
+use crate::analysis::capacity::CapacityResult;
 use crate::config::Policy;
 use crate::dataset::Dataset;
 use std::io;

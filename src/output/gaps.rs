@@ -2,7 +2,7 @@
 
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
-use crate::zones::{RankedZone, ZoneSummary};
+use crate::analysis::zones::{RankedZone, ZoneSummary};
 
 /// Every gap zone with its circle, rank, size, uncovered people, failing requirements and
 /// nearest existing facility.

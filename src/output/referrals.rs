@@ -1,8 +1,8 @@
 //! `referrals.csv`: the referral-chain check of every `from` facility.
 
 use super::atomic::{write_atomically, ProtectedInputs};
+use crate::analysis::referral::ReferralResult;
 use crate::config::Policy;
-use crate::referral::ReferralResult;
 use std::io;
 use std::path::Path;
 

@@ -5,12 +5,12 @@
 use super::format::round_to;
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
+use crate::algo::network::{catchment_with, piece_geometry, CatchmentScratch, Snap};
+use crate::analysis::coverage::matching_facilities;
+use crate::analysis::plane::Plane;
+use crate::analysis::walking::WalkNetwork;
 use crate::config::{Circle, Policy, Requirement};
-use crate::coverage::matching_facilities;
 use crate::dataset::Dataset;
-use crate::network::{catchment_with, piece_geometry, CatchmentScratch, Snap};
-use crate::plane::Plane;
-use crate::walk::WalkNetwork;
 use geo::{LineString, MapCoords};
 use rayon::prelude::*;
 

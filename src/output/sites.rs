@@ -3,7 +3,7 @@
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
-use crate::site::Suggestion;
+use crate::commands::site::Suggestion;
 use std::io;
 use std::path::Path;
 

@@ -2,9 +2,10 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::format::{percent, thousands};
+use crate::analysis::coverage::Measure;
+use crate::analysis::referral::ReferralSummary;
+use crate::analysis::summary::{RequirementSummary, Summary, WalkComparison};
 use crate::input::Problem;
-use crate::referral::ReferralSummary;
-use crate::summary::{RequirementSummary, Summary, WalkComparison};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -130,7 +131,7 @@ pub fn summary_table(summary: &Summary) -> String {
             "elderly covered only on the map",
         ]);
     }
-    let area = summary.measure == "area";
+    let area = summary.measure == Measure::Area;
     if area {
         header.push("elderly met, area-weighted");
     }

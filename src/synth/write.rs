@@ -108,7 +108,7 @@ fn coordinate_text(x: f64) -> String {
 /// sources (Amap, Tencent) publish them, so every report on the synthetic city exercises the
 /// datum conversion (`crs = "gcj02"` in the manifest).
 pub fn care_bed_csv_position(lon: f64, lat: f64) -> (f64, f64) {
-    crate::crs::wgs84_to_gcj02(lon, lat)
+    crate::algo::crs::wgs84_to_gcj02(lon, lat)
 }
 
 pub(crate) fn write_care_beds(target: &Path, beds: &[CareBed]) -> io::Result<()> {

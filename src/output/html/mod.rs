@@ -13,9 +13,9 @@ mod words;
 pub use words::policy_in_words;
 
 use super::atomic::{write_atomically, ProtectedInputs};
+use crate::analysis::coverage::{DistanceMode, Measure};
+use crate::analysis::summary::Summary;
 use crate::config::Policy;
-use crate::coverage::{DistanceMode, Measure};
-use crate::summary::Summary;
 use std::io::{self, Write};
 use std::path::Path;
 

@@ -3,10 +3,12 @@
 use super::markup::{element, element_with_class, escape, list, Cell, Table};
 use super::words::policy_in_words;
 use super::Page;
+use crate::analysis::summary::{
+    CircleSummary, NetworkSummary, SitesSummary, Summary, WalkComparison,
+};
 use crate::output::format::{metres, percent, thousands};
 use crate::output::map::{HEIGHT, WIDTH};
 use crate::output::summary::{referral_text, requirement_label};
-use crate::summary::{CircleSummary, NetworkSummary, SitesSummary, Summary, WalkComparison};
 use std::fmt::Write as _;
 
 /// The title, the command line and the version.

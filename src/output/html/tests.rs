@@ -1,10 +1,10 @@
 use super::*;
-use crate::referral::ReferralSummary;
-use crate::summary::{
+use crate::analysis::referral::ReferralSummary;
+use crate::analysis::summary::{
     CapacitySummary, CircleSummary, InputSummary, NetworkSummary, RequirementSummary, SiteSummary,
     SitesSummary, WalkComparison,
 };
-use crate::zones::ZoneSummary;
+use crate::analysis::zones::ZoneSummary;
 
 #[path = "../../../tests/common/html_doc.rs"]
 mod html_doc;
@@ -48,8 +48,8 @@ fn summary() -> Summary {
     };
     Summary {
         version: "9.9.9".into(),
-        measure: "centroid".into(),
-        distance: "both".into(),
+        measure: Measure::Centroid,
+        distance: DistanceMode::Both,
         network: Some(NetworkSummary {
             nodes: 1234,
             edges: 2345,

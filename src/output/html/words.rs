@@ -1,10 +1,10 @@
 //! The policy in words, for readers who do not read TOML: one sentence per circle, per
 //! capacity rule and per referral check.
 
-use crate::access::Decay;
+use crate::algo::floating_catchment::Decay;
+use crate::analysis::coverage::{DistanceMode, Measure};
 use crate::config::policy::Referral;
 use crate::config::{CapacityRule, Circle, Filter, Policy, Requirement};
-use crate::coverage::{DistanceMode, Measure};
 use crate::output::format::{metres, thousands};
 
 /// The policy as sentences: each circle, then each capacity rule, then each referral check.

@@ -10,8 +10,8 @@ mod draw;
 mod scene;
 
 use super::atomic::{write_atomically, ProtectedInputs};
+use crate::analysis::summary::CircleSummary;
 use crate::output::format::thousands;
-use crate::summary::CircleSummary;
 use draw::Labels;
 use geo::{Coord, MultiPolygon};
 use plotters::prelude::*;

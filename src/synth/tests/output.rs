@@ -130,7 +130,7 @@ path = "streets.geojson"
         assert_eq!(&row[0], bed.id.as_str());
         // Written in GCJ-02; converting back gives the WGS 84 position within rounding.
         let (lon, lat) =
-            crate::crs::gcj02_to_wgs84(row[1].parse().unwrap(), row[2].parse().unwrap());
+            crate::algo::crs::gcj02_to_wgs84(row[1].parse().unwrap(), row[2].parse().unwrap());
         assert!((lon - bed.position.x()).abs() <= 1e-7 && (lat - bed.position.y()).abs() <= 1e-7);
         assert!(row[1].split('.').nth(1).is_none_or(|d| d.len() <= 7));
         assert_eq!(row[3].parse::<u32>().unwrap(), bed.capacity);

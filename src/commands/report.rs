@@ -1,9 +1,15 @@
 //! The report: load a city, evaluate its policy, write every output.
 
-use crate::area::area_shares;
-use crate::capacity::evaluate_capacity;
+use crate::analysis::area::area_shares;
+use crate::analysis::capacity::evaluate_capacity;
+use crate::analysis::coverage::{evaluate, DistanceMode, Measure};
+use crate::analysis::plane::Plane;
+use crate::analysis::referral::check_referrals;
+use crate::analysis::summary::{circle_summaries, Summary};
+use crate::analysis::walking::WalkNetwork;
+use crate::analysis::zones::{ranked_gap_zones, RankedZone};
+use crate::commands::site::{suggest_for, EvaluatedCity, SiteRequest, Suggestion};
 use crate::config::{Manifest, Policy};
-use crate::coverage::{evaluate, DistanceMode, Measure};
 use crate::dataset::Dataset;
 use crate::input::{self, Loaded, Problem};
 use crate::output::atomic::{create_output_dir, ProtectedInputs};
@@ -24,13 +30,7 @@ use crate::output::style::{
     blocks_style, facilities_style, gaps_style, service_areas_style, sites_style, write_style,
 };
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
-use crate::plane::Plane;
 use crate::progress::Progress;
-use crate::referral::check_referrals;
-use crate::site::{suggest_for, EvaluatedCity, SiteRequest, Suggestion};
-use crate::summary::{circle_summaries, Summary};
-use crate::walk::WalkNetwork;
-use crate::zones::{ranked_gap_zones, RankedZone};
 
 /// Gap zones per circle listed in the summary.
 pub const TOP_ZONES: usize = 5;
@@ -338,8 +338,8 @@ pub fn run_report(
     let suggested_sites = suggested_sites(&evaluated, view_index, options.sites)?;
     let summary = Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        measure: format!("{:?}", options.measure).to_lowercase(),
-        distance: format!("{mode:?}").to_lowercase(),
+        measure: options.measure,
+        distance: mode,
         network: walk.as_ref().map(|w| w.summary(&unreachable)),
         circles: circle_summaries(
             &city.policy,

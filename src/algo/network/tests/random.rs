@@ -6,7 +6,9 @@ use geo_types::{Coord, LineString};
 
 use super::reference::{vertex_components, Reference};
 use super::rng::SplitMix64;
-use crate::network::{nearest_facilities, Snap, SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
+use crate::algo::network::{
+    nearest_facilities, Snap, SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M,
+};
 
 /// Lattice spacing of random line vertices, metres.
 const STEP: f64 = 10.0;
@@ -232,7 +234,7 @@ fn random_snaps_match_brute_force() {
                 y: rng.uniform(-200.0, 300.0),
             };
             // Brute force: distance to every edge, lowest id among those within 1 µm of the best.
-            let project = |e: &crate::network::Edge| {
+            let project = |e: &crate::algo::network::Edge| {
                 let (a, b) = (
                     graph.node_coord(e.a).unwrap(),
                     graph.node_coord(e.b).unwrap(),

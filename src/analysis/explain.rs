@@ -1,9 +1,9 @@
 //! Why a block is outside a circle, in words a planner can act on.
 
+use crate::analysis::coverage::{Coverage, Distances, RequirementCoverage};
+use crate::analysis::walking::WalkNetwork;
 use crate::config::Policy;
-use crate::coverage::{Coverage, Distances, RequirementCoverage};
 use crate::output::format::thousands;
-use crate::walk::WalkNetwork;
 use std::fmt::Write;
 
 /// Writes gap reasons; the per-requirement wording is prepared once for all blocks.
@@ -181,7 +181,7 @@ impl Gap<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::CircleCoverage;
+    use crate::analysis::coverage::CircleCoverage;
 
     fn requirement_coverage(
         nearest: f64,

@@ -1,13 +1,14 @@
 //! Totals per circle and requirement: blocks, elderly and residents met.
 
-use crate::area::CircleShares;
-use crate::capacity::CapacityResult;
+use crate::analysis::area::CircleShares;
+use crate::analysis::capacity::CapacityResult;
+use crate::analysis::coverage::Coverage;
+use crate::analysis::coverage::{DistanceMode, Measure};
+use crate::analysis::referral::ReferralSummary;
+use crate::analysis::zones::ZoneSummary;
 use crate::config::{CapacityRule, Policy};
-use crate::coverage::Coverage;
 use crate::dataset::Blocks;
 use crate::input::InputCount;
-use crate::referral::ReferralSummary;
-use crate::zones::ZoneSummary;
 use serde::Serialize;
 
 /// The report's summary, written as `summary.json`.
@@ -15,10 +16,10 @@ use serde::Serialize;
 pub struct Summary {
     /// carecircle's version.
     pub version: String,
-    /// `centroid` or `edge` (straight-line distances).
-    pub measure: String,
+    /// Where straight-line distances are measured from: `centroid`, `edge` or `area`.
+    pub measure: Measure,
     /// `straight`, `network` or `both`.
-    pub distance: String,
+    pub distance: DistanceMode,
     /// The street network, when walking distances were computed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkSummary>,

@@ -5,17 +5,18 @@
 //! blocks are evaluated in parallel, and results are plain vectors indexed by block, so they
 //! do not depend on the thread count.
 
+use crate::analysis::plane::Plane;
+use crate::analysis::walking::WalkNetwork;
 use crate::config::{Policy, Requirement};
 use crate::dataset::{Dataset, FacilityLayer};
-use crate::plane::Plane;
-use crate::walk::WalkNetwork;
 use geo::{Coord, Distance, Euclidean, MultiPolygon, Point};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
 /// Where a block's distances are measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Measure {
     /// From the block's centroid.
     #[default]
@@ -23,7 +24,7 @@ pub enum Measure {
     /// From the block's outline: 0 when the facility is inside the block.
     Edge,
     /// From the centroid, and also the share of each block's area within reach, which
-    /// weights its elderly in the area-weighted figures (see [`crate::area`]).
+    /// weights its elderly in the area-weighted figures (see [`crate::analysis::area`]).
     Area,
 }
 
@@ -42,7 +43,8 @@ pub struct Distances {
 }
 
 /// Which distances a report computes and shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DistanceMode {
     /// Straight-line distances only.
     Straight,

@@ -7,10 +7,10 @@
 //! reach around the matching facilities; a circle's is the intersection of its requirements'.
 //! Requirements with `min_count > 1` count the whole block or nothing, by the centroid.
 
+use crate::analysis::coverage::{matching_facilities, Coverage, FacilityIndex};
+use crate::analysis::plane::Plane;
 use crate::config::Policy;
-use crate::coverage::{matching_facilities, Coverage, FacilityIndex};
 use crate::dataset::Dataset;
-use crate::plane::Plane;
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 

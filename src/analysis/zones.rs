@@ -1,11 +1,11 @@
 //! Gap zones: where the blocks outside each circle cluster, ranked by uncovered elderly, with
 //! the requirements they fail and the nearest existing facility.
 
+use crate::algo::linkage::gap_zones;
+use crate::analysis::coverage::Coverage;
+use crate::analysis::plane::Plane;
 use crate::config::Policy;
-use crate::coverage::Coverage;
 use crate::dataset::Dataset;
-use crate::gaps::gap_zones;
-use crate::plane::Plane;
 use geo::{MapCoords, MultiPolygon};
 use rayon::prelude::*;
 use serde::Serialize;

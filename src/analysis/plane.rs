@@ -1,6 +1,6 @@
 //! The city in a local projected plane, in metres: where all distance work happens.
 
-use crate::crs::LocalProjection;
+use crate::algo::crs::LocalProjection;
 use crate::dataset::Dataset;
 use geo::{BoundingRect, Centroid, Coord, LineString, MapCoords, MultiPolygon};
 use rayon::prelude::*;

@@ -1,15 +1,15 @@
 //! Walking distances: the street graph, every block and facility snapped onto it, and one
 //! bounded multi-source search per requirement.
 
-use crate::access::Pair;
-use crate::config::{Manifest, Policy, Requirement};
-use crate::coverage::{DistanceMode, Distances};
-use crate::dataset::Dataset;
-use crate::network::{
+use crate::algo::floating_catchment::Pair;
+use crate::algo::network::{
     catchment_with, nearest_facilities, CatchmentScratch, Components, Snap, SnapIndex, StreetGraph,
 };
-use crate::plane::Plane;
-use crate::summary::NetworkSummary;
+use crate::analysis::coverage::{DistanceMode, Distances};
+use crate::analysis::plane::Plane;
+use crate::analysis::summary::NetworkSummary;
+use crate::config::{Manifest, Policy, Requirement};
+use crate::dataset::Dataset;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Random small instances against the reference implementations.
 
 use super::reference::{brute_force, instance, naive_greedy, served, subsets_up_to, Rng, Weights};
-use crate::siting::{exact, greedy, objective, Choice, CoverProblem};
+use crate::algo::siting::{exact, greedy, objective, Choice, CoverProblem};
 
 /// The greedy guarantee, `1 − 1/e`.
 const GUARANTEE: f64 = 1.0 - 1.0 / std::f64::consts::E;

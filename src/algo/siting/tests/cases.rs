@@ -1,7 +1,7 @@
 //! Hand-worked cases.
 
 use super::reference::{instance, Rng, Weights};
-use crate::siting::{coverage_curve, exact, greedy, objective, Choice, CoverProblem};
+use crate::algo::siting::{coverage_curve, exact, greedy, objective, Choice, CoverProblem};
 
 fn problem(weights: &[f64], covers: &[&[u32]], capacity: Option<f64>) -> CoverProblem {
     CoverProblem {

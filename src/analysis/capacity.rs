@@ -4,12 +4,12 @@
 //!
 //! Distances are walking distances when the street network is used, straight-line otherwise.
 
-use crate::access::{per_thousand, two_step, Pair};
+use crate::algo::floating_catchment::{per_thousand, two_step, Pair};
+use crate::analysis::coverage::{matching_facilities, FacilityIndex};
+use crate::analysis::plane::Plane;
+use crate::analysis::walking::WalkNetwork;
 use crate::config::{CapacityRule, Policy, Requirement};
-use crate::coverage::{matching_facilities, FacilityIndex};
 use crate::dataset::{Dataset, FacilityLayer};
-use crate::plane::Plane;
-use crate::walk::WalkNetwork;
 use rayon::prelude::*;
 
 /// The accessibility results of one requirement with a capacity field.

@@ -3,7 +3,7 @@
 
 use geo_types::{Coord, LineString};
 
-use crate::network::{
+use crate::algo::network::{
     nearest_facilities, node_labels, Snap, SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M,
 };
 

@@ -1,7 +1,7 @@
 //! Independent, straightforward implementations to check the module against, and random
 //! instances.
 
-use crate::siting::CoverProblem;
+use crate::algo::siting::CoverProblem;
 
 /// The project's deterministic generator, so the random instances never change.
 pub(super) use crate::rng::SplitMix64 as Rng;

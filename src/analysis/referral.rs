@@ -1,12 +1,12 @@
 //! Referral-chain checks: does every home-care-bed point (or other `from` facility) have a
 //! hospice or referral facility (`to`) within reach of the point itself?
 
+use crate::algo::network::{nearest_facilities, Snap};
+use crate::analysis::coverage::FacilityIndex;
+use crate::analysis::plane::Plane;
+use crate::analysis::walking::{WalkNetwork, SEARCH_FACTOR};
 use crate::config::Policy;
-use crate::coverage::FacilityIndex;
 use crate::dataset::Dataset;
-use crate::network::{nearest_facilities, Snap};
-use crate::plane::Plane;
-use crate::walk::{WalkNetwork, SEARCH_FACTOR};
 use serde::Serialize;
 
 /// The result of one referral check, per `from` facility.

@@ -1,5 +1,5 @@
 //! Site suggestions (`carecircle site`): which few new sites of one kind would newly cover the
-//! most elderly people, as a maximal covering location problem solved by [`crate::siting`].
+//! most elderly people, as a maximal covering location problem solved by [`crate::algo::siting`].
 //!
 //! Existing facilities stay fixed. The demand is the blocks that fail the chosen requirement
 //! and that one more facility within reach would fix (for `min_count > 1`: blocks exactly one
@@ -7,9 +7,14 @@
 //! file the planner names (vacant flats, buildings that could be converted), or else the
 //! centroids of the demand blocks. Reach is measured on foot when the city has streets.
 
-use crate::access::Pair;
+use crate::algo::floating_catchment::Pair;
+use crate::algo::siting::{coverage_curve, exact, greedy, Choice, CoverProblem};
+use crate::analysis::coverage::{evaluate, Coverage, DistanceMode, Measure};
+use crate::analysis::plane::Plane;
+use crate::analysis::summary::{SiteSummary, SitesSummary};
+use crate::analysis::walking::WalkNetwork;
+use crate::commands::report::{distance_mode, load_city_from, City, ReportError};
 use crate::config::manifest::LayerSource;
-use crate::coverage::{evaluate, Coverage, DistanceMode, Measure};
 use crate::dataset::FacilityLayer;
 use crate::input::facilities::read_layer;
 use crate::output::atomic::{create_output_dir, ProtectedInputs};
@@ -18,11 +23,6 @@ use crate::output::gpkg::write_geopackage;
 use crate::output::layer::{OutputFormat, StyledLayer};
 use crate::output::sites::{write_sites_csv, SiteLayer};
 use crate::output::style::sites_style;
-use crate::plane::Plane;
-use crate::report::{distance_mode, load_city_from, City, ReportError};
-use crate::siting::{coverage_curve, exact, greedy, Choice, CoverProblem};
-use crate::summary::{SiteSummary, SitesSummary};
-use crate::walk::WalkNetwork;
 use geo::Coord;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -308,13 +308,13 @@ pub fn suggest_for(
     let requirement = &circle.requires[request.requirement];
     let decisive = coverage.circles[request.circle].requirements[request.requirement].decisive();
     let blocks = &city.loaded.dataset.blocks;
-    // Blocks that one more facility within reach would make meet the requirement.
+    // Blocks that one more facility within reach would make meet the requirement. A block
+    // that meets it may count more facilities than `min_count`, so `met` is checked first.
     let demand: Vec<u32> = (0..blocks.len() as u32)
         .filter(|&b| {
             let b = b as usize;
-            let short =
-                requirement.min_count - decisive.count_within.as_ref().map_or(0, |n| n[b] as usize);
-            !decisive.met[b] && (requirement.min_count == 1 || short == 1)
+            let within = decisive.count_within.as_ref().map_or(0, |n| n[b] as usize);
+            !decisive.met[b] && within + 1 == requirement.min_count
         })
         .collect();
     let candidates = candidates(request.candidates, city, &demand, plane)?;

@@ -2,7 +2,9 @@
 
 use super::random::{random_scene, snap_scene};
 use super::rng::SplitMix64;
-use crate::network::{nearest_facilities, node_labels, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
+use crate::algo::network::{
+    nearest_facilities, node_labels, StreetGraph, DEFAULT_MERGE_TOLERANCE_M,
+};
 
 #[test]
 fn same_results_with_one_and_two_threads() {

@@ -10,7 +10,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use super::random::{random_scene, snap_scene};
 use super::reference::Reference;
 use super::rng::SplitMix64;
-use crate::network::{
+use crate::algo::network::{
     catchment, catchment_with, piece_geometry, CatchmentPiece, CatchmentScratch, Snap, SnapIndex,
     StreetGraph, DEFAULT_MERGE_TOLERANCE_M,
 };
