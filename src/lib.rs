@@ -36,6 +36,7 @@ pub mod commands;
 pub mod config;
 pub mod dataset;
 pub mod error;
+pub mod format;
 pub mod input;
 pub mod osm;
 pub mod output;

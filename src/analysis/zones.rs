@@ -6,7 +6,7 @@ use crate::analysis::coverage::Coverage;
 use crate::analysis::plane::Plane;
 use crate::config::Policy;
 use crate::dataset::Dataset;
-use geo::{MapCoords, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -32,7 +32,7 @@ pub struct RankedZone {
     /// The most failed requirement's nearest facility to the zone: kind, id, metres (walking
     /// when computed).
     pub nearest: Option<(String, String, f64)>,
-    /// The zone outline in WGS 84.
+    /// The zone outline in the plane's metres.
     pub outline: MultiPolygon<f64>,
 }
 
@@ -84,7 +84,7 @@ impl RankedZone {
                 let plural = if *n == 1 { "" } else { "s" };
                 format!(
                     "{kind} ({} block{plural})",
-                    crate::output::format::thousands(*n as f64)
+                    crate::format::thousands(*n as f64)
                 )
             })
             .collect();
@@ -156,10 +156,6 @@ pub fn ranked_gap_zones(
                         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
                         .map(|(d, f)| (kind.clone(), layer.ids[f as usize].clone(), d))
                 });
-                let outline = cluster.outline.map_coords(|c| {
-                    let (lon, lat) = plane.projection.unproject(c.x, c.y);
-                    geo::Coord { x: lon, y: lat }
-                });
                 let zone = RankedZone {
                     circle: circle.name.clone(),
                     rank: 0,
@@ -168,7 +164,7 @@ pub fn ranked_gap_zones(
                     residents,
                     failing: failing.into_iter().map(|(_, k, n)| (k, n)).collect(),
                     nearest,
-                    outline,
+                    outline: cluster.outline,
                 };
                 (elderly, members[0], zone)
             })
