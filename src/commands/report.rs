@@ -261,8 +261,10 @@ impl Tables {
     }
 }
 
-/// Plans the output folder and writes every output of an analysis; returns the files.
-fn write_report(
+/// Plans the output folder and writes every output of an analysis (`table` is its block
+/// table, [`BlockTable::new`]) in `options.format`; returns the files. Nothing is written when
+/// any target would overwrite one of the city's inputs.
+pub fn write_report(
     analysis: &Analysis,
     table: &BlockTable,
     city: &City,
