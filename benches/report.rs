@@ -7,9 +7,12 @@
 //! `--distance both`), `site_<n>` (50 care-bed sites from 20,000 candidates, on foot).
 
 use carecircle::algo::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
-use carecircle::analysis::coverage::{evaluate, matching_facilities, DistanceMode, Measure};
+use carecircle::analysis::coverage::{evaluate, DistanceMode, Measure};
+use carecircle::analysis::distance::straight::StraightLine;
+use carecircle::analysis::distance::walking::WalkNetwork;
+use carecircle::analysis::distance::{DistanceModel, DistanceModels};
 use carecircle::analysis::plane::Plane;
-use carecircle::analysis::walking::WalkNetwork;
+use carecircle::analysis::requirements::Requirements;
 use carecircle::commands::report::{run_report, ReportOptions};
 use carecircle::config::{Manifest, Policy};
 use carecircle::input;
@@ -75,9 +78,11 @@ fn straight(c: &mut Criterion) {
     });
     let plane = Plane::new(&loaded.dataset).unwrap();
     let policy = Policy::default_policy();
+    let requirements = Requirements::resolve(&policy, &loaded.dataset, &plane).unwrap();
     for measure in [Measure::Centroid, Measure::Edge] {
+        let models = DistanceModels::straight_only(StraightLine::new(&plane, measure));
         group.bench_function(format!("evaluate_{measure:?}").to_lowercase(), |b| {
-            b.iter(|| evaluate(&policy, &loaded.dataset, &plane, measure, None).unwrap())
+            b.iter(|| evaluate(&requirements, &models))
         });
     }
     group.finish();
@@ -115,20 +120,13 @@ fn walk(c: &mut Criterion) {
         500.0,
         2.0 * policy.largest_reach_m(),
     );
-    let dataset = &loaded.dataset;
-    for circle in &policy.circles {
-        for requirement in &circle.requires {
-            let layer = dataset
-                .layers
-                .iter()
-                .position(|l| l.kind == requirement.kind)
-                .unwrap();
-            let keep = matching_facilities(&dataset.layers[layer], requirement);
-            group.bench_function(
-                format!("search_{}_{}", circle.name, requirement.kind),
-                |b| b.iter(|| network.distances(requirement, dataset, layer, &keep)),
-            );
-        }
+    let requirements = Requirements::resolve(&policy, &loaded.dataset, &plane).unwrap();
+    for resolved in requirements.iter() {
+        let name = format!(
+            "search_{}_{}",
+            resolved.circle.name, resolved.requirement.kind
+        );
+        group.bench_function(name, |b| b.iter(|| network.distances(resolved)));
     }
     group.finish();
 }

@@ -9,13 +9,17 @@
 //!    every problem names its file, feature and field ([`input::Problem`]).
 //! 2. [`analysis::plane::Plane`] projects everything into one local transverse Mercator plane, in
 //!    metres.
-//! 3. With streets, [`analysis::walking::WalkNetwork`] builds the street graph ([`algo::network`]) and snaps every
-//!    block and facility onto it.
-//! 4. [`analysis::coverage::evaluate`] gives, per circle, requirement and block, the nearest straight-line
-//!    distance (an R-tree per requirement), the walking distance (one bounded multi-source
-//!    search per requirement), counts within reach and whether the requirement is met.
-//! 5. [`analysis::explain`] words why a block is outside a circle; [`analysis::summary`] totals blocks, elderly and
-//!    residents; [`output`] writes GeoJSON, CSV, JSON, the map and `report.html` atomically.
+//! 3. [`analysis::requirements::Requirements`] resolves every circle × requirement once: its
+//!    layer, filter, capacity values (every bad one is reported) and straight-line R-tree.
+//! 4. [`analysis::distance`] chooses the distance models once: straight-line always, and with
+//!    streets [`analysis::distance::walking::WalkNetwork`], which builds the street graph
+//!    ([`algo::network`]) and snaps every block and facility onto it.
+//! 5. [`analysis::pipeline::analyse`] computes the whole [`analysis::pipeline::Analysis`]:
+//!    coverage per circle, requirement and block ([`analysis::coverage::evaluate`]), gap zones,
+//!    area shares, capacity, referrals, suggested sites, service areas and the summary.
+//! 6. [`output`] writes GeoJSON or a GeoPackage, CSV, JSON, the map and `report.html`
+//!    atomically into an [`output::folder::OutputFolder`]; [`analysis::explain`] words why a
+//!    block is outside a circle.
 //!
 //! [`synth`] generates the deterministic synthetic city used by the demo, tests and benchmarks.
 //!
@@ -27,7 +31,7 @@
 //! for circle in &report.summary.circles {
 //!     println!("{}: {} of {} elderly covered", circle.name, circle.elderly_met, circle.elderly_total);
 //! }
-//! # Ok::<(), carecircle::commands::report::ReportError>(())
+//! # Ok::<(), carecircle::error::Error>(())
 //! ```
 
 pub mod algo;
@@ -36,6 +40,7 @@ pub mod commands;
 pub mod config;
 pub mod dataset;
 pub mod error;
+pub mod format;
 pub mod input;
 pub mod osm;
 pub mod output;

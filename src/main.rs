@@ -2,7 +2,9 @@
 
 use anyhow::{bail, Context, Result};
 use carecircle::analysis::coverage::{DistanceMode, Measure};
-use carecircle::commands::report::{load_city, run_report, Report, ReportError, ReportOptions};
+use carecircle::analysis::AnalysisError;
+use carecircle::commands::check::check_city;
+use carecircle::commands::report::{run_report, Report, ReportOptions};
 use carecircle::commands::site::{suggest_sites, write_suggestion, SiteOptions};
 use carecircle::config::policy::DEFAULT_POLICY_TOML;
 use carecircle::input::Problem;
@@ -408,9 +410,30 @@ fn print_problems(problems: &[Problem], limit: usize) {
     }
 }
 
-fn fail(error: ReportError, limit: usize) -> Result<ExitCode> {
+/// The library's message with the flag that asked for it, as the command line words it.
+fn with_flag(error: carecircle::error::Error) -> anyhow::Error {
+    use carecircle::error::Error::Analysis;
     match error {
-        ReportError::Input(problems) => {
+        Analysis(AnalysisError::UnknownCircle { name, circles }) => anyhow::anyhow!(
+            "--view {name}: the policy has no such circle; its circles are: {}",
+            circles.join(", ")
+        ),
+        Analysis(AnalysisError::WalkingNeedsStreets { mode }) => {
+            anyhow::anyhow!("--distance {mode} needs a [streets] layer in the city manifest")
+        }
+        Analysis(AnalysisError::ServiceAreasNeedWalking) => anyhow::anyhow!(
+            "--service-areas needs walking distances: a [streets] layer and --distance network or both"
+        ),
+        Analysis(AnalysisError::UnknownCandidates { name }) => {
+            anyhow::anyhow!("--candidates {name}: neither a layer of the city manifest nor a file")
+        }
+        other => other.into(),
+    }
+}
+
+fn fail(error: carecircle::error::Error, limit: usize) -> Result<ExitCode> {
+    match error {
+        carecircle::error::Error::Input(problems) => {
             print_problems(&problems, limit);
             eprintln!(
                 "{} problem(s) in the input; fix them, or pass --skip-invalid to skip invalid features (they are listed in skipped.csv)",
@@ -418,7 +441,14 @@ fn fail(error: ReportError, limit: usize) -> Result<ExitCode> {
             );
             Ok(ExitCode::FAILURE)
         }
-        other => Err(other.into()),
+        carecircle::error::Error::Analysis(AnalysisError::BadCapacities { problems }) => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!("{} problem(s) in the capacity values", problems.len());
+            Ok(ExitCode::FAILURE)
+        }
+        other => Err(with_flag(other)),
     }
 }
 
@@ -478,6 +508,9 @@ fn site(city: &Path, options: &SiteOptions, out: &Path, format: OutputFormat) ->
     }
     let run = match suggest_sites(city, options) {
         Ok(s) => s,
+        Err(e @ carecircle::error::Error::Analysis(AnalysisError::UnknownCircle { .. })) => {
+            return Err(e.into())
+        }
         Err(e) => return fail(e, PROBLEMS_SHOWN),
     };
     let files = match write_suggestion(&run, out, format) {
@@ -523,14 +556,14 @@ fn site(city: &Path, options: &SiteOptions, out: &Path, format: OutputFormat) ->
 }
 
 fn check(city: &Path) -> Result<ExitCode> {
-    let loaded = match load_city(city, false, true) {
+    let checked = match check_city(city) {
         Ok(c) => c,
         Err(e) => return fail(e, usize::MAX),
     };
-    for w in &loaded.loaded.warnings {
+    for w in &checked.warnings {
         eprintln!("warning: {w}");
     }
-    for input in &loaded.loaded.inputs {
+    for input in &checked.inputs {
         println!(
             "{}: {} ({} features, {} used)",
             input.role,

@@ -1,7 +1,10 @@
 //! Coverage equals a brute-force computation: every block against every facility.
 
 use carecircle::analysis::coverage::{evaluate, Measure};
+use carecircle::analysis::distance::straight::StraightLine;
+use carecircle::analysis::distance::DistanceModels;
 use carecircle::analysis::plane::Plane;
+use carecircle::analysis::requirements::Requirements;
 use carecircle::config::Policy;
 use carecircle::dataset::{Blocks, Dataset, FacilityLayer};
 use geo::{Centroid, Distance, Euclidean, MultiPolygon, Point, Polygon};
@@ -183,8 +186,10 @@ fn check_dataset(dataset: &Dataset, policy: &Policy, seed: u64) -> (usize, usize
     let blocks = dataset.blocks.len();
     let mut outcomes = (0, 0);
     let plane = Plane::new(dataset).unwrap();
+    let requirements = Requirements::resolve(policy, dataset, &plane).unwrap();
     for measure in [Measure::Centroid, Measure::Edge] {
-        let coverage = evaluate(policy, dataset, &plane, measure, None).unwrap();
+        let models = DistanceModels::straight_only(StraightLine::new(&plane, measure));
+        let coverage = evaluate(&requirements, &models);
         for (circle, cc) in policy.circles.iter().zip(&coverage.circles) {
             for b in 0..blocks {
                 let mut all_met = true;

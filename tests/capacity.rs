@@ -5,8 +5,11 @@ mod common;
 
 use carecircle::algo::floating_catchment::Decay;
 use carecircle::analysis::capacity::evaluate_capacity;
-use carecircle::analysis::coverage::matching_facilities;
+use carecircle::analysis::coverage::Measure;
+use carecircle::analysis::distance::straight::StraightLine;
+use carecircle::analysis::distance::DistanceModels;
 use carecircle::analysis::plane::Plane;
+use carecircle::analysis::requirements::{matching_facilities, Requirements};
 use carecircle::config::{Manifest, Policy};
 use carecircle::input;
 use carecircle::synth::{write_city, SynthOptions};
@@ -37,10 +40,12 @@ fn two_step_equals_brute_force_on_the_synthetic_city() {
     let dataset = input::load(&manifest, false, false).unwrap().dataset;
     let plane = Plane::new(&dataset).unwrap();
     let policy = Policy::parse(POLICY).unwrap();
-    let results = evaluate_capacity(&policy, &dataset, &plane, None).unwrap();
-    assert_eq!(results.len(), 2);
-    for result in &results {
-        let requirement = &policy.circles[result.circle].requires[result.requirement];
+    let requirements = Requirements::resolve(&policy, &dataset, &plane).unwrap();
+    let models = DistanceModels::straight_only(StraightLine::new(&plane, Measure::Centroid));
+    let results = evaluate_capacity(&requirements, &dataset, &models).unwrap();
+    assert_eq!(results.iter().count(), 2);
+    for result in results.iter() {
+        let requirement = requirements[result.requirement].requirement;
         let rule = requirement.capacity.as_ref().unwrap();
         let layer_index = dataset
             .layers

@@ -2,9 +2,12 @@
 //! block, on a graph where every snap point is a real node.
 
 use carecircle::algo::network::Snap;
-use carecircle::analysis::coverage::{evaluate, matching_facilities, Measure};
+use carecircle::analysis::coverage::{evaluate, Measure};
+use carecircle::analysis::distance::straight::StraightLine;
+use carecircle::analysis::distance::walking::WalkNetwork;
+use carecircle::analysis::distance::{DistanceMode, DistanceModel, DistanceModels};
 use carecircle::analysis::plane::Plane;
-use carecircle::analysis::walking::WalkNetwork;
+use carecircle::analysis::requirements::{matching_facilities, Requirements};
 use carecircle::config::{Manifest, Policy};
 use carecircle::input;
 use carecircle::synth::{write_city, SynthOptions};
@@ -18,7 +21,7 @@ fn reference_graph(
     network: &WalkNetwork,
     snaps: &[Option<Snap>],
 ) -> (UnGraph<(), f64>, Vec<Option<NodeIndex>>) {
-    let graph = &network.graph;
+    let graph = network.graph();
     let mut reference = UnGraph::<(), f64>::new_undirected();
     let nodes: Vec<NodeIndex> = (0..graph.node_count())
         .map(|_| reference.add_node(()))
@@ -74,28 +77,29 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
 "#,
     )
     .unwrap();
-    let network = WalkNetwork::build(&plane, 0.01, 500.0, 2.0 * policy.largest_reach_m());
-    let coverage = evaluate(&policy, dataset, &plane, Measure::Centroid, Some(&network)).unwrap();
+    let requirements = Requirements::resolve(&policy, dataset, &plane).unwrap();
+    let models = DistanceModels::walking(
+        StraightLine::new(&plane, Measure::Centroid),
+        WalkNetwork::build(&plane, 0.01, 500.0, 2.0 * policy.largest_reach_m()),
+        DistanceMode::Both,
+    );
+    let network = models.walk().unwrap();
+    let coverage = evaluate(&requirements, &models);
 
     // All entities in one list: blocks, then each layer's locations.
-    let mut snaps: Vec<Option<Snap>> = network.block_snaps.clone();
+    let mut snaps: Vec<Option<Snap>> = network.block_snaps().to_vec();
     let mut layer_start = Vec::new();
-    for layer_snaps in &network.layer_snaps {
+    for layer_snaps in network.layer_snaps() {
         layer_start.push(snaps.len());
         snaps.extend(layer_snaps.iter().copied());
     }
-    let (reference, entity_nodes) = reference_graph(&network, &snaps);
+    let (reference, entity_nodes) = reference_graph(network, &snaps);
     let mut all_pairs = std::collections::HashMap::new();
-    for requirement in policy.circles.iter().flat_map(|c| &c.requires) {
-        let layer = dataset
-            .layers
-            .iter()
-            .position(|l| l.kind == requirement.kind)
-            .unwrap();
-        let keep = matching_facilities(&dataset.layers[layer], requirement);
+    for resolved in requirements.iter() {
+        let requirement = resolved.requirement;
         all_pairs.insert(
             (requirement.kind.clone(), requirement.reach_m.to_bits()),
-            network.pairs_within(dataset, layer, &keep, requirement.reach_m),
+            network.pairs_within(resolved),
         );
     }
     let (mut compared, mut met, mut missed, mut pairs_compared) = (0, 0, 0, 0);
@@ -126,7 +130,7 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
                 let per_facility_reach = per_facility.clone();
                 let mut distances: Vec<f64> = per_facility
                     .into_iter()
-                    .filter(|d| *d <= network.search_m)
+                    .filter(|d| *d <= network.search_m())
                     .collect();
                 distances.sort_by(f64::total_cmp);
                 let expected = distances.first().copied().unwrap_or(f64::INFINITY);

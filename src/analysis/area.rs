@@ -7,10 +7,10 @@
 //! reach around the matching facilities; a circle's is the intersection of its requirements'.
 //! Requirements with `min_count > 1` count the whole block or nothing, by the centroid.
 
-use crate::analysis::coverage::{matching_facilities, Coverage, FacilityIndex};
+use crate::analysis::coverage::Coverage;
+use crate::analysis::distance::straight::FacilityIndex;
 use crate::analysis::plane::Plane;
-use crate::config::Policy;
-use crate::dataset::Dataset;
+use crate::analysis::requirements::{Requirements, ResolvedRequirement};
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
@@ -96,82 +96,66 @@ pub struct CircleShares {
     pub requirements: Vec<Vec<f64>>,
 }
 
+/// The covered region of block `b` for one requirement: by its centroid (whole or nothing)
+/// when the requirement counts several facilities, else its discs of reach.
+fn requirement_region(
+    resolved: &ResolvedRequirement,
+    plane: &Plane,
+    coverage: &Coverage,
+    b: usize,
+) -> Region {
+    let requirement = resolved.requirement;
+    if requirement.min_count > 1 {
+        return if coverage[resolved.id].straight.met[b] {
+            Region::Whole
+        } else {
+            Region::Empty
+        };
+    }
+    let (outline, centre, radius) = (
+        &plane.block_outlines[b],
+        plane.block_centroids[b],
+        plane.block_radius_m[b],
+    );
+    covered(
+        outline,
+        centre,
+        radius,
+        &resolved.index,
+        requirement.reach_m,
+    )
+}
+
 /// The area shares of every circle and requirement, in policy order.
 pub fn area_shares(
-    policy: &Policy,
-    dataset: &Dataset,
+    requirements: &Requirements,
     plane: &Plane,
     coverage: &Coverage,
 ) -> Vec<CircleShares> {
-    let indexes: Vec<Vec<Option<FacilityIndex>>> = policy
-        .circles
-        .iter()
-        .map(|circle| {
-            circle
-                .requires
-                .iter()
-                .map(|r| {
-                    let layer = dataset.layers.iter().position(|l| l.kind == r.kind)?;
-                    let keep = matching_facilities(&dataset.layers[layer], r);
-                    Some(FacilityIndex::new(
-                        &dataset.layers[layer],
-                        &plane.layer_locations[layer],
-                        &keep,
-                    ))
-                })
-                .collect()
-        })
-        .collect();
+    let circles = requirements.circles();
     // Per block: per circle, (circle share, requirement shares).
-    let per_block: Vec<Vec<(f64, Vec<f64>)>> = (0..dataset.blocks.len())
+    let per_block: Vec<Vec<(f64, Vec<f64>)>> = (0..plane.block_outlines.len())
         .into_par_iter()
         .map(|b| {
-            let (outline, centre, radius) = (
-                &plane.block_outlines[b],
-                plane.block_centroids[b],
-                plane.block_radius_m[b],
-            );
-            let block_area = outline.unsigned_area();
-            policy
-                .circles
-                .iter()
-                .enumerate()
-                .map(|(c, circle)| {
-                    let regions: Vec<Region> = circle
-                        .requires
+            let block_area = plane.block_outlines[b].unsigned_area();
+            (0..circles)
+                .map(|c| {
+                    let regions: Vec<Region> = requirements
+                        .of_circle(c)
                         .iter()
-                        .enumerate()
-                        .map(|(r, requirement)| match &indexes[c][r] {
-                            _ if requirement.min_count > 1 => {
-                                if coverage.circles[c].requirements[r].straight.met[b] {
-                                    Region::Whole
-                                } else {
-                                    Region::Empty
-                                }
-                            }
-                            Some(index) => {
-                                covered(outline, centre, radius, index, requirement.reach_m)
-                            }
-                            None => Region::Empty,
-                        })
+                        .map(|resolved| requirement_region(resolved, plane, coverage, b))
                         .collect();
-                    let shares = regions
-                        .iter()
-                        .map(|region| region.share(block_area))
-                        .collect();
+                    let shares = regions.iter().map(|r| r.share(block_area)).collect();
                     let circle_region = regions.into_iter().fold(Region::Whole, Region::intersect);
                     (circle_region.share(block_area), shares)
                 })
                 .collect()
         })
         .collect();
-    policy
-        .circles
-        .iter()
-        .enumerate()
-        .map(|(c, circle)| CircleShares {
+    (0..circles)
+        .map(|c| CircleShares {
             share: per_block.iter().map(|circles| circles[c].0).collect(),
-            requirements: (0..circle.requires.len())
+            requirements: (0..requirements.of_circle(c).len())
                 .map(|r| per_block.iter().map(|circles| circles[c].1[r]).collect())
                 .collect(),
         })

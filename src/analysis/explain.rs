@@ -1,9 +1,9 @@
 //! Why a block is outside a circle, in words a planner can act on.
 
 use crate::analysis::coverage::{Coverage, Distances, RequirementCoverage};
-use crate::analysis::walking::WalkNetwork;
+use crate::analysis::distance::walking::WalkNetwork;
 use crate::config::Policy;
-use crate::output::format::thousands;
+use crate::format::thousands;
 use std::fmt::Write;
 
 /// Writes gap reasons; the per-requirement wording is prepared once for all blocks.
@@ -142,11 +142,11 @@ impl Gap<'_> {
             rc,
             b,
         } = *self;
-        if network.block_snaps[b].is_none() {
+        if network.block_leg_m(b).is_none() {
             let _ = write!(
                 out,
                 "no {kind} reachable on foot: no street within {} m of the block",
-                thousands(network.max_snap_m)
+                thousands(network.max_snap_m())
             );
             return;
         }
@@ -154,7 +154,7 @@ impl Gap<'_> {
         let on_foot = if walk.nearest_m[b].is_finite() {
             format!("{} m on foot", thousands(walk.nearest_m[b]))
         } else {
-            format!("more than {} m on foot", thousands(network.search_m))
+            format!("more than {} m on foot", thousands(network.search_m()))
         };
         let _ = match (min_count > 1, rc.straight.met[b]) {
             (false, true) => write!(

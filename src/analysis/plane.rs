@@ -1,7 +1,9 @@
 //! The city in a local projected plane, in metres: where all distance work happens.
 
 use crate::algo::crs::LocalProjection;
+use crate::analysis::AnalysisError;
 use crate::dataset::Dataset;
+use crate::error::Error;
 use geo::{BoundingRect, Centroid, Coord, LineString, MapCoords, MultiPolygon};
 use rayon::prelude::*;
 
@@ -24,8 +26,9 @@ pub struct Plane {
 }
 
 impl Plane {
-    /// Projects a dataset into a transverse Mercator plane centred on its blocks.
-    pub fn new(dataset: &Dataset) -> Result<Plane, String> {
+    /// Projects a dataset into a transverse Mercator plane centred on its blocks. An error
+    /// when there are no blocks or they cannot be projected.
+    pub fn new(dataset: &Dataset) -> Result<Plane, Error> {
         let bounds = dataset
             .blocks
             .outlines
@@ -43,14 +46,13 @@ impl Plane {
                     },
                 )
             })
-            .ok_or("there are no blocks to choose a projection from")?;
+            .ok_or(AnalysisError::NoBlocks)?;
         let projection = LocalProjection::for_bounds(
             bounds.min().x,
             bounds.min().y,
             bounds.max().x,
             bounds.max().y,
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let project = |c: Coord<f64>| {
             let (x, y) = projection.project(c.x, c.y);
             Coord { x, y }

@@ -1,10 +1,8 @@
 //! Referral-chain checks: does every home-care-bed point (or other `from` facility) have a
 //! hospice or referral facility (`to`) within reach of the point itself?
 
-use crate::algo::network::{nearest_facilities, Snap};
-use crate::analysis::coverage::FacilityIndex;
-use crate::analysis::plane::Plane;
-use crate::analysis::walking::{WalkNetwork, SEARCH_FACTOR};
+use crate::analysis::distance::{DistanceModel, DistanceModels};
+use crate::analysis::AnalysisError;
 use crate::config::Policy;
 use crate::dataset::Dataset;
 use serde::Serialize;
@@ -49,19 +47,20 @@ fn per_facility(values: impl Iterator<Item = (u32, f64)>, facilities: usize) -> 
     best
 }
 
-/// Runs every referral check of the policy.
+/// Runs every referral check of the policy, by straight line and (when walked) on foot.
 pub fn check_referrals(
     policy: &Policy,
     dataset: &Dataset,
-    plane: &Plane,
-    walk: Option<&WalkNetwork>,
-) -> Result<Vec<ReferralResult>, String> {
+    models: &DistanceModels,
+) -> Result<Vec<ReferralResult>, AnalysisError> {
     let layer_index = |kind: &str| {
         dataset
             .layers
             .iter()
             .position(|l| l.kind == kind)
-            .ok_or_else(|| format!("no layer for kind `{kind}`"))
+            .ok_or_else(|| AnalysisError::NoLayer {
+                kinds: vec![kind.to_string()],
+            })
     };
     policy
         .referrals
@@ -69,48 +68,21 @@ pub fn check_referrals(
         .enumerate()
         .map(|(i, referral)| {
             let (from, to) = (layer_index(&referral.from)?, layer_index(&referral.to)?);
-            let (from_layer, to_layer) = (&dataset.layers[from], &dataset.layers[to]);
-            let index = FacilityIndex::new(
-                to_layer,
-                &plane.layer_locations[to],
-                &vec![true; to_layer.len()],
-            );
-            let straight_m = per_facility(
-                plane.layer_locations[from]
-                    .iter()
-                    .zip(&from_layer.location_facility)
-                    .map(|(c, &f)| {
-                        (
-                            f,
-                            index
-                                .nearest_from_point(*c)
-                                .map_or(f64::INFINITY, |(_, d)| d),
-                        )
-                    }),
-                from_layer.len(),
-            );
-            let walk_m = walk.map(|network| {
-                let sources: Vec<(u32, Snap)> = network.layer_snaps[to]
-                    .iter()
-                    .zip(&to_layer.location_facility)
-                    .filter_map(|(s, &f)| Some((f, (*s)?)))
-                    .collect();
-                let cutoff = SEARCH_FACTOR * referral.within_m;
-                let found = nearest_facilities(
-                    &network.graph,
-                    &sources,
-                    &network.layer_snaps[from],
-                    cutoff,
-                    1,
-                );
+            let from_layer = &dataset.layers[from];
+            let nearest = |model: &dyn DistanceModel| {
+                let by_location =
+                    model.nearest_between_layers(dataset, from, to, referral.within_m);
                 per_facility(
-                    found
+                    from_layer
+                        .location_facility
                         .iter()
-                        .zip(&from_layer.location_facility)
-                        .map(|(near, &f)| (f, near.first().map_or(f64::INFINITY, |&(_, d)| d))),
+                        .copied()
+                        .zip(by_location),
                     from_layer.len(),
                 )
-            });
+            };
+            let straight_m = nearest(models.straight());
+            let walk_m = models.walk().map(|w| nearest(w));
             let decisive = walk_m.as_ref().unwrap_or(&straight_m);
             let met = decisive.iter().map(|&d| d <= referral.within_m).collect();
             Ok(ReferralResult {

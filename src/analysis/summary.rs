@@ -1,10 +1,11 @@
 //! Totals per circle and requirement: blocks, elderly and residents met.
 
 use crate::analysis::area::CircleShares;
-use crate::analysis::capacity::CapacityResult;
+use crate::analysis::capacity::{Capacity, CapacityResult};
 use crate::analysis::coverage::Coverage;
 use crate::analysis::coverage::{DistanceMode, Measure};
 use crate::analysis::referral::ReferralSummary;
+use crate::analysis::requirements::Requirements;
 use crate::analysis::zones::ZoneSummary;
 use crate::config::{CapacityRule, Policy};
 use crate::dataset::Blocks;
@@ -12,7 +13,7 @@ use crate::input::InputCount;
 use serde::Serialize;
 
 /// The report's summary, written as `summary.json`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Summary {
     /// carecircle's version.
     pub version: String,
@@ -294,7 +295,8 @@ pub fn circle_summaries(
     policy: &Policy,
     blocks: &Blocks,
     coverage: &Coverage,
-    capacity: &[CapacityResult],
+    requirements: &Requirements,
+    capacity: &Capacity,
     shares: Option<&[CircleShares]>,
 ) -> Vec<CircleSummary> {
     let area_weighted =
@@ -331,9 +333,7 @@ pub fn circle_summaries(
                             .map(|w| WalkComparison::new(blocks, &rc.straight.met, &w.met)),
                         elderly_met_area: shares.map(|s| area_weighted(&s[c].requirements[i])),
                         capacity: r.capacity.as_ref().and_then(|rule| {
-                            let result = capacity
-                                .iter()
-                                .find(|cr| (cr.circle, cr.requirement) == (c, i))?;
+                            let result = capacity.get(requirements.of_circle(c)[i].id)?;
                             Some(CapacitySummary::new(rule, result, blocks))
                         }),
                     }

@@ -2,11 +2,11 @@
 //! the requirements they fail and the nearest existing facility.
 
 use crate::algo::linkage::gap_zones;
-use crate::analysis::coverage::Coverage;
+use crate::analysis::coverage::{CircleCoverage, Coverage};
 use crate::analysis::plane::Plane;
-use crate::config::Policy;
+use crate::config::{Circle, Policy};
 use crate::dataset::Dataset;
-use geo::{MapCoords, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -32,7 +32,7 @@ pub struct RankedZone {
     /// The most failed requirement's nearest facility to the zone: kind, id, metres (walking
     /// when computed).
     pub nearest: Option<(String, String, f64)>,
-    /// The zone outline in WGS 84.
+    /// The zone outline in the plane's metres.
     pub outline: MultiPolygon<f64>,
 }
 
@@ -84,12 +84,55 @@ impl RankedZone {
                 let plural = if *n == 1 { "" } else { "s" };
                 format!(
                     "{kind} ({} block{plural})",
-                    crate::output::format::thousands(*n as f64)
+                    crate::format::thousands(*n as f64)
                 )
             })
             .collect();
         parts.join(", ")
     }
+}
+
+/// A failing requirement's kind with its failing blocks, and the nearest facility.
+type FailingAndNearest = (Vec<(String, usize)>, Option<(String, String, f64)>);
+
+/// The requirements of `circle` a zone's `members` fail (kind, blocks failing), most failed
+/// first, and the most failed requirement's nearest facility to the zone.
+fn failing_and_nearest(
+    circle: &Circle,
+    cc: &CircleCoverage,
+    dataset: &Dataset,
+    members: &[u32],
+) -> FailingAndNearest {
+    let mut failing: Vec<(usize, String, usize)> = circle
+        .requires
+        .iter()
+        .zip(&cc.requirements)
+        .enumerate()
+        .map(|(i, (r, rc))| {
+            let met = &rc.decisive().met;
+            (
+                i,
+                r.kind.clone(),
+                members.iter().filter(|&&b| !met[b as usize]).count(),
+            )
+        })
+        .filter(|(_, _, n)| *n > 0)
+        .collect();
+    failing.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let nearest = failing.first().and_then(|&(i, ref kind, _)| {
+        let distances = cc.requirements[i].decisive();
+        let layer = dataset.layer(kind)?;
+        members
+            .iter()
+            .filter_map(|&b| {
+                let f = distances.nearest_facility[b as usize]?;
+                Some((distances.nearest_m[b as usize], f))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(d, f)| (kind.clone(), layer.ids[f as usize].clone(), d))
+    });
+    let failing = failing.into_iter().map(|(_, k, n)| (k, n)).collect();
+    (failing, nearest)
 }
 
 /// The gap zones of every circle: blocks outside the circle whose centroids lie within the
@@ -128,47 +171,16 @@ pub fn ranked_gap_zones(
                     .residents
                     .as_ref()
                     .map(|r| members.iter().map(|&b| r[b as usize]).sum());
-                let mut failing: Vec<(usize, String, usize)> = circle
-                    .requires
-                    .iter()
-                    .zip(&cc.requirements)
-                    .enumerate()
-                    .map(|(i, (r, rc))| {
-                        let met = &rc.decisive().met;
-                        (
-                            i,
-                            r.kind.clone(),
-                            members.iter().filter(|&&b| !met[b as usize]).count(),
-                        )
-                    })
-                    .filter(|(_, _, n)| *n > 0)
-                    .collect();
-                failing.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-                let nearest = failing.first().and_then(|&(i, ref kind, _)| {
-                    let distances = cc.requirements[i].decisive();
-                    let layer = dataset.layer(kind)?;
-                    members
-                        .iter()
-                        .filter_map(|&b| {
-                            let f = distances.nearest_facility[b as usize]?;
-                            Some((distances.nearest_m[b as usize], f))
-                        })
-                        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                        .map(|(d, f)| (kind.clone(), layer.ids[f as usize].clone(), d))
-                });
-                let outline = cluster.outline.map_coords(|c| {
-                    let (lon, lat) = plane.projection.unproject(c.x, c.y);
-                    geo::Coord { x: lon, y: lat }
-                });
+                let (failing, nearest) = failing_and_nearest(circle, cc, dataset, members);
                 let zone = RankedZone {
                     circle: circle.name.clone(),
                     rank: 0,
                     blocks: members.len(),
                     elderly,
                     residents,
-                    failing: failing.into_iter().map(|(_, k, n)| (k, n)).collect(),
+                    failing,
                     nearest,
-                    outline,
+                    outline: cluster.outline,
                 };
                 (elderly, members[0], zone)
             })

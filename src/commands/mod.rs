@@ -1,4 +1,7 @@
-//! The commands a planner runs, each read → analyse → write: [`report`] and [`site`].
+//! The commands a planner runs, each read → analyse → write: [`report`], [`site`] and
+//! [`check`] (the report's validation alone), sharing [`load`].
 
+pub mod check;
+pub mod load;
 pub mod report;
 pub mod site;

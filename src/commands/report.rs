@@ -1,22 +1,20 @@
-//! The report: load a city, evaluate its policy, write every output.
+//! The report: read a city, analyse it, plan the output folder, write every output.
 
-use crate::analysis::area::area_shares;
-use crate::analysis::capacity::evaluate_capacity;
-use crate::analysis::coverage::{evaluate, DistanceMode, Measure};
+use crate::analysis::coverage::{DistanceMode, Measure};
+use crate::analysis::pipeline::{analyse, Analysis, AnalysisOptions};
 use crate::analysis::plane::Plane;
-use crate::analysis::referral::check_referrals;
-use crate::analysis::summary::{circle_summaries, Summary};
-use crate::analysis::walking::WalkNetwork;
-use crate::analysis::zones::{ranked_gap_zones, RankedZone};
-use crate::commands::site::{suggest_for, EvaluatedCity, SiteRequest, Suggestion};
-use crate::config::{Manifest, Policy};
-use crate::dataset::Dataset;
-use crate::input::{self, Loaded, Problem};
-use crate::output::atomic::{create_output_dir, ProtectedInputs};
+use crate::analysis::requirements::circle_index;
+use crate::analysis::summary::Summary;
+use crate::analysis::AnalysisError;
+use crate::commands::load::{
+    distance_mode, load_city_from, load_manifest, study, City, NetworkTimings,
+};
+use crate::error::Error;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::{write_facilities_csv, FacilitiesLayer};
 use crate::output::features::write_geojson_layers;
+use crate::output::folder::OutputFolder;
 use crate::output::gaps::GapLayer;
 use crate::output::gpkg::write_geopackage;
 use crate::output::html::{write_report_html, Page};
@@ -31,12 +29,10 @@ use crate::output::style::{
 };
 use crate::output::summary::{write_skipped_csv, write_summary_csv, write_summary_json};
 use crate::progress::Progress;
-
-/// Gap zones per circle listed in the summary.
-pub const TOP_ZONES: usize = 5;
-use geo::Coord;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+pub use crate::analysis::pipeline::TOP_ZONES;
 
 /// The GeoPackage `--format gpkg` writes, holding every layer.
 pub const GEOPACKAGE: &str = "carecircle.gpkg";
@@ -67,20 +63,6 @@ pub struct ReportOptions {
     pub command: Vec<String>,
 }
 
-/// Why a report or check could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// The manifest or policy is wrong.
-    #[error("{0}")]
-    Config(String),
-    /// Input files have problems; every one found is listed.
-    #[error("{} problem(s) in the input", .0.len())]
-    Input(Vec<Problem>),
-    /// An output could not be written.
-    #[error("{0}")]
-    Output(#[from] std::io::Error),
-}
-
 /// Wall time of the report's stages.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
@@ -90,7 +72,8 @@ pub struct Timings {
     pub network_build: Duration,
     /// Snapping blocks and facilities onto the streets.
     pub snap: Duration,
-    /// Evaluating the policy (straight-line and walking searches).
+    /// Analysing the city (straight-line and walking searches, zones, capacity, sites,
+    /// service areas).
     pub compute: Duration,
     /// Writing every output.
     pub write: Duration,
@@ -107,138 +90,278 @@ pub struct Report {
     pub files: Vec<PathBuf>,
 }
 
-/// A city ready to evaluate: its manifest, policy and loaded layers.
-pub struct City {
-    /// The manifest.
-    pub manifest: Manifest,
-    /// The policy (the manifest's, or the built-in default).
-    pub policy: Policy,
-    /// The loaded layers.
-    pub loaded: Loaded,
-}
-
-/// Reads a manifest, its policy and every input (the streets when `with_streets`), checking
-/// that every kind the policy requires has a layer.
-pub fn load_city(
+/// Reads the manifest, checks what the options ask of it, and loads the city; returns the
+/// city with its distance mode and view circle.
+fn read_city(
     manifest_path: &Path,
-    skip_invalid: bool,
-    with_streets: bool,
-) -> Result<City, ReportError> {
-    let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
-    load_city_from(manifest, manifest_path, skip_invalid, with_streets)
-}
-
-/// Like [`load_city`], for a manifest already read from `manifest_path`.
-pub fn load_city_from(
-    manifest: Manifest,
-    manifest_path: &Path,
-    skip_invalid: bool,
-    with_streets: bool,
-) -> Result<City, ReportError> {
-    let policy = match &manifest.policy {
-        Some(path) => Policy::load(path).map_err(ReportError::Config)?,
-        None => Policy::default_policy(),
+    options: &ReportOptions,
+) -> Result<(City, DistanceMode, usize), Error> {
+    let manifest = load_manifest(manifest_path)?;
+    let mode = distance_mode(&manifest, options.distance)?;
+    if options.service_areas && !mode.walks() {
+        return Err(AnalysisError::ServiceAreasNeedWalking.into());
+    }
+    let city = load_city_from(manifest, manifest_path, options.skip_invalid, mode.walks())?;
+    let view = match options.view.as_deref() {
+        Some(name) => circle_index(&city.policy, name)?,
+        None => 0,
     };
-    policy
-        .check_kinds(|kind| manifest.layers.contains_key(kind))
-        .map_err(|e| {
-            ReportError::Config(format!("{}: {e}", policy_source(&manifest, manifest_path)))
-        })?;
-    let loaded = input::load(&manifest, skip_invalid, with_streets).map_err(ReportError::Input)?;
-    Ok(City {
-        manifest,
-        policy,
-        loaded,
+    Ok((city, mode, view))
+}
+
+/// Runs the report on a city manifest and writes its outputs into `out_dir`.
+pub fn run_report(
+    manifest_path: &Path,
+    out_dir: &Path,
+    options: &ReportOptions,
+) -> Result<Report, Error> {
+    let started = Instant::now();
+    let progress = Progress::new(options.progress);
+    progress.stage("reading inputs");
+    let (city, mode, view) = read_city(manifest_path, options)?;
+    let plane = Plane::new(&city.loaded.dataset)?;
+    let read = started.elapsed();
+    progress.stage("building the street graph and snapping");
+    let mut network = NetworkTimings::default();
+    let study = study(&city, &plane, mode, options.measure, &mut network)?;
+    let started = Instant::now();
+    let analysis_options = AnalysisOptions {
+        measure: options.measure,
+        view,
+        sites: options.sites,
+        service_areas: options.service_areas,
+    };
+    let analysis = analyse(study, &city.loaded, analysis_options, &progress)?;
+    let table = BlockTable::new(&analysis);
+    let compute = started.elapsed();
+    let started = Instant::now();
+    progress.stage("writing outputs");
+    let files = write_report(&analysis, &table, &city, manifest_path, out_dir, options)?;
+    Ok(Report {
+        timings: Timings {
+            read,
+            network_build: network.build,
+            snap: network.snap,
+            compute,
+            write: started.elapsed(),
+        },
+        summary: analysis.summary,
+        files,
     })
 }
 
-fn policy_source(manifest: &Manifest, manifest_path: &Path) -> String {
-    match &manifest.policy {
-        Some(p) => p.display().to_string(),
-        None => format!("{} (built-in default policy)", manifest_path.display()),
-    }
-}
-
-/// The distance mode a report on `manifest` uses: the requested one, or `both` when the
-/// manifest has streets and `straight` otherwise. Walking needs streets.
-pub fn distance_mode(
-    manifest: &Manifest,
-    requested: Option<DistanceMode>,
-) -> Result<DistanceMode, String> {
-    match (requested, manifest.streets.is_some()) {
-        (Some(mode), false) if mode.walks() => Err(format!(
-            "--distance {} needs a [streets] layer in the city manifest",
-            format!("{mode:?}").to_lowercase()
-        )),
-        (Some(mode), _) => Ok(mode),
-        (None, true) => Ok(DistanceMode::Both),
-        (None, false) => Ok(DistanceMode::Straight),
-    }
-}
-
-/// The index of the circle named `view` (the first circle when `None`).
-fn view_circle_index(policy: &Policy, view: Option<&str>) -> Result<usize, ReportError> {
-    let Some(name) = view else { return Ok(0) };
-    policy
-        .circles
+/// The styled layers of a report: blocks, gaps, facilities, then service areas and sites
+/// when there are some.
+fn layers<'a>(
+    analysis: &'a Analysis<'a>,
+    table: &'a BlockTable<'a>,
+    parts: &'a LayerParts<'a>,
+) -> std::io::Result<Vec<StyledLayer<'a>>> {
+    let study = &analysis.study;
+    let policy = study.policy;
+    let view = format!("{}_met", policy.circles[analysis.options.view].name);
+    let circles: Vec<&str> = policy.circles.iter().map(|c| c.name.as_str()).collect();
+    let kinds: Vec<&str> = study
+        .dataset
+        .layers
         .iter()
-        .position(|c| c.name == name)
-        .ok_or_else(|| {
-            let circles: Vec<&str> = policy.circles.iter().map(|c| c.name.as_str()).collect();
-            ReportError::Config(format!(
-                "--view {name}: the policy has no such circle; its circles are: {}",
-                circles.join(", ")
-            ))
-        })
-}
-
-/// New sites for every requirement of circle `circle` (none when `count` is 0), from the
-/// centroids of the blocks that fail it, greedily without the exact optimum.
-fn suggested_sites(
-    evaluated: &EvaluatedCity,
-    circle: usize,
-    count: usize,
-) -> Result<Vec<Suggestion>, ReportError> {
-    if count == 0 {
-        return Ok(Vec::new());
+        .map(|l| l.kind.as_str())
+        .collect();
+    let mut layers = vec![
+        StyledLayer::new(table, |fields| blocks_style(&view, fields))?,
+        StyledLayer::new(&parts.gaps, |fields| gaps_style(&circles, fields))?,
+        StyledLayer::new(&parts.facilities, |fields| facilities_style(&kinds, fields))?,
+    ];
+    if let Some(layer) = &parts.service_areas {
+        let reach = policy.largest_reach_m();
+        layers.push(StyledLayer::new(layer, |fields| {
+            service_areas_style(reach, fields)
+        })?);
     }
-    (0..evaluated.city.policy.circles[circle].requires.len())
-        .map(|requirement| {
-            let request = SiteRequest {
-                circle,
-                requirement,
-                candidates: None,
-                count,
-                capacity: None,
-                exact: false,
-            };
-            suggest_for(evaluated, &request)
-        })
-        .collect()
+    // Suggested sites, when any site newly covers someone (an empty layer has no geometry).
+    if !parts.sites.is_empty() {
+        let site_kinds: Vec<&str> = analysis
+            .suggestions
+            .iter()
+            .map(|s| s.kind.as_str())
+            .collect();
+        layers.push(StyledLayer::new(&parts.sites, |fields| {
+            sites_style(&site_kinds, fields)
+        })?);
+    }
+    Ok(layers)
 }
 
-/// What the overview map of circle `circle` draws (titled `title`, `met` saying which blocks
-/// meet it), every geometry in the plane's metres: the blocks, the facility layers, the
-/// circle's gap zones and the suggested sites with their ranks.
-fn overview_map<'a>(
-    title: String,
-    circle: &str,
-    met: &'a [bool],
-    dataset: &'a Dataset,
-    plane: &'a Plane,
-    zones: &[RankedZone],
-    suggestions: &[Suggestion],
-) -> MapData<'a> {
-    let project = |c: Coord<f64>| {
-        let (x, y) = plane.projection.project(c.x, c.y);
-        Coord { x, y }
-    };
+/// The layers besides the blocks, built from an analysis.
+struct LayerParts<'a> {
+    gaps: GapLayer<'a>,
+    facilities: FacilitiesLayer<'a>,
+    service_areas: Option<ServiceAreaLayer<'a>>,
+    sites: SiteLayer<'a>,
+}
+
+impl<'a> LayerParts<'a> {
+    fn new(analysis: &'a Analysis<'a>) -> LayerParts<'a> {
+        let study = &analysis.study;
+        let projection = &study.plane.projection;
+        LayerParts {
+            gaps: GapLayer::new(&analysis.zones, projection),
+            facilities: FacilitiesLayer::new(
+                &study.requirements,
+                study.dataset,
+                &analysis.capacity,
+            ),
+            service_areas: analysis
+                .service_areas
+                .as_deref()
+                .map(|pieces| ServiceAreaLayer::new(&study.requirements, pieces, projection)),
+            sites: SiteLayer::new(&analysis.suggestions, projection),
+        }
+    }
+}
+
+/// The report's files besides the layers, planned in the folder.
+struct Tables {
+    coverage_csv: PathBuf,
+    map_svg: PathBuf,
+    map_png: PathBuf,
+    report_html: PathBuf,
+    summary_json: PathBuf,
+    summary_csv: PathBuf,
+    skipped_csv: Option<PathBuf>,
+    off_network_csv: Option<PathBuf>,
+    facilities_csv: Option<PathBuf>,
+    referrals_csv: Option<PathBuf>,
+}
+
+impl Tables {
+    fn plan(folder: &mut OutputFolder, analysis: &Analysis, skip_invalid: bool) -> Tables {
+        let mut maybe = |wanted: bool, name: &str| wanted.then(|| folder.plan(name));
+        let [coverage_csv, map_svg, map_png, report_html, summary_json, summary_csv] = [
+            "coverage.csv",
+            "map.svg",
+            "map.png",
+            "report.html",
+            "summary.json",
+            "summary.csv",
+        ]
+        .map(|name| maybe(true, name).expect("always planned"));
+        Tables {
+            coverage_csv,
+            map_svg,
+            map_png,
+            report_html,
+            summary_json,
+            summary_csv,
+            skipped_csv: maybe(skip_invalid, "skipped.csv"),
+            off_network_csv: maybe(analysis.study.models.walk().is_some(), "off_network.csv"),
+            facilities_csv: maybe(!analysis.capacity.is_empty(), "facilities.csv"),
+            referrals_csv: maybe(!analysis.referrals.is_empty(), "referrals.csv"),
+        }
+    }
+}
+
+/// Plans the output folder and writes every output of an analysis (`table` is its block
+/// table, [`BlockTable::new`]) in `options.format`; returns the files. Nothing is written when
+/// any target would overwrite one of the city's inputs.
+pub fn write_report(
+    analysis: &Analysis,
+    table: &BlockTable,
+    city: &City,
+    manifest_path: &Path,
+    out_dir: &Path,
+    options: &ReportOptions,
+) -> Result<Vec<PathBuf>, Error> {
+    let inputs = city
+        .manifest
+        .input_files()
+        .into_iter()
+        .chain([manifest_path]);
+    let mut folder = OutputFolder::create(out_dir, inputs)?;
+    let parts = LayerParts::new(analysis);
+    let layers = layers(analysis, table, &parts)?;
+    folder.plan_paths(options.format.layer_files(out_dir, GEOPACKAGE, &layers));
+    let tables = Tables::plan(&mut folder, analysis, options.skip_invalid);
+    // Check every target before writing any, so a refused run writes nothing.
+    folder.check()?;
+    write_layers(
+        &folder,
+        options.format,
+        &layers,
+        table,
+        &tables.coverage_csv,
+    )?;
+    write_tables(&folder, analysis, city, &tables)?;
+    write_map_and_page(&folder, analysis, city, manifest_path, options, &tables)?;
+    Ok(folder.into_targets())
+}
+
+/// Writes the layers (and `coverage.csv`, in one pass with the blocks).
+fn write_layers(
+    folder: &OutputFolder,
+    format: OutputFormat,
+    layers: &[StyledLayer],
+    table: &BlockTable,
+    coverage_csv: &Path,
+) -> std::io::Result<()> {
+    let protected = folder.protected();
+    match format {
+        OutputFormat::Geojson => {
+            let [blocks_geojson, blocks_qml] = layers[0].geojson_files(folder.dir());
+            write_block_outputs(Some(&blocks_geojson), coverage_csv, protected, table)?;
+            write_style(&blocks_qml, protected, &layers[0].style)?;
+            write_geojson_layers(folder.dir(), protected, &layers[1..])
+        }
+        OutputFormat::Gpkg => {
+            write_block_outputs(None, coverage_csv, protected, table)?;
+            write_geopackage(&folder.path(GEOPACKAGE), protected, layers)
+        }
+    }
+}
+
+/// Writes the summaries and the CSV tables.
+fn write_tables(
+    folder: &OutputFolder,
+    analysis: &Analysis,
+    city: &City,
+    tables: &Tables,
+) -> std::io::Result<()> {
+    let (protected, summary) = (folder.protected(), &analysis.summary);
+    let study = &analysis.study;
+    write_summary_json(&tables.summary_json, protected, summary)?;
+    write_summary_csv(&tables.summary_csv, protected, summary)?;
+    if let Some(path) = &tables.skipped_csv {
+        write_skipped_csv(path, protected, &city.loaded.skipped)?;
+    }
+    if let Some(path) = &tables.referrals_csv {
+        write_referrals_csv(path, protected, study.policy, &analysis.referrals)?;
+    }
+    if let Some(path) = &tables.facilities_csv {
+        write_facilities_csv(path, protected, &study.requirements, &analysis.capacity)?;
+    }
+    if let Some(path) = &tables.off_network_csv {
+        write_off_network_csv(path, protected, &analysis.unreachable)?;
+    }
+    Ok(())
+}
+
+/// What the overview map of the view circle draws, every geometry in the plane's metres:
+/// the blocks, the facility layers, the circle's gap zones and the suggested sites with
+/// their ranks.
+fn overview_map<'a>(analysis: &'a Analysis<'a>) -> MapData<'a> {
+    let study = &analysis.study;
+    let (dataset, plane) = (study.dataset, study.plane);
+    let view = analysis.options.view;
+    let circle = &study.policy.circles[view].name;
     MapData {
-        title,
+        title: map_title(
+            &analysis.summary.circles[view],
+            study.models.walk().is_some(),
+        ),
         outlines: &plane.block_outlines,
         centroids: &plane.block_centroids,
         elderly: &dataset.blocks.elderly,
-        met,
+        met: &analysis.coverage.circles[view].met,
         layers: dataset
             .layers
             .iter()
@@ -248,250 +371,48 @@ fn overview_map<'a>(
                 locations,
             })
             .collect(),
-        gaps: zones
+        gaps: analysis
+            .zones
             .iter()
-            .filter(|z| z.circle == circle)
-            .map(|z| {
-                let mut outline = z.outline.clone();
-                plane.projection.project_geometry(&mut outline);
-                outline
-            })
+            .filter(|z| &z.circle == circle)
+            .map(|z| z.outline.clone())
             .collect(),
-        sites: suggestions
+        sites: analysis
+            .suggestions
             .iter()
-            .flat_map(|s| {
-                s.choices.iter().enumerate().map(|(i, choice)| {
-                    (
-                        project(s.candidates[choice.candidate as usize].position),
-                        i + 1,
-                    )
-                })
-            })
+            .flat_map(|s| s.chosen().enumerate().map(|(i, c)| (c.position_m, i + 1)))
             .collect(),
     }
 }
 
-/// Runs the report on a city manifest and writes its outputs into `out_dir`.
-pub fn run_report(
+/// Writes the map and `report.html`.
+fn write_map_and_page(
+    folder: &OutputFolder,
+    analysis: &Analysis,
+    city: &City,
     manifest_path: &Path,
-    out_dir: &Path,
     options: &ReportOptions,
-) -> Result<Report, ReportError> {
-    let started = Instant::now();
-    let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
-    let mode = distance_mode(&manifest, options.distance).map_err(ReportError::Config)?;
-    if options.service_areas && !mode.walks() {
-        return Err(ReportError::Config(
-            "--service-areas needs walking distances: a [streets] layer and --distance network or both".into(),
-        ));
-    }
-    let progress = Progress::new(options.progress);
-    progress.stage("reading inputs");
-    let city = load_city_from(manifest, manifest_path, options.skip_invalid, mode.walks())?;
-    let view_index = view_circle_index(&city.policy, options.view.as_deref())?;
-    let view_circle = city.policy.circles[view_index].name.as_str();
-    let plane = Plane::new(&city.loaded.dataset).map_err(ReportError::Config)?;
-    let mut timings = Timings {
-        read: started.elapsed(),
-        ..Timings::default()
-    };
-
-    progress.stage("building the street graph and snapping");
-    let walk = WalkNetwork::for_city(&city.manifest, &city.policy, &plane, mode);
-    if let Some(network) = &walk {
-        timings.network_build = network.build_time;
-        timings.snap = network.snap_time;
-    }
-
-    let started = Instant::now();
-    progress.stage("evaluating coverage");
-    let dataset = &city.loaded.dataset;
-    let coverage = evaluate(
-        &city.policy,
-        dataset,
-        &plane,
-        options.measure,
-        walk.as_ref(),
-    )
-    .map_err(ReportError::Config)?;
-    let unreachable = walk
-        .as_ref()
-        .map(|w| w.unreachable(dataset))
-        .unwrap_or_default();
-    progress.stage("finding gap zones, referral chains and capacity");
-    let zones = ranked_gap_zones(&city.policy, dataset, &plane, &coverage);
-    let shares = (options.measure == Measure::Area)
-        .then(|| area_shares(&city.policy, dataset, &plane, &coverage));
-    let referrals = check_referrals(&city.policy, dataset, &plane, walk.as_ref())
-        .map_err(ReportError::Config)?;
-    let capacity = evaluate_capacity(&city.policy, dataset, &plane, walk.as_ref())
-        .map_err(ReportError::Config)?;
-    if options.sites > 0 {
-        progress.stage("suggesting sites");
-    }
-    let evaluated = EvaluatedCity {
-        city: &city,
-        plane: &plane,
-        walk: walk.as_ref(),
-        coverage: &coverage,
-    };
-    let suggested_sites = suggested_sites(&evaluated, view_index, options.sites)?;
-    let summary = Summary {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        measure: options.measure,
-        distance: mode,
-        network: walk.as_ref().map(|w| w.summary(&unreachable)),
-        circles: circle_summaries(
-            &city.policy,
-            &dataset.blocks,
-            &coverage,
-            &capacity,
-            shares.as_deref(),
-        ),
-        referrals: referrals.iter().map(|r| r.summary(&city.policy)).collect(),
-        top_gap_zones: zones
-            .iter()
-            .filter(|z| z.rank <= TOP_ZONES)
-            .map(RankedZone::summary)
-            .collect(),
-        inputs: city.loaded.inputs.iter().map(Into::into).collect(),
-        skipped_features: city.loaded.skipped.len(),
-        warnings: city.loaded.warnings.clone(),
-        suggested_sites: suggested_sites.iter().map(Suggestion::summary).collect(),
-    };
-    let table = BlockTable::new(
-        &city.policy,
-        &dataset.blocks,
-        &coverage,
-        walk.as_ref(),
-        mode,
-        &capacity,
-        shares.as_deref(),
-    );
-    timings.compute = started.elapsed();
-
-    let started = Instant::now();
-    progress.stage("writing outputs");
-    create_output_dir(out_dir)?;
-    let mut inputs = city.manifest.input_files();
-    inputs.push(manifest_path);
-    let protected = ProtectedInputs::new(inputs);
-    let file = |name: &str| out_dir.join(name);
-    let coverage_csv = file("coverage.csv");
-    let (summary_json, summary_csv) = (file("summary.json"), file("summary.csv"));
-    let skipped_csv = options.skip_invalid.then(|| file("skipped.csv"));
-    let off_network_csv = walk.as_ref().map(|_| file("off_network.csv"));
-    let facilities_csv = (!capacity.is_empty()).then(|| file("facilities.csv"));
-    let referrals_csv = (!referrals.is_empty()).then(|| file("referrals.csv"));
-    let view = format!("{view_circle}_met");
-    let circles: Vec<&str> = city
-        .policy
-        .circles
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    let gaps = GapLayer::new(&zones);
-    let facilities = FacilitiesLayer::new(&city.policy, dataset, &capacity);
-    let kinds: Vec<&str> = dataset.layers.iter().map(|l| l.kind.as_str()).collect();
-    let service_areas = walk
-        .as_ref()
-        .filter(|_| options.service_areas)
-        .map(|network| ServiceAreaLayer::new(&city.policy, dataset, &plane, network));
-    let mut layers = vec![
-        StyledLayer::new(&table, |fields| blocks_style(&view, fields))?,
-        StyledLayer::new(&gaps, |fields| gaps_style(&circles, fields))?,
-        StyledLayer::new(&facilities, |fields| facilities_style(&kinds, fields))?,
-    ];
-    if let Some(layer) = &service_areas {
-        let reach = city.policy.largest_reach_m();
-        layers.push(StyledLayer::new(layer, |fields| {
-            service_areas_style(reach, fields)
-        })?);
-    }
-    // Suggested sites, when any site newly covers someone (an empty layer has no geometry).
-    let sites = SiteLayer::new(&suggested_sites);
-    if !sites.is_empty() {
-        let site_kinds: Vec<&str> = suggested_sites.iter().map(|s| s.kind.as_str()).collect();
-        layers.push(StyledLayer::new(&sites, |fields| {
-            sites_style(&site_kinds, fields)
-        })?);
-    }
-    let (map_svg, map_png) = (file("map.svg"), file("map.png"));
-    let report_html = file("report.html");
-    let mut files = options.format.layer_files(out_dir, GEOPACKAGE, &layers);
-    files.extend([
-        coverage_csv.clone(),
-        map_svg.clone(),
-        map_png.clone(),
-        report_html.clone(),
-        summary_json.clone(),
-        summary_csv.clone(),
-    ]);
-    files.extend(skipped_csv.iter().cloned());
-    files.extend(off_network_csv.iter().cloned());
-    files.extend(facilities_csv.iter().cloned());
-    files.extend(referrals_csv.iter().cloned());
-    // Check every target before writing any, so a refused run writes nothing.
-    for f in &files {
-        protected.check(f)?;
-    }
-    match options.format {
-        OutputFormat::Geojson => {
-            // Blocks and coverage.csv in one pass, then the other layers.
-            let [blocks_geojson, blocks_qml] = layers[0].geojson_files(out_dir);
-            write_block_outputs(Some(&blocks_geojson), &coverage_csv, &protected, &table)?;
-            write_style(&blocks_qml, &protected, &layers[0].style)?;
-            write_geojson_layers(out_dir, &protected, &layers[1..])?;
-        }
-        OutputFormat::Gpkg => {
-            write_block_outputs(None, &coverage_csv, &protected, &table)?;
-            write_geopackage(&file(GEOPACKAGE), &protected, &layers)?;
-        }
-    }
-    let map = overview_map(
-        map_title(&summary.circles[view_index], mode.walks()),
-        view_circle,
-        &coverage.circles[view_index].met,
-        dataset,
-        &plane,
-        &zones,
-        &suggested_sites,
-    );
-    let svg = write_map(&map_svg, &map_png, &protected, &map)?;
-    write_summary_json(&summary_json, &protected, &summary)?;
-    write_summary_csv(&summary_csv, &protected, &summary)?;
-    if let Some(path) = &skipped_csv {
-        write_skipped_csv(path, &protected, &city.loaded.skipped)?;
-    }
-    if let Some(path) = &referrals_csv {
-        write_referrals_csv(path, &protected, &city.policy, &referrals)?;
-    }
-    if let Some(path) = &facilities_csv {
-        write_facilities_csv(path, &protected, &city.policy, dataset, &capacity)?;
-    }
-    if let Some(path) = &off_network_csv {
-        write_off_network_csv(path, &protected, &unreachable)?;
-    }
+    tables: &Tables,
+) -> std::io::Result<()> {
+    let protected = folder.protected();
+    let map = overview_map(analysis);
+    let svg = write_map(&tables.map_svg, &tables.map_png, protected, &map)?;
+    let study = &analysis.study;
     let page = Page {
         name: &city.manifest.city_name(manifest_path),
         command: &options.command,
-        policy: &city.policy,
+        policy: study.policy,
         measure: options.measure,
-        distance: mode,
-        summary: &summary,
-        view_circle,
+        distance: study.models.mode(),
+        summary: &analysis.summary,
+        view_circle: &study.policy.circles[analysis.options.view].name,
         map_svg: Some(&svg),
-        files: files
+        files: folder
+            .targets()
             .iter()
-            .filter(|f| **f != report_html)
+            .filter(|f| **f != tables.report_html)
             .filter_map(|f| Some(f.file_name()?.to_string_lossy().into_owned()))
             .collect(),
     };
-    write_report_html(&report_html, &protected, &page)?;
-    timings.write = started.elapsed();
-    Ok(Report {
-        summary,
-        timings,
-        files,
-    })
+    write_report_html(&tables.report_html, protected, &page)
 }

@@ -5,10 +5,12 @@ use super::format::round_to;
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::analysis::area::CircleShares;
-use crate::analysis::capacity::CapacityResult;
+use crate::analysis::capacity::{Capacity, CapacityResult};
 use crate::analysis::coverage::{Coverage, DistanceMode};
+use crate::analysis::distance::walking::WalkNetwork;
 use crate::analysis::explain::GapExplainer;
-use crate::analysis::walking::WalkNetwork;
+use crate::analysis::pipeline::Analysis;
+use crate::analysis::requirements::{RequirementId, Requirements};
 use crate::config::Policy;
 use crate::dataset::Blocks;
 use rayon::prelude::*;
@@ -39,10 +41,10 @@ enum Column {
     Share(usize),
     /// Share of the block's area within a requirement's reach (`--measure area`).
     RequirementShare(usize, usize),
-    /// Capacity within reach per 1,000 elderly (index into the capacity results).
-    Per1000(usize),
-    /// Below the policy's capacity norm (index into the capacity results).
-    BelowNorm(usize),
+    /// Capacity within reach per 1,000 elderly of a requirement with a capacity rule.
+    Per1000(RequirementId),
+    /// Below the policy's capacity norm.
+    BelowNorm(RequirementId),
     GapReason,
 }
 
@@ -71,7 +73,7 @@ pub struct BlockTable<'a> {
     blocks: &'a Blocks,
     coverage: &'a Coverage,
     walk: Option<&'a WalkNetwork>,
-    capacity: &'a [CapacityResult],
+    capacity: &'a Capacity,
     shares: Option<&'a [CircleShares]>,
     columns: Vec<Column>,
     schema: Schema,
@@ -83,9 +85,10 @@ const DISTANCE_DECIMALS: i32 = 1;
 
 fn columns(
     policy: &Policy,
+    requirements: &Requirements,
     blocks: &Blocks,
     mode: DistanceMode,
-    capacity: &[CapacityResult],
+    capacity: &Capacity,
     area: bool,
 ) -> Vec<(String, Column)> {
     let mut columns = vec![
@@ -121,13 +124,11 @@ fn columns(
             if mode == DistanceMode::Both {
                 columns.push((format!("{prefix}_detour"), Column::Detour(c, r)));
             }
-            if let Some(i) = capacity
-                .iter()
-                .position(|cr| (cr.circle, cr.requirement) == (c, r))
-            {
-                columns.push((format!("{prefix}_per_1000"), Column::Per1000(i)));
-                if capacity[i].below_norm.is_some() {
-                    columns.push((format!("{prefix}_below_norm"), Column::BelowNorm(i)));
+            let id = requirements.of_circle(c)[r].id;
+            if let Some(result) = capacity.get(id) {
+                columns.push((format!("{prefix}_per_1000"), Column::Per1000(id)));
+                if result.below_norm.is_some() {
+                    columns.push((format!("{prefix}_below_norm"), Column::BelowNorm(id)));
                 }
             }
             if requirement.min_count > 1 {
@@ -146,21 +147,24 @@ fn columns(
 }
 
 impl<'a> BlockTable<'a> {
-    /// The table for a policy's coverage of the blocks; `walk` is the street network when
-    /// walking distances were computed (`mode` then is `network` or `both`).
-    pub fn new(
-        policy: &'a Policy,
-        blocks: &'a Blocks,
-        coverage: &'a Coverage,
-        walk: Option<&'a WalkNetwork>,
-        mode: DistanceMode,
-        capacity: &'a [CapacityResult],
-        shares: Option<&'a [CircleShares]>,
-    ) -> BlockTable<'a> {
-        let (fields, columns) = columns(policy, blocks, mode, capacity, shares.is_some())
-            .into_iter()
-            .map(|(name, column)| (Field::new(name, column.kind()), column))
-            .unzip();
+    /// The table of an analysis: its coverage, walking access legs, capacity, area shares
+    /// and every block's gap reason.
+    pub fn new(analysis: &'a Analysis<'a>) -> BlockTable<'a> {
+        let study = &analysis.study;
+        let (policy, blocks) = (study.policy, &study.dataset.blocks);
+        let shares = analysis.shares.as_deref();
+        let (coverage, walk) = (&analysis.coverage, study.models.walk());
+        let (fields, columns) = columns(
+            policy,
+            &study.requirements,
+            blocks,
+            study.models.mode(),
+            &analysis.capacity,
+            shares.is_some(),
+        )
+        .into_iter()
+        .map(|(name, column)| (Field::new(name, column.kind()), column))
+        .unzip();
         let explainer = GapExplainer::new(policy, coverage, walk);
         let gap_reasons = (0..blocks.len())
             .into_par_iter()
@@ -170,7 +174,7 @@ impl<'a> BlockTable<'a> {
             blocks,
             coverage,
             walk,
-            capacity,
+            capacity: &analysis.capacity,
             shares,
             columns,
             schema: Schema {
@@ -180,6 +184,13 @@ impl<'a> BlockTable<'a> {
             },
             gap_reasons,
         }
+    }
+
+    /// The capacity result of a requirement with a capacity column.
+    fn capacity_of(&self, id: RequirementId) -> &CapacityResult {
+        self.capacity
+            .get(id)
+            .expect("capacity columns are made for requirements with results")
     }
 
     fn value(&self, column: Column, b: usize) -> Value<'_> {
@@ -195,9 +206,9 @@ impl<'a> BlockTable<'a> {
                 .map_or(Value::Null, |r| Value::Num(r[b])),
             Column::SnapM => self
                 .walk
-                .and_then(|w| w.block_snaps[b])
-                .map_or(Value::Null, |s| {
-                    Value::Num(round_to(s.leg_m, DISTANCE_DECIMALS))
+                .and_then(|w| w.block_leg_m(b))
+                .map_or(Value::Null, |leg_m| {
+                    Value::Num(round_to(leg_m, DISTANCE_DECIMALS))
                 }),
             Column::Met(c) => Value::Bool(self.coverage.circles[c].met[b]),
             Column::MetStraight(c) => Value::Bool(self.coverage.circles[c].met_straight[b]),
@@ -227,8 +238,9 @@ impl<'a> BlockTable<'a> {
             Column::RequirementShare(c, r) => self.shares.map_or(Value::Null, |s| {
                 Value::Num(round_to(s[c].requirements[r][b], 4))
             }),
-            Column::Per1000(i) => Value::Num(round_to(self.capacity[i].per_1000[b], 3)),
-            Column::BelowNorm(i) => self.capacity[i]
+            Column::Per1000(id) => Value::Num(round_to(self.capacity_of(id).per_1000[b], 3)),
+            Column::BelowNorm(id) => self
+                .capacity_of(id)
                 .below_norm
                 .as_ref()
                 .map_or(Value::Null, |v| Value::Bool(v[b])),

@@ -5,8 +5,8 @@ use super::atomic::{write_atomically, ProtectedInputs};
 use super::format::round_to;
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
-use crate::analysis::capacity::CapacityResult;
-use crate::config::Policy;
+use crate::analysis::capacity::{Capacity, CapacityResult};
+use crate::analysis::requirements::Requirements;
 use crate::dataset::Dataset;
 use std::io;
 use std::ops::Range;
@@ -17,9 +17,8 @@ use std::path::Path;
 pub fn write_facilities_csv(
     path: &Path,
     protected: &ProtectedInputs,
-    policy: &Policy,
-    dataset: &Dataset,
-    results: &[CapacityResult],
+    requirements: &Requirements,
+    capacity: &Capacity,
 ) -> io::Result<()> {
     write_atomically(path, protected, |out| {
         let mut w = csv::Writer::from_writer(out);
@@ -31,12 +30,10 @@ pub fn write_facilities_csv(
             "elderly_within_reach",
             "load",
         ])?;
-        for result in results {
-            let circle = &policy.circles[result.circle];
-            let kind = &circle.requires[result.requirement].kind;
-            let Some(layer) = dataset.layer(kind) else {
-                continue;
-            };
+        for result in capacity.iter() {
+            let resolved = &requirements[result.requirement];
+            let (circle, kind) = (resolved.circle, &resolved.requirement.kind);
+            let layer = resolved.layer;
             for (i, &f) in result.facilities.iter().enumerate() {
                 w.write_record([
                     circle.name.as_str(),
@@ -82,11 +79,11 @@ fn name_of(properties: &serde_json::Map<String, serde_json::Value>) -> Option<St
 }
 
 impl<'a> FacilitiesLayer<'a> {
-    /// The layer of `dataset`'s facilities with the loads of the capacity `results`.
+    /// The layer of `dataset`'s facilities with the loads of the `capacity` results.
     pub fn new(
-        policy: &Policy,
+        requirements: &Requirements,
         dataset: &'a Dataset,
-        results: &'a [CapacityResult],
+        capacity: &'a Capacity,
     ) -> FacilitiesLayer<'a> {
         let mut facilities = Vec::new();
         let mut locations = Vec::new();
@@ -113,12 +110,13 @@ impl<'a> FacilitiesLayer<'a> {
             fields.push(Field::new("name", FieldType::Text));
         }
         let mut counted = Vec::new();
-        for result in results {
-            let circle = &policy.circles[result.circle];
-            let kind = &circle.requires[result.requirement].kind;
-            let Some(l) = dataset.layers.iter().position(|layer| &layer.kind == kind) else {
-                continue;
-            };
+        for result in capacity.iter() {
+            let resolved = &requirements[result.requirement];
+            let (circle, kind, l) = (
+                resolved.circle,
+                &resolved.requirement.kind,
+                resolved.layer_index,
+            );
             let mut place = vec![None; dataset.layers[l].len()];
             for (i, &f) in result.facilities.iter().enumerate() {
                 place[f as usize] = Some(i);

@@ -2,22 +2,35 @@
 
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
+use crate::algo::crs::LocalProjection;
 use crate::analysis::zones::{RankedZone, ZoneSummary};
+use geo::{MapCoords, MultiPolygon};
 
 /// Every gap zone with its circle, rank, size, uncovered people, failing requirements and
 /// nearest existing facility.
 pub struct GapLayer<'a> {
     zones: &'a [RankedZone],
+    /// Each zone's outline in WGS 84.
+    outlines: Vec<MultiPolygon<f64>>,
     summaries: Vec<ZoneSummary>,
     schema: Schema,
 }
 
 impl<'a> GapLayer<'a> {
-    /// The layer of the ranked gap zones.
-    pub fn new(zones: &'a [RankedZone]) -> GapLayer<'a> {
+    /// The layer of the ranked gap zones, their outlines unprojected with `projection`.
+    pub fn new(zones: &'a [RankedZone], projection: &LocalProjection) -> GapLayer<'a> {
         use FieldType::{Integer, Real, Text};
         GapLayer {
             zones,
+            outlines: zones
+                .iter()
+                .map(|z| {
+                    z.outline.map_coords(|c| {
+                        let (x, y) = projection.unproject(c.x, c.y);
+                        geo::Coord { x, y }
+                    })
+                })
+                .collect(),
             summaries: zones.iter().map(RankedZone::summary).collect(),
             schema: Schema {
                 name: "gaps",
@@ -48,7 +61,7 @@ impl Layer for GapLayer<'_> {
     }
 
     fn geometry(&self, k: usize) -> Shape<'_> {
-        Shape::MultiPolygon(&self.zones[k].outline)
+        Shape::MultiPolygon(&self.outlines[k])
     }
 
     fn values<'s>(&'s self, k: usize, row: &mut Vec<Value<'s>>) {

@@ -1,7 +1,7 @@
 //! `off_network.csv`: blocks and facilities that cannot reach the main street network.
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use crate::analysis::walking::{Access, Unreachable};
+use crate::analysis::distance::walking::{Access, Unreachable};
 use std::io;
 use std::path::Path;
 

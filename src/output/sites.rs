@@ -3,7 +3,9 @@
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::geojson::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
-use crate::commands::site::Suggestion;
+use crate::algo::crs::LocalProjection;
+use crate::analysis::sites::Suggestion;
+use geo::Coord;
 use std::io;
 use std::path::Path;
 
@@ -14,14 +16,17 @@ pub struct SiteLayer<'a> {
     suggestions: &'a [Suggestion],
     /// Per feature, its suggestion and choice.
     features: Vec<(usize, usize)>,
+    /// Per feature, its position in WGS 84.
+    positions: Vec<Coord<f64>>,
     /// Per feature, the ids of the blocks it newly covers, joined by commas.
     newly_covered_ids: Vec<String>,
     schema: Schema,
 }
 
 impl<'a> SiteLayer<'a> {
-    /// The layer of the suggestions' choices, suggestion by suggestion.
-    pub fn new(suggestions: &'a [Suggestion]) -> SiteLayer<'a> {
+    /// The layer of the suggestions' choices, suggestion by suggestion, positions
+    /// unprojected with `projection`.
+    pub fn new(suggestions: &'a [Suggestion], projection: &LocalProjection) -> SiteLayer<'a> {
         use FieldType::{Integer, Real, Text};
         let features: Vec<(usize, usize)> = suggestions
             .iter()
@@ -40,8 +45,13 @@ impl<'a> SiteLayer<'a> {
                 ids.join(",")
             })
             .collect();
+        let positions = suggestions
+            .iter()
+            .flat_map(|s| s.chosen().map(|c| c.lon_lat(projection)))
+            .collect();
         SiteLayer {
             suggestions,
+            positions,
             features,
             newly_covered_ids,
             schema: Schema {
@@ -72,10 +82,7 @@ impl Layer for SiteLayer<'_> {
     }
 
     fn geometry(&self, k: usize) -> Shape<'_> {
-        let (s, c) = self.features[k];
-        let suggestion = &self.suggestions[s];
-        let choice = &suggestion.choices[c];
-        Shape::Point(suggestion.candidates[choice.candidate as usize].position)
+        Shape::Point(self.positions[k])
     }
 
     fn values<'s>(&'s self, k: usize, row: &mut Vec<Value<'s>>) {

@@ -1,0 +1,267 @@
+//! Straight-line distances in the plane: the R-tree of a requirement's facility locations
+//! ([`FacilityIndex`], built once per requirement) and the straight-line [`DistanceModel`].
+//!
+//! Blocks are evaluated in parallel, and results are plain vectors indexed by block, so they
+//! do not depend on the thread count.
+
+use super::{DistanceModel, Distances, Measure};
+use crate::algo::floating_catchment::Pair;
+use crate::analysis::plane::Plane;
+use crate::analysis::requirements::ResolvedRequirement;
+use crate::dataset::{Dataset, FacilityLayer};
+use geo::{Coord, Distance, Euclidean, MultiPolygon, Point};
+use rayon::prelude::*;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+
+type Location = GeomWithData<[f64; 2], u32>;
+
+/// The access locations of one layer's facilities that pass a requirement's filter, indexed.
+pub struct FacilityIndex {
+    tree: RTree<Location>,
+}
+
+impl FacilityIndex {
+    /// Indexes points in the plane, each its own facility (its index in `points`).
+    pub fn from_points(points: &[Coord<f64>]) -> FacilityIndex {
+        let locations = points
+            .iter()
+            .enumerate()
+            .map(|(i, c)| GeomWithData::new([c.x, c.y], i as u32))
+            .collect();
+        FacilityIndex {
+            tree: RTree::bulk_load(locations),
+        }
+    }
+
+    /// Indexes the locations (projected, from `locations`) of the layer's facilities marked
+    /// in `keep`.
+    pub fn new(layer: &FacilityLayer, locations: &[Coord<f64>], keep: &[bool]) -> FacilityIndex {
+        let points: Vec<Location> = locations
+            .iter()
+            .zip(&layer.location_facility)
+            .filter(|(_, &f)| keep[f as usize])
+            .map(|(c, &f)| GeomWithData::new([c.x, c.y], f))
+            .collect();
+        FacilityIndex {
+            tree: RTree::bulk_load(points),
+        }
+    }
+
+    /// The nearest facility to a point and its distance; `None` when there is none.
+    pub fn nearest_from_point(&self, p: Coord<f64>) -> Option<(u32, f64)> {
+        self.tree
+            .nearest_neighbor(&[p.x, p.y])
+            .map(|l| (l.data, (l.geom()[0] - p.x).hypot(l.geom()[1] - p.y)))
+    }
+
+    /// The nearest facility to an outline and its distance (0 inside); every point of the
+    /// outline lies within `radius_m` of `centre`. `None` when there is no facility.
+    pub fn nearest_from_outline(
+        &self,
+        outline: &MultiPolygon<f64>,
+        centre: Coord<f64>,
+        radius_m: f64,
+    ) -> Option<(u32, f64)> {
+        let mut best: Option<(u32, f64)> = None;
+        for (location, d2) in self
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&[centre.x, centre.y])
+        {
+            // The outline is at least (centre distance − radius) away from this and every
+            // later candidate.
+            let best_m = best.map_or(f64::INFINITY, |(_, d)| d);
+            if d2.sqrt() - radius_m > best_m {
+                break;
+            }
+            let d = outline_distance(outline, location.geom());
+            // Ties go to the lower facility index, whatever the R-tree's order.
+            if d < best_m || (d == best_m && best.is_some_and(|(f, _)| location.data < f)) {
+                best = Some((location.data, d));
+            }
+        }
+        best
+    }
+
+    /// Every location (of any facility) within `distance_m` of the point.
+    pub fn locations_within(&self, p: Coord<f64>, distance_m: f64) -> Vec<Coord<f64>> {
+        self.tree
+            .locate_within_distance([p.x, p.y], distance_m * distance_m)
+            .map(|l| Coord {
+                x: l.geom()[0],
+                y: l.geom()[1],
+            })
+            .collect()
+    }
+
+    /// Every facility with a location within `reach_m` of the point, with its nearest
+    /// location's distance, by facility index.
+    pub fn within_from_point(&self, p: Coord<f64>, reach_m: f64) -> Vec<(u32, f64)> {
+        let mut found: Vec<(u32, f64)> = self
+            .tree
+            .locate_within_distance([p.x, p.y], reach_m * reach_m)
+            .map(|l| (l.data, (l.geom()[0] - p.x).hypot(l.geom()[1] - p.y)))
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        found.dedup_by_key(|(f, _)| *f);
+        found
+    }
+
+    /// Distinct facilities with a location within `reach_m` of the point.
+    pub fn count_from_point(&self, p: Coord<f64>, reach_m: f64) -> u32 {
+        distinct(
+            self.tree
+                .locate_within_distance([p.x, p.y], reach_m * reach_m)
+                .map(|l| l.data),
+        )
+    }
+
+    /// Distinct facilities with a location within `reach_m` of the outline.
+    pub fn count_from_outline(
+        &self,
+        outline: &MultiPolygon<f64>,
+        centre: Coord<f64>,
+        radius_m: f64,
+        reach_m: f64,
+    ) -> u32 {
+        let search = reach_m + radius_m;
+        distinct(
+            self.tree
+                .locate_within_distance([centre.x, centre.y], search * search)
+                .filter(|l| outline_distance(outline, l.geom()) <= reach_m)
+                .map(|l| l.data),
+        )
+    }
+}
+
+fn outline_distance(outline: &MultiPolygon<f64>, location: &[f64; 2]) -> f64 {
+    Euclidean.distance(outline, &Point::new(location[0], location[1]))
+}
+
+fn distinct(facilities: impl Iterator<Item = u32>) -> u32 {
+    let mut ids: Vec<u32> = facilities.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len() as u32
+}
+
+/// Every (block, facility) pair within `reach_m` of the block centroids of `blocks`, by
+/// straight line, each with the facility's nearest location; sorted by block, then facility.
+fn straight_pairs(index: &FacilityIndex, plane: &Plane, blocks: &[u32], reach_m: f64) -> Vec<Pair> {
+    blocks
+        .par_iter()
+        .flat_map_iter(|&b| {
+            index
+                .within_from_point(plane.block_centroids[b as usize], reach_m)
+                .into_iter()
+                .map(move |(facility, distance_m)| Pair {
+                    block: b,
+                    facility,
+                    distance_m,
+                })
+        })
+        .collect()
+}
+
+/// Straight-line distances in a plane, from block centroids or outlines.
+pub struct StraightLine<'a> {
+    plane: &'a Plane,
+    measure: Measure,
+}
+
+impl<'a> StraightLine<'a> {
+    /// Distances in `plane`, measured from where `measure` says.
+    pub fn new(plane: &'a Plane, measure: Measure) -> StraightLine<'a> {
+        StraightLine { plane, measure }
+    }
+
+    /// The nearest facility of `index` to block `b` and how many are within `reach_m`
+    /// (counted only when `count` is set, else 1 when the nearest is within reach).
+    fn block(
+        &self,
+        index: &FacilityIndex,
+        b: usize,
+        reach_m: f64,
+        count: bool,
+    ) -> (Option<(u32, f64)>, u32) {
+        let plane = self.plane;
+        let centre = plane.block_centroids[b];
+        let (outline, radius) = (&plane.block_outlines[b], plane.block_radius_m[b]);
+        let nearest = match self.measure {
+            Measure::Centroid | Measure::Area => index.nearest_from_point(centre),
+            Measure::Edge => index.nearest_from_outline(outline, centre, radius),
+        };
+        let nearest_m = nearest.map_or(f64::INFINITY, |(_, d)| d);
+        let within = match (count, self.measure) {
+            (false, _) => u32::from(nearest_m <= reach_m),
+            (true, Measure::Centroid | Measure::Area) => index.count_from_point(centre, reach_m),
+            (true, Measure::Edge) => index.count_from_outline(outline, centre, radius, reach_m),
+        };
+        (nearest, within)
+    }
+}
+
+impl DistanceModel for StraightLine<'_> {
+    fn distances(&self, resolved: &ResolvedRequirement) -> Distances {
+        let requirement = resolved.requirement;
+        let want_count = requirement.min_count > 1;
+        let per_block: Vec<(Option<(u32, f64)>, u32)> = (0..self.plane.block_centroids.len())
+            .into_par_iter()
+            .map(|b| self.block(&resolved.index, b, requirement.reach_m, want_count))
+            .collect();
+        Distances {
+            nearest_m: per_block
+                .iter()
+                .map(|&(n, _)| n.map_or(f64::INFINITY, |(_, d)| d))
+                .collect(),
+            nearest_facility: per_block.iter().map(|&(n, _)| n.map(|(f, _)| f)).collect(),
+            met: per_block
+                .iter()
+                .map(|&(_, c)| c as usize >= requirement.min_count)
+                .collect(),
+            count_within: want_count.then(|| per_block.iter().map(|&(_, c)| c).collect()),
+        }
+    }
+
+    fn pairs_within(&self, resolved: &ResolvedRequirement) -> Vec<Pair> {
+        let blocks: Vec<u32> = (0..self.plane.block_centroids.len() as u32).collect();
+        straight_pairs(
+            &resolved.index,
+            self.plane,
+            &blocks,
+            resolved.requirement.reach_m,
+        )
+    }
+
+    fn pairs_from_points(&self, points: &[Coord<f64>], blocks: &[u32], reach_m: f64) -> Vec<Pair> {
+        straight_pairs(
+            &FacilityIndex::from_points(points),
+            self.plane,
+            blocks,
+            reach_m,
+        )
+    }
+
+    fn nearest_between_layers(
+        &self,
+        dataset: &Dataset,
+        from: usize,
+        to: usize,
+        _within_m: f64,
+    ) -> Vec<f64> {
+        let to_layer = &dataset.layers[to];
+        let index = FacilityIndex::new(
+            to_layer,
+            &self.plane.layer_locations[to],
+            &vec![true; to_layer.len()],
+        );
+        self.plane.layer_locations[from]
+            .iter()
+            .map(|c| {
+                index
+                    .nearest_from_point(*c)
+                    .map_or(f64::INFINITY, |(_, d)| d)
+            })
+            .collect()
+    }
+}

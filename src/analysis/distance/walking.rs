@@ -1,0 +1,394 @@
+//! Walking distances: the street graph, every block and facility snapped onto it, and one
+//! bounded multi-source search per requirement.
+
+use super::{DistanceModel, Distances};
+use crate::algo::floating_catchment::Pair;
+use crate::algo::network::{
+    catchment_with, nearest_facilities, piece_geometry, CatchmentScratch, Components, Snap,
+    SnapIndex, StreetGraph,
+};
+use crate::analysis::plane::Plane;
+use crate::analysis::requirements::ResolvedRequirement;
+use crate::analysis::summary::NetworkSummary;
+use crate::dataset::Dataset;
+use geo::{Coord, LineString};
+use rayon::prelude::*;
+
+/// Walking searches look this many times the policy's largest reach far, so that a gap
+/// reason can say how far the nearest facility really is on foot ("1,480 m on foot").
+pub const SEARCH_FACTOR: f64 = 2.0;
+
+/// The street graph, its connected components and its snapping index, in the plane's
+/// metres: the first half of building a [`WalkNetwork`].
+pub struct StreetNetwork {
+    graph: StreetGraph,
+    components: Components,
+    index: SnapIndex,
+}
+
+impl StreetNetwork {
+    /// Builds the graph from the plane's streets, joining ends closer than
+    /// `merge_tolerance_m`.
+    pub fn new(plane: &Plane, merge_tolerance_m: f64) -> StreetNetwork {
+        let graph = StreetGraph::new(&plane.streets, merge_tolerance_m);
+        StreetNetwork {
+            components: graph.components(),
+            index: SnapIndex::new(&graph),
+            graph,
+        }
+    }
+
+    /// Snaps every block centroid and facility location of the plane onto the streets (no
+    /// farther than `max_snap_m`); searches will look `search_m` far.
+    pub fn snap(self, plane: &Plane, max_snap_m: f64, search_m: f64) -> WalkNetwork {
+        let block_snaps = self.index.snap_points(&plane.block_centroids, max_snap_m);
+        let layer_snaps = plane
+            .layer_locations
+            .iter()
+            .map(|locations| self.index.snap_points(locations, max_snap_m))
+            .collect();
+        WalkNetwork {
+            streets: self,
+            block_snaps,
+            layer_snaps,
+            search_m,
+            max_snap_m,
+        }
+    }
+}
+
+/// The street network with every block and facility location snapped onto it.
+pub struct WalkNetwork {
+    streets: StreetNetwork,
+    /// Each block centroid's snap; `None` when off-network.
+    block_snaps: Vec<Option<Snap>>,
+    /// Per layer, each facility location's snap.
+    layer_snaps: Vec<Vec<Option<Snap>>>,
+    /// How far searches look, in metres (walking distances beyond are unknown).
+    search_m: f64,
+    /// The largest access leg; farther blocks and facilities are off-network.
+    max_snap_m: f64,
+}
+
+/// Where an entity meets the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Access {
+    /// Snapped onto the main component, with this access leg.
+    Main(f64),
+    /// Snapped onto a component cut off from the main one (of this many nodes).
+    Isolated {
+        /// The access leg, in metres.
+        leg_m: f64,
+        /// Nodes in the isolated component.
+        component_nodes: usize,
+    },
+    /// No street within the snapping limit.
+    OffNetwork,
+}
+
+/// A block or facility that cannot reach the main street network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreachable {
+    /// `blocks` or the facility kind.
+    pub role: String,
+    /// The block or facility id.
+    pub id: String,
+    /// How it meets the network (never [`Access::Main`]).
+    pub access: Access,
+}
+
+impl WalkNetwork {
+    /// Builds the street network from the plane's streets and snaps every block centroid and
+    /// facility location onto it (see [`StreetNetwork::new`] and [`StreetNetwork::snap`]).
+    pub fn build(
+        plane: &Plane,
+        merge_tolerance_m: f64,
+        max_snap_m: f64,
+        search_m: f64,
+    ) -> WalkNetwork {
+        StreetNetwork::new(plane, merge_tolerance_m).snap(plane, max_snap_m, search_m)
+    }
+
+    /// How far searches look, in metres.
+    pub fn search_m(&self) -> f64 {
+        self.search_m
+    }
+
+    /// The largest access leg, in metres.
+    pub fn max_snap_m(&self) -> f64 {
+        self.max_snap_m
+    }
+
+    /// Block `b`'s access leg onto the streets; `None` when it is off-network.
+    pub fn block_leg_m(&self, b: usize) -> Option<f64> {
+        self.block_snaps[b].map(|s| s.leg_m)
+    }
+
+    /// The street graph, for independent checks of the searches.
+    pub fn graph(&self) -> &StreetGraph {
+        &self.streets.graph
+    }
+
+    /// Each block centroid's snap, for independent checks of the searches.
+    pub fn block_snaps(&self) -> &[Option<Snap>] {
+        &self.block_snaps
+    }
+
+    /// Per layer, each facility location's snap, for independent checks of the searches.
+    pub fn layer_snaps(&self) -> &[Vec<Option<Snap>>] {
+        &self.layer_snaps
+    }
+
+    /// How a snap meets the network.
+    fn access(&self, snap: Option<&Snap>) -> Access {
+        let Some(snap) = snap else {
+            return Access::OffNetwork;
+        };
+        let components = &self.streets.components;
+        let component = self
+            .streets
+            .graph
+            .edge(snap.edge)
+            .and_then(|e| components.component_of(e.a));
+        match component {
+            Some(c) if Some(c) != components.main() => Access::Isolated {
+                leg_m: snap.leg_m,
+                component_nodes: components.sizes()[c as usize],
+            },
+            _ => Access::Main(snap.leg_m),
+        }
+    }
+
+    /// Every block and facility location that is off-network or on an isolated component,
+    /// blocks first, then layers in order.
+    pub fn unreachable(&self, dataset: &Dataset) -> Vec<Unreachable> {
+        let mut found = Vec::new();
+        let mut note = |role: &str, id: &str, snap: Option<&Snap>| {
+            let access = self.access(snap);
+            if !matches!(access, Access::Main(_)) {
+                found.push(Unreachable {
+                    role: role.to_string(),
+                    id: id.to_string(),
+                    access,
+                });
+            }
+        };
+        for (id, snap) in dataset.blocks.ids.iter().zip(&self.block_snaps) {
+            note("blocks", id, snap.as_ref());
+        }
+        for (layer, snaps) in dataset.layers.iter().zip(&self.layer_snaps) {
+            for (snap, &f) in snaps.iter().zip(&layer.location_facility) {
+                note(&layer.kind, &layer.ids[f as usize], snap.as_ref());
+            }
+        }
+        found
+    }
+
+    /// The network's size and what cannot reach it.
+    pub fn summary(&self, unreachable: &[Unreachable]) -> NetworkSummary {
+        let count = |blocks: bool, isolated: bool| {
+            unreachable
+                .iter()
+                .filter(|u| (u.role == "blocks") == blocks)
+                .filter(|u| matches!(u.access, Access::Isolated { .. }) == isolated)
+                .count()
+        };
+        NetworkSummary {
+            nodes: self.streets.graph.node_count(),
+            edges: self.streets.graph.edge_count(),
+            components: self.streets.components.count(),
+            main_component_nodes: self
+                .streets
+                .components
+                .main()
+                .map_or(0, |m| self.streets.components.sizes()[m as usize]),
+            search_m: self.search_m,
+            max_snap_m: self.max_snap_m,
+            blocks_off_network: count(true, false),
+            blocks_isolated: count(true, true),
+            facilities_off_network: count(false, false),
+            facilities_isolated: count(false, true),
+        }
+    }
+
+    /// The entrances (snaps) of each facility the requirement keeps, as (facility,
+    /// entrances), in facility order; facilities with no entrance on the network are left
+    /// out.
+    pub fn entrances(&self, resolved: &ResolvedRequirement) -> Vec<(u32, Vec<Snap>)> {
+        let keep = &resolved.keep;
+        let mut by_facility: Vec<Vec<Snap>> = vec![Vec::new(); keep.len()];
+        for (snap, &f) in self.layer_snaps[resolved.layer_index]
+            .iter()
+            .zip(&resolved.layer.location_facility)
+        {
+            if let (true, Some(snap)) = (keep[f as usize], snap) {
+                by_facility[f as usize].push(*snap);
+            }
+        }
+        by_facility
+            .into_iter()
+            .enumerate()
+            .filter(|(_, e)| !e.is_empty())
+            .map(|(f, e)| (f as u32, e))
+            .collect()
+    }
+
+    /// The street pieces within `reach_m` on foot of `entrances` (a catchment), each as its
+    /// line in the plane with the walking distance at its start and end.
+    pub fn catchment(
+        &self,
+        entrances: &[Snap],
+        reach_m: f64,
+        scratch: &mut CatchmentScratch,
+    ) -> Vec<(LineString<f64>, f64, f64)> {
+        let graph = &self.streets.graph;
+        catchment_with(graph, entrances, reach_m, scratch)
+            .into_iter()
+            .map(|piece| {
+                (
+                    piece_geometry(graph, &piece),
+                    piece.from_dist_m,
+                    piece.to_dist_m,
+                )
+            })
+            .collect()
+    }
+
+    /// Every (block, source) pair within `reach_m` on foot, for sources given as (index,
+    /// entrances): one small bounded search (a catchment) per source, then the blocks snapped
+    /// onto the street pieces it reaches, each with its access leg added. Sorted by block,
+    /// then source.
+    pub fn blocks_within(&self, sources: &[(u32, Vec<Snap>)], reach_m: f64) -> Vec<Pair> {
+        let mut by_edge: Vec<(u32, f64, f64, u32)> = self
+            .block_snaps
+            .iter()
+            .enumerate()
+            .filter_map(|(b, s)| s.map(|s| (s.edge, s.offset_m, s.leg_m, b as u32)))
+            .collect();
+        by_edge.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)));
+        let mut pairs: Vec<Pair> = sources
+            .par_iter()
+            .map_init(CatchmentScratch::new, |scratch, (source, snaps)| {
+                let mut best: Vec<(u32, f64)> = Vec::new();
+                for piece in catchment_with(&self.streets.graph, snaps, reach_m, scratch) {
+                    let start = by_edge.partition_point(|e| e.0 < piece.edge);
+                    for &(_, offset_m, leg_m, block) in
+                        by_edge[start..].iter().take_while(|e| e.0 == piece.edge)
+                    {
+                        if let Some(d) = piece
+                            .distance_at(offset_m)
+                            .map(|d| d + leg_m)
+                            .filter(|&d| d <= reach_m)
+                        {
+                            best.push((block, d));
+                        }
+                    }
+                }
+                // A block at a piece boundary appears twice: keep its shorter walk.
+                best.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                best.dedup_by_key(|(block, _)| *block);
+                best.into_iter()
+                    .map(|(block, distance_m)| Pair {
+                        block,
+                        facility: *source,
+                        distance_m,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        pairs.sort_by_key(|p| (p.block, p.facility));
+        pairs
+    }
+}
+
+impl DistanceModel for WalkNetwork {
+    /// One bounded multi-source search over the requirement's facilities, keeping the
+    /// `min_count` nearest distinct facilities of every block.
+    fn distances(&self, resolved: &ResolvedRequirement) -> Distances {
+        let requirement = resolved.requirement;
+        let sources: Vec<(u32, Snap)> = self.layer_snaps[resolved.layer_index]
+            .iter()
+            .zip(&resolved.layer.location_facility)
+            .filter(|(_, &f)| resolved.keep[f as usize])
+            .filter_map(|(snap, &f)| Some((f, (*snap)?)))
+            .collect();
+        let nearest = nearest_facilities(
+            &self.streets.graph,
+            &sources,
+            &self.block_snaps,
+            self.search_m,
+            requirement.min_count,
+        );
+        let counts: Vec<u32> = nearest
+            .iter()
+            .map(|found| {
+                found
+                    .iter()
+                    .filter(|&&(_, d)| d <= requirement.reach_m)
+                    .count() as u32
+            })
+            .collect();
+        Distances {
+            nearest_facility: nearest
+                .iter()
+                .map(|found| found.first().map(|&(f, _)| f))
+                .collect(),
+            nearest_m: nearest
+                .iter()
+                .map(|found| found.first().map_or(f64::INFINITY, |&(_, d)| d))
+                .collect(),
+            met: counts
+                .iter()
+                .map(|&c| c as usize >= requirement.min_count)
+                .collect(),
+            count_within: (requirement.min_count > 1).then_some(counts),
+        }
+    }
+
+    fn pairs_within(&self, resolved: &ResolvedRequirement) -> Vec<Pair> {
+        self.blocks_within(&self.entrances(resolved), resolved.requirement.reach_m)
+    }
+
+    fn pairs_from_points(&self, points: &[Coord<f64>], blocks: &[u32], reach_m: f64) -> Vec<Pair> {
+        let snaps = self.streets.index.snap_points(points, self.max_snap_m);
+        let sources: Vec<(u32, Vec<Snap>)> = snaps
+            .into_iter()
+            .enumerate()
+            .filter_map(|(s, snap)| Some((s as u32, vec![snap?])))
+            .collect();
+        let mut wanted = vec![false; self.block_snaps.len()];
+        for &b in blocks {
+            wanted[b as usize] = true;
+        }
+        let mut pairs = self.blocks_within(&sources, reach_m);
+        pairs.retain(|p| wanted[p.block as usize]);
+        pairs
+    }
+
+    /// Searches [`SEARCH_FACTOR`] times `within_m` far.
+    fn nearest_between_layers(
+        &self,
+        dataset: &Dataset,
+        from: usize,
+        to: usize,
+        within_m: f64,
+    ) -> Vec<f64> {
+        let sources: Vec<(u32, Snap)> = self.layer_snaps[to]
+            .iter()
+            .zip(&dataset.layers[to].location_facility)
+            .filter_map(|(s, &f)| Some((f, (*s)?)))
+            .collect();
+        let found = nearest_facilities(
+            &self.streets.graph,
+            &sources,
+            &self.layer_snaps[from],
+            SEARCH_FACTOR * within_m,
+            1,
+        );
+        found
+            .iter()
+            .map(|near| near.first().map_or(f64::INFINITY, |&(_, d)| d))
+            .collect()
+    }
+}

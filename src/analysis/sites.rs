@@ -1,0 +1,288 @@
+//! Site suggestions: which few new sites of one kind would newly cover the most elderly
+//! people, as a maximal covering location problem solved by [`crate::algo::siting`].
+//!
+//! Existing facilities stay fixed. The demand is the blocks that fail the chosen requirement
+//! and that one more facility within reach would fix (for `min_count > 1`: blocks exactly one
+//! facility short), weighted by their elderly. Candidates are a layer of the manifest or a
+//! file the planner names (vacant flats, buildings that could be converted), or else the
+//! centroids of the demand blocks. Reach is measured by the run's deciding distance model.
+
+use crate::algo::crs::LocalProjection;
+use crate::algo::floating_catchment::Pair;
+use crate::algo::siting::{exact, greedy, Choice, CoverProblem};
+use crate::analysis::coverage::Coverage;
+use crate::analysis::plane::Plane;
+use crate::analysis::requirements::RequirementId;
+use crate::analysis::study::Study;
+use crate::analysis::summary::{SiteSummary, SitesSummary};
+use crate::analysis::AnalysisError;
+use crate::config::manifest::LayerSource;
+use crate::dataset::{Blocks, FacilityLayer};
+use crate::error::Error;
+use crate::input::facilities::read_layer;
+use geo::Coord;
+use std::path::PathBuf;
+
+/// Exact optimisation is attempted up to this many search nodes.
+pub const EXACT_NODE_LIMIT: u64 = 2_000_000;
+
+/// One candidate site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Its id (a block id when candidates are block centroids).
+    pub id: String,
+    /// Its position in the plane's metres.
+    pub position_m: Coord<f64>,
+    /// Its position in WGS 84 as read, for candidates read from a layer.
+    read_lon_lat: Option<Coord<f64>>,
+}
+
+impl Candidate {
+    /// Its position in WGS 84: as read, or unprojected from the plane.
+    pub fn lon_lat(&self, projection: &LocalProjection) -> Coord<f64> {
+        self.read_lon_lat.unwrap_or_else(|| {
+            let (x, y) = projection.unproject(self.position_m.x, self.position_m.y);
+            Coord { x, y }
+        })
+    }
+}
+
+/// The suggested sites with their coverage.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// The circle whose requirement the sites meet.
+    pub circle: String,
+    /// The facility kind of the sites.
+    pub kind: String,
+    /// Candidate sites, indexed by the choices.
+    pub candidates: Vec<Candidate>,
+    /// Block ids of the demand points, indexed by `Choice::newly_covered`.
+    pub demand_ids: Vec<String>,
+    /// The greedy choices, in order.
+    pub choices: Vec<Choice>,
+    /// The optimum for the same number of sites, when it was affordable to compute.
+    pub optimum: Option<f64>,
+    /// Elderly already meeting the requirement.
+    pub baseline_elderly: f64,
+    /// All elderly.
+    pub total_elderly: f64,
+    /// Elderly the new sites could reach at most (all demand blocks).
+    pub demand_elderly: f64,
+    /// Whether reach was measured on foot.
+    pub walking: bool,
+    /// The reach in metres.
+    pub reach_m: f64,
+}
+
+impl Suggestion {
+    /// The chosen candidates, in order.
+    pub fn chosen(&self) -> impl Iterator<Item = &Candidate> {
+        self.choices
+            .iter()
+            .map(|choice| &self.candidates[choice.candidate as usize])
+    }
+
+    /// The suggestion's figures for `summary.json` and the report page, positions
+    /// unprojected with `projection`.
+    pub fn summary(&self, projection: &LocalProjection) -> SitesSummary {
+        SitesSummary {
+            circle: self.circle.clone(),
+            kind: self.kind.clone(),
+            reach_m: self.reach_m,
+            walking: self.walking,
+            elderly_met_before: self.baseline_elderly,
+            elderly_total: self.total_elderly,
+            sites: self
+                .choices
+                .iter()
+                .zip(self.chosen())
+                .enumerate()
+                .map(|(i, (choice, candidate))| {
+                    let position = candidate.lon_lat(projection);
+                    SiteSummary {
+                        rank: i + 1,
+                        candidate_id: candidate.id.clone(),
+                        lon: position.x,
+                        lat: position.y,
+                        marginal_elderly: choice.marginal,
+                        cumulative_elderly: choice.cumulative,
+                        newly_covered_blocks: choice.newly_covered.len(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which sites to suggest for one requirement of an analysed city.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteRequest<'a> {
+    /// The requirement.
+    pub requirement: RequirementId,
+    /// A manifest layer kind or a GeoJSON/CSV file of candidate sites; the centroids of the
+    /// demand blocks when absent.
+    pub candidates: Option<&'a str>,
+    /// How many sites to choose.
+    pub count: usize,
+    /// Most elderly one new site may count.
+    pub capacity: Option<f64>,
+    /// Whether to also search for the exact optimum (up to [`EXACT_NODE_LIMIT`] nodes).
+    pub exact: bool,
+}
+
+/// Candidates from a layer: one per facility, a MultiPoint by its first point; `projected`
+/// holds the layer's locations in the plane.
+fn from_layer(layer: &FacilityLayer, projected: &[Coord<f64>]) -> Vec<Candidate> {
+    let mut seen = vec![false; layer.len()];
+    layer
+        .locations
+        .iter()
+        .zip(projected)
+        .zip(&layer.location_facility)
+        .filter(|(_, &f)| !std::mem::replace(&mut seen[f as usize], true))
+        .map(|((lon_lat, at), &f)| Candidate {
+            id: layer.ids[f as usize].clone(),
+            position_m: *at,
+            read_lon_lat: Some(*lon_lat),
+        })
+        .collect()
+}
+
+/// The candidates: a layer of the dataset, a file, or (when `None`) the demand blocks'
+/// centroids.
+fn candidates(
+    source: Option<&str>,
+    study: &Study,
+    demand: &[u32],
+) -> Result<Vec<Candidate>, Error> {
+    let (dataset, plane) = (study.dataset, study.plane);
+    let Some(source) = source else {
+        return Ok(demand
+            .iter()
+            .map(|&b| Candidate {
+                id: dataset.blocks.ids[b as usize].clone(),
+                position_m: plane.block_centroids[b as usize],
+                read_lon_lat: None,
+            })
+            .collect());
+    };
+    if let Some(l) = dataset.layers.iter().position(|l| l.kind == source) {
+        return Ok(from_layer(&dataset.layers[l], &plane.layer_locations[l]));
+    }
+    let layer = read_candidates(source)?;
+    Ok(from_layer(&layer, &project_all(plane, &layer.locations)))
+}
+
+/// Reads a GeoJSON or CSV file of candidate sites.
+fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
+    let layer_source = LayerSource {
+        path: PathBuf::from(source),
+        id: None,
+        lon: None,
+        lat: None,
+        crs: Default::default(),
+        filter: Default::default(),
+    };
+    if !layer_source.path.is_file() {
+        return Err(AnalysisError::UnknownCandidates {
+            name: source.to_string(),
+        }
+        .into());
+    }
+    let read = read_layer("candidate", &layer_source).map_err(|p| Error::Input(vec![p]))?;
+    if !read.problems.is_empty() {
+        return Err(Error::Input(read.problems));
+    }
+    Ok(read.value)
+}
+
+fn project_all(plane: &Plane, points: &[Coord<f64>]) -> Vec<Coord<f64>> {
+    points
+        .iter()
+        .map(|c| {
+            let (x, y) = plane.projection.project(c.x, c.y);
+            Coord { x, y }
+        })
+        .collect()
+}
+
+/// Per candidate, the demand blocks (by position in `demand`) it covers, sorted.
+fn covers(pairs: &[Pair], demand: &[u32], blocks: usize, candidates: usize) -> Vec<Vec<u32>> {
+    let mut position = vec![u32::MAX; blocks];
+    for (i, &b) in demand.iter().enumerate() {
+        position[b as usize] = i as u32;
+    }
+    let mut covers: Vec<Vec<u32>> = vec![Vec::new(); candidates];
+    for pair in pairs
+        .iter()
+        .filter(|p| position[p.block as usize] != u32::MAX)
+    {
+        covers[pair.facility as usize].push(position[pair.block as usize]);
+    }
+    for cover in &mut covers {
+        cover.sort_unstable();
+    }
+    covers
+}
+
+/// Elderly in the blocks where `met` holds.
+fn met_elderly(blocks: &Blocks, met: &[bool]) -> f64 {
+    (0..blocks.len())
+        .filter(|&b| met[b])
+        .map(|b| blocks.elderly[b])
+        .sum()
+}
+
+/// Suggests sites for one requirement of a city whose coverage is evaluated.
+pub fn suggest_sites(
+    study: &Study,
+    coverage: &Coverage,
+    request: &SiteRequest,
+) -> Result<Suggestion, Error> {
+    let resolved = &study.requirements[request.requirement];
+    let requirement = resolved.requirement;
+    let decisive = coverage[request.requirement].decisive();
+    let blocks = &study.dataset.blocks;
+    // Blocks that one more facility within reach would make meet the requirement. A block
+    // that meets it may count more facilities than `min_count`, so `met` is checked first.
+    let demand: Vec<u32> = (0..blocks.len() as u32)
+        .filter(|&b| {
+            let b = b as usize;
+            let within = decisive.count_within.as_ref().map_or(0, |n| n[b] as usize);
+            !decisive.met[b] && within + 1 == requirement.min_count
+        })
+        .collect();
+    let candidates = candidates(request.candidates, study, &demand)?;
+    let sites: Vec<Coord<f64>> = candidates.iter().map(|c| c.position_m).collect();
+    let pairs = study
+        .models
+        .decisive()
+        .pairs_from_points(&sites, &demand, requirement.reach_m);
+    let problem = CoverProblem {
+        weights: demand.iter().map(|&b| blocks.elderly[b as usize]).collect(),
+        covers: covers(&pairs, &demand, blocks.len(), candidates.len()),
+        capacity: request.capacity,
+    };
+    let choices = greedy(&problem, request.count);
+    let optimum = request
+        .exact
+        .then(|| exact(&problem, request.count, EXACT_NODE_LIMIT))
+        .flatten()
+        .map(|best| best.last().map_or(0.0, |c| c.cumulative));
+    Ok(Suggestion {
+        circle: resolved.circle.name.clone(),
+        kind: requirement.kind.clone(),
+        demand_elderly: problem.weights.iter().sum(),
+        demand_ids: demand
+            .iter()
+            .map(|&b| blocks.ids[b as usize].clone())
+            .collect(),
+        candidates,
+        choices,
+        optimum,
+        baseline_elderly: met_elderly(blocks, &decisive.met),
+        total_elderly: blocks.elderly.iter().sum(),
+        walking: study.models.walk().is_some(),
+        reach_m: requirement.reach_m,
+    })
+}
