@@ -308,7 +308,9 @@ pub fn evaluate(
     measure: Measure,
     walk: Option<&WalkNetwork>,
 ) -> Result<Coverage, String> {
-    policy.check_kinds(|kind| dataset.layer(kind).is_some())?;
+    policy
+        .check_kinds(|kind| dataset.layer(kind).is_some())
+        .map_err(|e| e.to_string())?;
     let mut circles = Vec::with_capacity(policy.circles.len());
     for circle in &policy.circles {
         let mut requirements = Vec::with_capacity(circle.requires.len());

@@ -124,7 +124,7 @@ pub fn load_city(
     skip_invalid: bool,
     with_streets: bool,
 ) -> Result<City, ReportError> {
-    let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
+    let manifest = Manifest::load(manifest_path).map_err(|e| ReportError::Config(e.to_string()))?;
     load_city_from(manifest, manifest_path, skip_invalid, with_streets)
 }
 
@@ -135,28 +135,15 @@ pub fn load_city_from(
     skip_invalid: bool,
     with_streets: bool,
 ) -> Result<City, ReportError> {
-    let policy = match &manifest.policy {
-        Some(path) => Policy::load(path).map_err(ReportError::Config)?,
-        None => Policy::default_policy(),
-    };
-    policy
-        .check_kinds(|kind| manifest.layers.contains_key(kind))
-        .map_err(|e| {
-            ReportError::Config(format!("{}: {e}", policy_source(&manifest, manifest_path)))
-        })?;
+    let policy = manifest
+        .load_policy(manifest_path)
+        .map_err(|e| ReportError::Config(e.to_string()))?;
     let loaded = input::load(&manifest, skip_invalid, with_streets).map_err(ReportError::Input)?;
     Ok(City {
         manifest,
         policy,
         loaded,
     })
-}
-
-fn policy_source(manifest: &Manifest, manifest_path: &Path) -> String {
-    match &manifest.policy {
-        Some(p) => p.display().to_string(),
-        None => format!("{} (built-in default policy)", manifest_path.display()),
-    }
 }
 
 /// The distance mode a report on `manifest` uses: the requested one, or `both` when the
@@ -278,7 +265,7 @@ pub fn run_report(
     options: &ReportOptions,
 ) -> Result<Report, ReportError> {
     let started = Instant::now();
-    let manifest = Manifest::load(manifest_path).map_err(ReportError::Config)?;
+    let manifest = Manifest::load(manifest_path).map_err(|e| ReportError::Config(e.to_string()))?;
     let mode = distance_mode(&manifest, options.distance).map_err(ReportError::Config)?;
     if options.service_areas && !mode.walks() {
         return Err(ReportError::Config(

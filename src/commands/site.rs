@@ -247,7 +247,8 @@ pub struct SiteRequest<'a> {
 
 /// Suggests `options.count` new sites for the city in `manifest_path`.
 pub fn suggest_sites(manifest_path: &Path, options: &SiteOptions) -> Result<SiteRun, ReportError> {
-    let manifest = crate::config::Manifest::load(manifest_path).map_err(config)?;
+    let manifest =
+        crate::config::Manifest::load(manifest_path).map_err(|e| config(e.to_string()))?;
     let mode = distance_mode(&manifest, options.distance).map_err(config)?;
     let city = load_city_from(manifest, manifest_path, false, mode.walks())?;
     let (circle, requirement) = find_requirement(&city.policy, &options.circle, &options.kind)?;
