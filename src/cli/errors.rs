@@ -1,0 +1,83 @@
+//! Failures as the command line shows them: the library's errors become `error:` lines, and a
+//! hint names a flag only when the failing subcommand accepts it.
+
+use carecircle::commands::report::ReportError;
+use carecircle::error::Error;
+use carecircle::input::Problem;
+use std::process::ExitCode;
+
+/// What a subcommand's failure messages may suggest, and how many input problems they list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hints {
+    /// The subcommand takes `--skip-invalid`.
+    pub skip_invalid: bool,
+    /// Input problems printed before the rest are only counted.
+    pub problems_shown: usize,
+}
+
+/// Input problems printed before the rest are only counted (`check` prints them all).
+const PROBLEMS_SHOWN: usize = 50;
+
+impl Hints {
+    /// `report`: lists the first problems and suggests `--skip-invalid`.
+    pub const REPORT: Hints = Hints {
+        skip_invalid: true,
+        problems_shown: PROBLEMS_SHOWN,
+    };
+    /// `site` and `demo`: list the first problems; no flag to suggest.
+    pub const NO_FLAGS: Hints = Hints {
+        skip_invalid: false,
+        problems_shown: PROBLEMS_SHOWN,
+    };
+    /// `check`: lists every problem.
+    pub const CHECK: Hints = Hints {
+        skip_invalid: false,
+        problems_shown: usize::MAX,
+    };
+}
+
+/// Prints why a command failed: every problem on its own `error:` line, input problems
+/// followed by their count and the hints the subcommand offers.
+pub fn show(error: &Error, hints: Hints) {
+    match error {
+        Error::Config(config) => {
+            for problem in config.problems() {
+                eprintln!("error: {problem}");
+            }
+        }
+        Error::Input(problems) => {
+            print_problems(problems, hints.problems_shown);
+            let skip = if hints.skip_invalid {
+                "; fix them, or pass --skip-invalid to skip invalid features (they are listed in skipped.csv)"
+            } else {
+                ""
+            };
+            eprintln!("{error}{skip}");
+        }
+        other => eprintln!("error: {other}"),
+    }
+}
+
+/// Prints why `report` or `site` failed (their error type is not yet [`Error`]); the exit
+/// code of a failure.
+pub fn fail(error: ReportError, hints: Hints) -> ExitCode {
+    match error {
+        ReportError::Config(message) => eprintln!("error: {message}"),
+        ReportError::Input(problems) => show(&Error::Input(problems), hints),
+        ReportError::Output(io) => show(&Error::Output(io), hints),
+    }
+    ExitCode::FAILURE
+}
+
+/// Prints the first `limit` problems, then how many more there are.
+fn print_problems(problems: &[Problem], limit: usize) {
+    for p in problems.iter().take(limit) {
+        eprintln!("error: {p}");
+    }
+    if problems.len() > limit {
+        eprintln!(
+            "… and {} more problems (`carecircle check` lists them all)",
+            problems.len() - limit
+        );
+    }
+}
