@@ -47,12 +47,7 @@ pub fn show(error: &Error, hints: Hints) {
         }
         Error::Input(problems) => {
             print_problems(problems, hints.problems_shown);
-            let skip = if hints.skip_invalid {
-                "; fix them, or pass --skip-invalid to skip invalid features (they are listed in skipped.csv)"
-            } else {
-                ""
-            };
-            eprintln!("{error}{skip}");
+            eprintln!("{}", closing_line(error, hints));
         }
         other => eprintln!("error: {other}"),
     }
@@ -69,6 +64,16 @@ pub fn fail(error: ReportError, hints: Hints) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// The line after the listed input problems: their count, and `--skip-invalid` when the
+/// subcommand takes it.
+fn closing_line(error: &Error, hints: Hints) -> String {
+    if hints.skip_invalid {
+        format!("{error}; fix them, or pass --skip-invalid to skip invalid features (they are listed in skipped.csv)")
+    } else {
+        error.to_string()
+    }
+}
+
 /// Prints the first `limit` problems, then how many more there are.
 fn print_problems(problems: &[Problem], limit: usize) {
     for p in problems.iter().take(limit) {
@@ -79,5 +84,24 @@ fn print_problems(problems: &[Problem], limit: usize) {
             "… and {} more problems (`carecircle check` lists them all)",
             problems.len() - limit
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn only_report_suggests_skip_invalid() {
+        let problem = Problem::file(Path::new("blocks.geojson"), "missing");
+        let error = Error::Input(vec![problem.clone(), problem]);
+        assert_eq!(
+            closing_line(&error, Hints::REPORT),
+            "2 problem(s) in the input; fix them, or pass --skip-invalid to skip invalid features (they are listed in skipped.csv)"
+        );
+        for hints in [Hints::NO_FLAGS, Hints::CHECK] {
+            assert_eq!(closing_line(&error, hints), "2 problem(s) in the input");
+        }
     }
 }
