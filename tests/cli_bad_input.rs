@@ -299,3 +299,95 @@ fn check_lists_every_problem_in_every_file() {
                 .and(contains("3 problem(s)")),
         );
 }
+
+#[test]
+fn check_lists_every_manifest_and_policy_problem_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let text = fs::read_to_string(&manifest).unwrap();
+    let text = text.replace("[layers.care_bed]", "[layers.care_bed]\nradius = 300");
+    fs::write(&manifest, format!("policy = \"policy.toml\"\n{text}")).unwrap();
+    fs::write(
+        dir.path().join("policy.toml"),
+        "[[circles]]\nname='Living'\nrequires=[{kind='care_bed', within_m=-500}]\n\
+         [[circles]]\nname='daily care'\nrequires=[{kind='care_bed', within_m=500}]\n",
+    )
+    .unwrap();
+    let assert = carecircle()
+        .arg("check")
+        .arg(&manifest)
+        .assert()
+        .failure()
+        .stderr(contains("panicked").not());
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for fragment in [
+        "city.toml: TOML parse error",
+        "unknown field `radius`",
+        "policy.toml: circle name `Living` must be lowercase snake_case",
+        "policy.toml: circle `Living`, requirement 1 (`care_bed`): the reach must be a positive distance, got -500 m",
+        "policy.toml: circle name `daily care` must be lowercase snake_case",
+    ] {
+        assert!(
+            stderr.contains(fragment),
+            "expected {fragment:?} in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_lists_policy_and_input_problems_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, format!("policy = \"policy.toml\"\n{text}")).unwrap();
+    fs::write(
+        dir.path().join("policy.toml"),
+        "[[circles]]\nname='living'\nrequires=[{kind='canteen', within_m=500}]\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("care_beds.csv"), "id,lon,lat\ncb1,200,95\n").unwrap();
+    carecircle()
+        .arg("check")
+        .arg(&manifest)
+        .assert()
+        .failure()
+        .stderr(
+            contains("policy.toml: circle `living` requires kind `canteen`")
+                .and(contains("care_beds.csv, row 1"))
+                .and(contains("1 problem(s) in the input\n"))
+                .and(contains("--skip-invalid").not()),
+        );
+}
+
+#[test]
+fn only_report_suggests_skip_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    write_blocks(
+        dir.path(),
+        &[(r#"{"id":"a","elderly":"x","residents":2}"#, good_square())],
+    );
+    let out = dir.path().join("out");
+    let stderr = |args: &[&str]| {
+        let assert = carecircle()
+            .args(args)
+            .arg(&manifest)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .failure();
+        String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+    };
+    let report = stderr(&["report"]);
+    assert!(
+        report.contains("1 problem(s) in the input; fix them, or pass --skip-invalid"),
+        "{report}"
+    );
+    let site = stderr(&["site", "--circle", "basic", "--kind", "care_bed"]);
+    assert!(site.contains("1 problem(s) in the input"), "{site}");
+    assert!(!site.contains("--skip-invalid"), "{site}");
+    let check = carecircle().arg("check").arg(&manifest).assert().failure();
+    let check = String::from_utf8(check.get_output().stderr.clone()).unwrap();
+    assert!(check.contains("1 problem(s) in the input"), "{check}");
+    assert!(!check.contains("--skip-invalid"), "{check}");
+}

@@ -1,11 +1,12 @@
-//! `check`: the validation a report runs, computing nothing — the city is loaded and its
-//! requirements resolved (kinds and capacity values included).
+//! `check`: the validation a report runs, computing nothing — the manifest and the policy
+//! (every problem of both), every input, then the requirements resolved against the loaded
+//! city (kinds and capacity values included).
 
 use crate::analysis::plane::Plane;
 use crate::analysis::requirements::Requirements;
-use crate::commands::load::load_city;
+use crate::config::{check_config, CheckedConfig, ConfigError};
 use crate::error::Error;
-use crate::input::{InputCount, Loaded};
+use crate::input::{self, InputCount, Loaded};
 use std::path::Path;
 
 /// What a successful check found: every input with its counts, and the warnings.
@@ -18,14 +19,42 @@ pub struct Checked {
 }
 
 /// Checks the city in `manifest_path` as a report would: manifest, policy, every input
-/// (streets included) and every requirement's kind and capacity values. An error carries
-/// every problem found.
-pub fn check_city(manifest_path: &Path) -> Result<Checked, Error> {
-    let city = load_city(manifest_path, false, true)?;
-    let plane = Plane::new(&city.loaded.dataset)?;
-    Requirements::resolve(&city.policy, &city.loaded.dataset, &plane)?;
+/// (streets included) and every requirement's kind and capacity values. On failure, every
+/// problem found: the manifest's and the policy's together, the inputs' whenever the manifest
+/// is valid, and the requirements' once everything before them is valid.
+pub fn check_city(manifest_path: &Path) -> Result<Checked, Vec<Error>> {
+    let CheckedConfig { manifest, problems } = check_config(manifest_path);
+    let mut errors: Vec<Error> = ConfigError::check(problems)
+        .err()
+        .map(Error::from)
+        .into_iter()
+        .collect();
+    let Some(manifest) = manifest else {
+        return Err(errors);
+    };
+    let loaded = match input::load(&manifest, false, true) {
+        Ok(loaded) if errors.is_empty() => loaded,
+        Ok(_) => return Err(errors),
+        Err(problems) => {
+            errors.push(Error::Input(problems));
+            return Err(errors);
+        }
+    };
+    resolve_requirements(&manifest, manifest_path, &loaded).map_err(|e| vec![e])?;
     let Loaded {
         inputs, warnings, ..
-    } = city.loaded;
+    } = loaded;
     Ok(Checked { inputs, warnings })
+}
+
+/// Resolves the policy's requirements against a valid manifest's loaded city.
+fn resolve_requirements(
+    manifest: &crate::config::Manifest,
+    manifest_path: &Path,
+    loaded: &Loaded,
+) -> Result<(), Error> {
+    let policy = manifest.load_policy(manifest_path)?;
+    let plane = Plane::new(&loaded.dataset)?;
+    Requirements::resolve(&policy, &loaded.dataset, &plane)?;
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::analysis::plane::Plane;
 use crate::analysis::requirements::Requirements;
 use crate::analysis::study::Study;
 use crate::analysis::AnalysisError;
-use crate::config::{ConfigError, Manifest, Policy};
+use crate::config::{Manifest, Policy};
 use crate::error::Error;
 use crate::input::{self, Loaded};
 use std::path::Path;
@@ -26,7 +26,7 @@ pub struct City {
 
 /// Reads a city manifest.
 pub fn load_manifest(manifest_path: &Path) -> Result<Manifest, Error> {
-    Manifest::load(manifest_path).map_err(|e| ConfigError::Message(e).into())
+    Ok(Manifest::load(manifest_path)?)
 }
 
 /// Reads a manifest, its policy and every input (the streets when `with_streets`), checking
@@ -47,28 +47,13 @@ pub fn load_city_from(
     skip_invalid: bool,
     with_streets: bool,
 ) -> Result<City, Error> {
-    let policy = match &manifest.policy {
-        Some(path) => Policy::load(path).map_err(ConfigError::Message)?,
-        None => Policy::default_policy(),
-    };
-    policy
-        .check_kinds(|kind| manifest.layers.contains_key(kind))
-        .map_err(|e| {
-            ConfigError::Message(format!("{}: {e}", policy_source(&manifest, manifest_path)))
-        })?;
+    let policy = manifest.load_policy(manifest_path)?;
     let loaded = input::load(&manifest, skip_invalid, with_streets).map_err(Error::Input)?;
     Ok(City {
         manifest,
         policy,
         loaded,
     })
-}
-
-fn policy_source(manifest: &Manifest, manifest_path: &Path) -> String {
-    match &manifest.policy {
-        Some(p) => p.display().to_string(),
-        None => format!("{} (built-in default policy)", manifest_path.display()),
-    }
 }
 
 /// The distance mode a run on `manifest` uses: the requested one, or `both` when the

@@ -21,7 +21,9 @@
 //!
 //! Relative paths are resolved against the manifest's folder.
 
+use super::error::{ConfigError, ConfigFile, ConfigProblem, Origin};
 use super::filter::Filter;
+use super::policy::Policy;
 use crate::algo::crs::Crs;
 use crate::algo::network::DEFAULT_MERGE_TOLERANCE_M;
 use serde::Deserialize;
@@ -134,37 +136,82 @@ fn default_max_snap_m() -> f64 {
     DEFAULT_MAX_SNAP_M
 }
 
+/// Just the `policy` key of a manifest, read leniently (every other key is ignored).
+#[derive(Deserialize)]
+struct PolicyKey {
+    policy: Option<PathBuf>,
+}
+
+/// Makes a relative `path` relative to `folder` instead.
+fn resolve(folder: &Path, path: &mut PathBuf) {
+    if path.is_relative() {
+        *path = folder.join(&*path);
+    }
+}
+
+/// The folder a manifest's relative paths are resolved against.
+fn folder_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new(""))
+}
+
 impl Manifest {
-    /// Reads and validates a manifest file, resolving paths against its folder.
-    pub fn load(path: &Path) -> Result<Manifest, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the city manifest: {e}", path.display()))?;
+    /// Reads and validates a manifest file, resolving paths against its folder. A file that
+    /// cannot be read or parsed is one problem; otherwise every invalid layer kind is listed.
+    pub fn load(path: &Path) -> Result<Manifest, ConfigError> {
+        let origin = Origin::File(path.to_path_buf());
+        let text = super::read_config(path, ConfigFile::Manifest)?;
         let mut manifest: Manifest =
-            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let folder = path.parent().unwrap_or(Path::new(""));
-        manifest.resolve_paths(folder);
-        for kind in manifest.layers.keys() {
-            super::check_name("layer kind", kind)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-        }
+            toml::from_str(&text).map_err(|e| ConfigError::at(origin.clone(), e))?;
+        manifest.resolve_paths(folder_of(path));
+        let problems = manifest
+            .layers
+            .keys()
+            .filter_map(|kind| super::check_name("layer kind", kind).err())
+            .map(|issue| ConfigProblem {
+                origin: Some(origin.clone()),
+                issue,
+            })
+            .collect();
+        ConfigError::check(problems)?;
         Ok(manifest)
     }
 
-    fn resolve_paths(&mut self, folder: &Path) {
-        let resolve = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = folder.join(&*p);
-            }
+    /// The policy file the manifest at `path` names, found even when the rest of the manifest
+    /// is invalid; `None` when it names none or cannot be read as TOML.
+    pub fn named_policy(path: &Path) -> Option<PathBuf> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut policy = toml::from_str::<PolicyKey>(&text).ok()?.policy?;
+        resolve(folder_of(path), &mut policy);
+        Some(policy)
+    }
+
+    /// The manifest's policy (the built-in default when it names none), checked against the
+    /// manifest: every kind the policy needs must have a layer. Problems name the policy file,
+    /// or the manifest at `manifest_path` for the default policy.
+    pub fn load_policy(&self, manifest_path: &Path) -> Result<Policy, ConfigError> {
+        let (policy, origin) = match &self.policy {
+            Some(path) => (Policy::load(path)?, Origin::File(path.clone())),
+            None => (
+                Policy::default_policy(),
+                Origin::DefaultPolicy(manifest_path.to_path_buf()),
+            ),
         };
+        policy
+            .check_kinds(|kind| self.layers.contains_key(kind))
+            .map_err(|e| e.within(&origin))?;
+        Ok(policy)
+    }
+
+    fn resolve_paths(&mut self, folder: &Path) {
         if let Some(p) = self.policy.as_mut() {
-            resolve(p);
+            resolve(folder, p);
         }
-        resolve(&mut self.blocks.path);
+        resolve(folder, &mut self.blocks.path);
         for layer in self.layers.values_mut() {
-            resolve(&mut layer.path);
+            resolve(folder, &mut layer.path);
         }
         if let Some(streets) = self.streets.as_mut() {
-            resolve(&mut streets.path);
+            resolve(folder, &mut streets.path);
         }
     }
 
@@ -246,7 +293,7 @@ path = "streets.geojson"
             "[blocks]\npath='b'\nid='id'\nelderly='e'\nelderley='x'\n",
         )
         .unwrap();
-        let err = Manifest::load(&path).unwrap_err();
+        let err = Manifest::load(&path).unwrap_err().to_string();
         assert!(
             err.contains("city.toml") && err.contains("elderley"),
             "{err}"
@@ -256,7 +303,7 @@ path = "streets.geojson"
             "[blocks]\npath='b'\nid='id'\nelderly='e'\ncrs='utm'\n",
         )
         .unwrap();
-        let err = Manifest::load(&path).unwrap_err();
+        let err = Manifest::load(&path).unwrap_err().to_string();
         assert!(err.contains("crs") || err.contains("utm"), "{err}");
     }
 }

@@ -1,26 +1,42 @@
 //! Configuration files: the city manifest, the policy, and attribute filters.
 
+pub mod check;
 pub mod error;
 pub mod filter;
 pub mod manifest;
 pub mod policy;
 
-pub use error::ConfigError;
+pub use check::{check_config, CheckedConfig};
+pub use error::{ConfigError, ConfigProblem};
 pub use filter::Filter;
 pub use manifest::Manifest;
 pub use policy::{CapacityRule, Circle, Policy, Requirement};
 
+use error::{ConfigFile, Issue, Origin};
+use std::path::Path;
+
+/// The text of a configuration file, or a problem naming it when it cannot be read.
+fn read_config(path: &Path, file: ConfigFile) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| {
+        ConfigError::at(
+            Origin::File(path.to_path_buf()),
+            Issue::Read { file, source },
+        )
+    })
+}
+
 /// Circle names and layer kinds become parts of output field names, so they must be
 /// lowercase snake_case: a letter, then letters, digits or underscores.
-pub(crate) fn check_name(what: &str, name: &str) -> Result<(), String> {
+pub(crate) fn check_name(what: &'static str, name: &str) -> Result<(), Issue> {
     let mut chars = name.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "{what} `{name}` must be lowercase snake_case (a letter, then letters, digits or _), as it names output fields"
-        ))
+        Err(Issue::InvalidName {
+            what,
+            name: name.to_string(),
+        })
     }
 }

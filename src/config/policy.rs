@@ -3,6 +3,7 @@
 //! Policy is data: the seed's three-level network is the built-in default
 //! ([`DEFAULT_POLICY_TOML`]), and local standards are just other policy files.
 
+use super::error::{ConfigError, ConfigFile, ConfigProblem, Issue, Origin, RequirementIssue};
 use super::filter::Filter;
 use crate::algo::floating_catchment::Decay;
 use serde::Deserialize;
@@ -113,37 +114,37 @@ struct RequirementFile {
 }
 
 impl RequirementFile {
-    fn resolve(self) -> Result<Requirement, String> {
+    /// The reach in metres: `within_m`, or `within_min` at `speed_m_per_min` less `delay_min`.
+    fn reach_m(&self) -> Result<f64, RequirementIssue> {
         let reach_m = match (self.within_m, self.within_min, self.speed_m_per_min) {
             (Some(m), None, None) if self.delay_min.is_none() => m,
             (None, Some(min), Some(speed)) => {
                 let delay = self.delay_min.unwrap_or(0.0);
                 if !(speed.is_finite() && speed > 0.0 && delay.is_finite() && delay >= 0.0) {
-                    return Err("speed_m_per_min must be positive and delay_min not negative".into());
+                    return Err(RequirementIssue::SpeedOrDelay);
                 }
                 (min - delay) * speed
             }
-            (None, Some(_), None) => {
-                return Err("within_min needs speed_m_per_min (for example 48 for elderly walking at 0.8 m/s)".into())
-            }
-            (None, None, _) => return Err("give within_m, or within_min with speed_m_per_min".into()),
-            _ => {
-                return Err("give either within_m, or within_min with speed_m_per_min and optional delay_min, not both".into())
-            }
+            (None, Some(_), None) => return Err(RequirementIssue::MinutesWithoutSpeed),
+            (None, None, _) => return Err(RequirementIssue::NoReach),
+            _ => return Err(RequirementIssue::TwoReaches),
         };
         if !(reach_m.is_finite() && reach_m > 0.0) {
-            return Err(format!(
-                "the reach must be a positive distance, got {reach_m} m"
-            ));
+            return Err(RequirementIssue::NonPositiveReach(reach_m));
         }
+        Ok(reach_m)
+    }
+
+    fn resolve(self) -> Result<Requirement, RequirementIssue> {
+        let reach_m = self.reach_m()?;
         let min_count = self.min_count.unwrap_or(1);
         if min_count == 0 {
-            return Err("min_count must be at least 1".into());
+            return Err(RequirementIssue::ZeroMinCount);
         }
         let capacity = match (self.capacity, self.decay, self.min_per_1000) {
             (Some(field), decay, min_per_1000) => {
                 if min_per_1000.is_some_and(|m| !(m.is_finite() && m >= 0.0)) {
-                    return Err("min_per_1000 must be a number ≥ 0".into());
+                    return Err(RequirementIssue::NegativeMinPer1000);
                 }
                 Some(CapacityRule {
                     field,
@@ -152,9 +153,7 @@ impl RequirementFile {
                 })
             }
             (None, None, None) => None,
-            (None, _, _) => {
-                return Err("decay and min_per_1000 need capacity = \"<facility field>\"".into())
-            }
+            (None, _, _) => return Err(RequirementIssue::CapacityOptionsWithoutField),
         };
         Ok(Requirement {
             kind: self.kind,
@@ -166,65 +165,76 @@ impl RequirementFile {
     }
 }
 
+impl CircleFile {
+    /// The circle with its valid requirements, adding every problem with it to `issues`;
+    /// `earlier` are the circles before it.
+    fn resolve(self, earlier: &[Circle], issues: &mut Vec<Issue>) -> Circle {
+        let name = self.name;
+        if let Err(issue) = super::check_name("circle name", &name) {
+            issues.push(issue);
+        }
+        if earlier.iter().any(|c| c.name == name) {
+            issues.push(Issue::DuplicateCircle(name.clone()));
+        }
+        if self.requires.is_empty() {
+            issues.push(Issue::NoRequirements(name.clone()));
+        }
+        let kinds: Vec<String> = self.requires.iter().map(|r| r.kind.clone()).collect();
+        let mut requires = Vec::new();
+        for (i, requirement) in self.requires.into_iter().enumerate() {
+            let kind = &kinds[i];
+            match requirement.resolve() {
+                Err(issue) => issues.push(Issue::Requirement {
+                    circle: name.clone(),
+                    number: i + 1,
+                    kind: kind.clone(),
+                    issue,
+                }),
+                Ok(_) if kinds[..i].contains(kind) => issues.push(Issue::DuplicateRequirement {
+                    circle: name.clone(),
+                    kind: kind.clone(),
+                }),
+                Ok(resolved) => requires.push(resolved),
+            }
+        }
+        Circle { name, requires }
+    }
+}
+
 impl Policy {
     /// The built-in default policy.
     pub fn default_policy() -> Policy {
         Policy::parse(DEFAULT_POLICY_TOML).expect("the built-in policy is valid")
     }
 
-    /// Reads and validates a policy file.
-    pub fn load(path: &Path) -> Result<Policy, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the policy: {e}", path.display()))?;
-        Policy::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    /// Reads and validates a policy file; every problem names the file.
+    pub fn load(path: &Path) -> Result<Policy, ConfigError> {
+        let text = super::read_config(path, ConfigFile::Policy)?;
+        Policy::parse(&text).map_err(|e| e.within(&Origin::File(path.to_path_buf())))
     }
 
-    /// Parses and validates policy text.
-    pub fn parse(text: &str) -> Result<Policy, String> {
-        let file: PolicyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    /// Parses and validates policy text. Text that is not a policy's TOML is one problem;
+    /// otherwise every invalid circle, requirement and referral is listed.
+    pub fn parse(text: &str) -> Result<Policy, ConfigError> {
+        let file: PolicyFile = toml::from_str(text).map_err(Issue::from)?;
+        let mut issues = Vec::new();
         if file.circles.is_empty() {
-            return Err("the policy has no [[circles]]".into());
+            issues.push(Issue::NoCircles);
         }
         let mut circles: Vec<Circle> = Vec::new();
         for circle in file.circles {
-            super::check_name("circle name", &circle.name)?;
-            if circles.iter().any(|c| c.name == circle.name) {
-                return Err(format!("circle `{}` is defined twice", circle.name));
-            }
-            if circle.requires.is_empty() {
-                return Err(format!("circle `{}` has no requirements", circle.name));
-            }
-            let mut requires: Vec<Requirement> = Vec::new();
-            for (i, requirement) in circle.requires.into_iter().enumerate() {
-                let kind = requirement.kind.clone();
-                let resolved = requirement.resolve().map_err(|e| {
-                    format!(
-                        "circle `{}`, requirement {} (`{kind}`): {e}",
-                        circle.name,
-                        i + 1
-                    )
-                })?;
-                if requires.iter().any(|r| r.kind == resolved.kind) {
-                    return Err(format!(
-                        "circle `{}` has two requirements on `{kind}`; their output fields would clash — split them into two circles",
-                        circle.name
-                    ));
-                }
-                requires.push(resolved);
-            }
-            circles.push(Circle {
-                name: circle.name,
-                requires,
-            });
+            let circle = circle.resolve(&circles, &mut issues);
+            circles.push(circle);
         }
         for r in &file.referrals {
             if !(r.within_m.is_finite() && r.within_m > 0.0) {
-                return Err(format!(
-                    "referral from `{}` to `{}`: within_m must be a positive distance",
-                    r.from, r.to
-                ));
+                issues.push(Issue::ReferralReach {
+                    from: r.from.clone(),
+                    to: r.to.clone(),
+                });
             }
         }
+        ConfigError::check(unlocated(issues))?;
         Ok(Policy {
             circles,
             referrals: file.referrals,
@@ -241,29 +251,42 @@ impl Policy {
     }
 
     /// An error naming every kind the policy requires that `has_kind` lacks.
-    pub fn check_kinds(&self, has_kind: impl Fn(&str) -> bool) -> Result<(), String> {
+    pub fn check_kinds(&self, has_kind: impl Fn(&str) -> bool) -> Result<(), ConfigError> {
+        let mut issues = Vec::new();
         for circle in &self.circles {
             for requirement in &circle.requires {
                 if !has_kind(&requirement.kind) {
-                    return Err(format!(
-                        "circle `{}` requires kind `{}`, but the city manifest has no [layers.{}]",
-                        circle.name, requirement.kind, requirement.kind
-                    ));
+                    issues.push(Issue::MissingKind {
+                        circle: circle.name.clone(),
+                        kind: requirement.kind.clone(),
+                    });
                 }
             }
         }
         for r in &self.referrals {
             for kind in [&r.from, &r.to] {
                 if !has_kind(kind) {
-                    return Err(format!(
-                        "a referral from `{}` to `{}` needs kind `{kind}`, but the city manifest has no [layers.{kind}]",
-                        r.from, r.to
-                    ));
+                    issues.push(Issue::MissingReferralKind {
+                        from: r.from.clone(),
+                        to: r.to.clone(),
+                        kind: kind.clone(),
+                    });
                 }
             }
         }
-        Ok(())
+        ConfigError::check(unlocated(issues))
     }
+}
+
+/// Problems whose file is not known yet.
+fn unlocated(issues: Vec<Issue>) -> Vec<ConfigProblem> {
+    issues
+        .into_iter()
+        .map(|issue| ConfigProblem {
+            origin: None,
+            issue,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -327,7 +350,7 @@ mod tests {
             ),
         ];
         for (text, expected) in cases {
-            let err = Policy::parse(text).unwrap_err();
+            let err = Policy::parse(text).unwrap_err().to_string();
             assert!(err.contains(expected), "{text}: {err}");
         }
     }
@@ -336,7 +359,8 @@ mod tests {
     fn unknown_kind_is_named() {
         let err = Policy::default_policy()
             .check_kinds(|k| k != "hospice")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("hospice") && err.contains("extended"), "{err}");
     }
 }

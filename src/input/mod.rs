@@ -8,9 +8,9 @@ pub mod problem;
 pub mod streets;
 
 use crate::config::Manifest;
-use crate::dataset::Dataset;
+use crate::dataset::{Blocks, Dataset, FacilityLayer};
 pub use problem::{Location, Problem};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What a reader produced: the valid features, how many features the file had, and the
 /// problems with the others.
@@ -52,6 +52,54 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
+/// What [`load`] gathers file by file.
+#[derive(Default)]
+struct Gathered {
+    inputs: Vec<InputCount>,
+    warnings: Vec<String>,
+    /// Problems with whole files.
+    fatal: Vec<Problem>,
+    /// Problems with single features.
+    feature_problems: Vec<Problem>,
+}
+
+impl Gathered {
+    /// Counts a file that was read as `role` (its `kept` features valid), or records why it
+    /// could not be; the valid features when it was read.
+    fn add<T>(
+        &mut self,
+        role: &str,
+        path: &Path,
+        read: Result<Read<T>, Problem>,
+        kept: impl Fn(&T) -> usize,
+    ) -> Option<T> {
+        match read {
+            Ok(read) => {
+                self.inputs.push(InputCount {
+                    role: role.to_string(),
+                    path: path.to_path_buf(),
+                    features: read.features,
+                    kept: kept(&read.value),
+                    skipped: read.problems.len(),
+                });
+                self.feature_problems.extend(read.problems);
+                Some(read.value)
+            }
+            Err(problem) => {
+                self.fatal.push(problem);
+                None
+            }
+        }
+    }
+
+    /// Whether the file counted last has no features, valid or not.
+    fn last_is_empty(&self) -> bool {
+        self.inputs
+            .last()
+            .is_some_and(|i| i.kept == 0 && i.skipped == 0)
+    }
+}
+
 /// Reads every layer the manifest names (the streets only when `with_streets`). Problems with
 /// whole files always fail; problems with single features fail unless `skip_invalid`, in
 /// which case those features are skipped and listed. On failure every problem found is
@@ -61,89 +109,58 @@ pub fn load(
     skip_invalid: bool,
     with_streets: bool,
 ) -> Result<Loaded, Vec<Problem>> {
-    let mut fatal = Vec::new();
-    let mut feature_problems = Vec::new();
-    let mut inputs = Vec::new();
-    let mut warnings = Vec::new();
+    let mut all = Gathered::default();
     let mut dataset = Dataset::default();
-
-    match blocks::read_blocks(&manifest.blocks) {
-        Ok(read) => {
-            inputs.push(InputCount {
-                role: "blocks".into(),
-                path: manifest.blocks.path.clone(),
-                features: read.features,
-                kept: read.value.len(),
-                skipped: read.problems.len(),
-            });
-            if read.value.is_empty() && read.problems.is_empty() {
-                fatal.push(Problem::file(
-                    &manifest.blocks.path,
-                    "the blocks layer has no features",
-                ));
-            }
-            feature_problems.extend(read.problems);
-            dataset.blocks = read.value;
+    let path = &manifest.blocks.path;
+    if let Some(blocks) = all.add(
+        "blocks",
+        path,
+        blocks::read_blocks(&manifest.blocks),
+        Blocks::len,
+    ) {
+        if all.last_is_empty() {
+            all.fatal
+                .push(Problem::file(path, "the blocks layer has no features"));
         }
-        Err(p) => fatal.push(p),
+        dataset.blocks = blocks;
     }
     for (kind, source) in &manifest.layers {
-        match facilities::read_layer(kind, source) {
-            Ok(read) => {
-                if read.value.is_empty() {
-                    let filtered = if source.filter.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" matching `{}`", source.filter)
-                    };
-                    warnings.push(format!(
-                        "{}: layer `{kind}` has no facilities{filtered}; every requirement on `{kind}` fails",
-                        source.path.display()
-                    ));
-                }
-                inputs.push(InputCount {
-                    role: kind.clone(),
-                    path: source.path.clone(),
-                    features: read.features,
-                    kept: read.value.len(),
-                    skipped: read.problems.len(),
-                });
-                feature_problems.extend(read.problems);
-                dataset.layers.push(read.value);
+        let read = facilities::read_layer(kind, source);
+        if let Some(layer) = all.add(kind, &source.path, read, FacilityLayer::len) {
+            if layer.is_empty() {
+                let filtered = if source.filter.is_empty() {
+                    String::new()
+                } else {
+                    format!(" matching `{}`", source.filter)
+                };
+                all.warnings.push(format!(
+                    "{}: layer `{kind}` has no facilities{filtered}; every requirement on `{kind}` fails",
+                    source.path.display()
+                ));
             }
-            Err(p) => fatal.push(p),
+            dataset.layers.push(layer);
         }
     }
     if let Some(source) = manifest.streets.as_ref().filter(|_| with_streets) {
-        match streets::read_streets(source) {
-            Ok(read) => {
-                if read.value.is_empty() {
-                    warnings.push(format!(
-                        "{}: the street layer has no lines; nothing is reachable on foot",
-                        source.path.display()
-                    ));
-                }
-                inputs.push(InputCount {
-                    role: "streets".into(),
-                    path: source.path.clone(),
-                    features: read.features,
-                    kept: read.value.len(),
-                    skipped: read.problems.len(),
-                });
-                feature_problems.extend(read.problems);
-                dataset.streets = read.value;
+        let read = streets::read_streets(source);
+        if let Some(lines) = all.add("streets", &source.path, read, Vec::len) {
+            if lines.is_empty() {
+                all.warnings.push(format!(
+                    "{}: the street layer has no lines; nothing is reachable on foot",
+                    source.path.display()
+                ));
             }
-            Err(p) => fatal.push(p),
+            dataset.streets = lines;
         }
     }
-    if !fatal.is_empty() || (!skip_invalid && !feature_problems.is_empty()) {
-        fatal.extend(feature_problems);
-        return Err(fatal);
+    if !all.fatal.is_empty() || (!skip_invalid && !all.feature_problems.is_empty()) {
+        all.fatal.extend(all.feature_problems);
+        return Err(all.fatal);
     }
     Ok(Loaded {
         dataset,
-        inputs,
-        skipped: feature_problems,
-        warnings,
+        inputs: all.inputs,
+        skipped: all.feature_problems,
+        warnings: all.warnings,
     })
 }

@@ -152,7 +152,7 @@ impl Mapping {
             ));
         }
         for (i, f) in self.facilities.iter().enumerate() {
-            crate::config::check_name("facility kind", &f.kind)?;
+            crate::config::check_name("facility kind", &f.kind).map_err(|e| e.to_string())?;
             if RESERVED_KINDS.contains(&f.kind.as_str()) {
                 return Err(format!(
                     "facility kind `{}` is reserved for the converter's own layer",

@@ -1,0 +1,74 @@
+//! The command line: clap arguments in, the library's work, messages out. One module per
+//! subcommand's printing; [`errors`] turns the library's errors into messages and hints.
+
+pub mod args;
+mod check;
+mod errors;
+mod osm;
+mod report;
+mod site;
+mod synth;
+
+use anyhow::Result;
+use args::{Cli, Command};
+use carecircle::config::policy::DEFAULT_POLICY_TOML;
+use carecircle::osm::mapping::DEFAULT_MAPPING_TOML;
+use carecircle::osm::population::Totals;
+use errors::Hints;
+use std::process::ExitCode;
+
+/// This run's arguments, program first (for `report.html`).
+fn command_line() -> Vec<String> {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Runs the subcommand; `Err` for failures the library did not explain itself.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Report(args) => report::report(
+            &args.city,
+            &args.out,
+            &args.options(command_line()),
+            args.json,
+            Hints::REPORT,
+        ),
+        Command::Demo {
+            out,
+            blocks,
+            format,
+        } => synth::demo(&out, blocks, format.into(), command_line()),
+        Command::Synth { blocks, seed, out } => synth::synth(blocks, seed, &out),
+        Command::Site(args) => {
+            site::site(&args.city, &args.options(), &args.out, args.format.into())
+        }
+        Command::Check { city } => Ok(check::check(&city)),
+        Command::Policy => {
+            print!("{DEFAULT_POLICY_TOML}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Osm {
+            extract,
+            out,
+            mapping,
+            elderly_total,
+            residents_total,
+            print_mapping,
+        } => match (extract, out) {
+            (Some(extract), Some(out)) if !print_mapping => osm::osm(
+                &extract,
+                &out,
+                mapping,
+                Totals {
+                    residents: residents_total,
+                    elderly: elderly_total,
+                },
+            ),
+            _ => {
+                print!("{DEFAULT_MAPPING_TOML}");
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+    }
+}

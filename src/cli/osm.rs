@@ -1,0 +1,48 @@
+//! `carecircle osm`: an OpenStreetMap extract converted into a city folder.
+
+use anyhow::{bail, Result};
+use carecircle::osm::mapping::Mapping;
+use carecircle::osm::population::Totals;
+use carecircle::osm::{convert, ConvertOptions};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Converts `extract` into a city in `out` with the mapping at `mapping_path` (the default
+/// mapping when `None`), spreading `totals` over the residential buildings.
+pub fn osm(
+    extract: &Path,
+    out: &Path,
+    mapping_path: Option<PathBuf>,
+    totals: Totals,
+) -> Result<ExitCode> {
+    for (flag, total) in [
+        ("--residents-total", totals.residents),
+        ("--elderly-total", totals.elderly),
+    ] {
+        if total.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
+            bail!("{flag} must be a number of people, 0 or more");
+        }
+    }
+    let mapping = match &mapping_path {
+        Some(path) => Mapping::load(path).map_err(anyhow::Error::msg)?,
+        None => Mapping::default_mapping(),
+    };
+    let options = ConvertOptions {
+        mapping,
+        mapping_path,
+        totals,
+    };
+    let conversion = convert(extract, out, &options)?;
+    for w in &conversion.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", conversion.describe());
+    println!(
+        "wrote {} layers, policy.toml and city.toml into {} in {:.2} s; next: carecircle report {} --out REPORT_DIR",
+        conversion.layers.len() + 2,
+        out.display(),
+        conversion.seconds,
+        out.join("city.toml").display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

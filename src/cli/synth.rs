@@ -1,0 +1,59 @@
+//! `carecircle synth` and `carecircle demo`: the built-in synthetic city.
+
+use super::errors::Hints;
+use super::report::report;
+use anyhow::{bail, Context, Result};
+use carecircle::commands::report::ReportOptions;
+use carecircle::output::layer::OutputFormat;
+use carecircle::synth::{write_city, SynthOptions};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// New sites the demo suggests per requirement of the first circle.
+const DEMO_SITES: usize = 3;
+
+/// Writes a synthetic city of `blocks` blocks from `seed` into `out`.
+pub fn synth(blocks: usize, seed: u64, out: &Path) -> Result<ExitCode> {
+    if blocks == 0 {
+        bail!("--blocks must be at least 1");
+    }
+    let synth = write_city(out, &SynthOptions { blocks, seed })
+        .with_context(|| format!("writing the synthetic city into {}", out.display()))?;
+    println!(
+        "wrote a synthetic city of {} blocks into {}",
+        synth.blocks,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the demo city into `out/input` and reports on it into `out`.
+pub fn demo(
+    out: &Path,
+    blocks: usize,
+    format: OutputFormat,
+    command: Vec<String>,
+) -> Result<ExitCode> {
+    let input = out.join("input");
+    let synth = write_city(&input, &SynthOptions { blocks, seed: 1 })
+        .with_context(|| format!("writing the demo city into {}", input.display()))?;
+    eprintln!(
+        "demo: wrote a synthetic city of {} blocks into {}",
+        synth.blocks,
+        input.display()
+    );
+    let options = ReportOptions {
+        progress: true,
+        sites: DEMO_SITES,
+        format,
+        command,
+        ..ReportOptions::default()
+    };
+    report(
+        &input.join("city.toml"),
+        out,
+        &options,
+        false,
+        Hints::NO_FLAGS,
+    )
+}
