@@ -1,8 +1,8 @@
 //! `summary.json`, `summary.csv`, `skipped.csv` and the table printed on stdout.
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use super::format::{percent, thousands};
 use super::coverage_table::{columns, Column, CoverageRow, CoverageTable, Share};
+use super::format::{percent, thousands};
 use crate::analysis::referral::ReferralSummary;
 use crate::analysis::summary::{RequirementSummary, Summary};
 use crate::input::Problem;
@@ -41,7 +41,13 @@ pub fn write_summary_csv(
 /// requirement and the figures of the distance that decides, unrounded (see
 /// [`Column::csv_fields`]).
 pub fn summary_csv_rows(summary: &Summary) -> Vec<Vec<String>> {
-    let requirement = ["circle", "requirement", "within_m", "min_count", "facilities"];
+    let requirement = [
+        "circle",
+        "requirement",
+        "within_m",
+        "min_count",
+        "facilities",
+    ];
     let figures = Column::ALL.into_iter().filter_map(Column::csv_fields);
     let header = requirement.into_iter().chain(figures.flatten());
     let mut rows = vec![header.map(String::from).collect()];

@@ -8,10 +8,7 @@ use crate::output::format::{percent, thousands};
 use crate::output::html::{render, Page};
 use crate::output::summary::{summary_csv_rows, summary_table};
 
-#[path = "../../../tests/common/html_doc.rs"]
-#[allow(dead_code)] // shared with other tests, which use the rest
-mod html_doc;
-use html_doc::{parse, table};
+use crate::output::html::tests::html_doc::{parse, table};
 
 const MODES: [DistanceMode; 3] = [
     DistanceMode::Straight,
@@ -34,8 +31,8 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
         })
     };
     let area = |elderly: f64| (measure == Measure::Area).then_some(elderly + 5.5);
-    let requirement = |kind: &str, min_count: usize, blocks: usize, elderly: f64| {
-        RequirementSummary {
+    let requirement =
+        |kind: &str, min_count: usize, blocks: usize, elderly: f64| RequirementSummary {
             kind: kind.into(),
             filter: (min_count > 1).then(|| "team = night".into()),
             within_m: 100.0 * min_count as f64,
@@ -47,8 +44,7 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
             walking: walk(blocks, elderly),
             elderly_met_area: area(elderly),
             capacity: None,
-        }
-    };
+        };
     let circle = CircleSummary {
         name: "basic".into(),
         blocks_met: 25,
@@ -246,7 +242,10 @@ fn csv_and_terminal_agree_in_every_mode() {
                 ]
             );
             assert_eq!(csv[1][..5], ["basic", "all", "", "", ""]);
-            assert_eq!(csv[3][..5], ["basic", "responder (team = night)", "200", "2", "12"]);
+            assert_eq!(
+                csv[3][..5],
+                ["basic", "responder (team = night)", "200", "2", "12"]
+            );
             assert_eq!(csv[3][5..9], ["40", "100", "412.5", "1000"]);
             for (c, t) in csv[1..].iter().zip(&terminal[1..]) {
                 let skip = t.len() - (terminal[0].len() - 2);
@@ -284,5 +283,8 @@ fn columns_follow_the_distance_mode_and_measure() {
     );
     assert_eq!(columns(DistanceMode::Both, Measure::Centroid).len(), 6);
     assert_eq!(BlocksMet.header(DistanceMode::Straight), "blocks met");
-    assert_eq!(ResidentsMet.header(DistanceMode::Network), "residents met on foot");
+    assert_eq!(
+        ResidentsMet.header(DistanceMode::Network),
+        "residents met on foot"
+    );
 }
