@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod block_table;
 pub mod blocks;
 pub mod chunks;
+pub mod coverage_table;
 pub mod facilities;
 pub mod features;
 pub mod folder;

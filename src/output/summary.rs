@@ -1,10 +1,10 @@
 //! `summary.json`, `summary.csv`, `skipped.csv` and the table printed on stdout.
 
 use super::atomic::{write_atomically, ProtectedInputs};
+use super::coverage_table::{columns, Column, CoverageRow, CoverageTable, Share};
 use super::format::{percent, thousands};
-use crate::analysis::coverage::Measure;
 use crate::analysis::referral::ReferralSummary;
-use crate::analysis::summary::{RequirementSummary, Summary, WalkComparison};
+use crate::analysis::summary::{RequirementSummary, Summary};
 use crate::input::Problem;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -30,56 +30,56 @@ pub fn write_summary_csv(
 ) -> io::Result<()> {
     write_atomically(path, protected, |out| {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record([
-            "circle",
-            "requirement",
-            "within_m",
-            "min_count",
-            "facilities",
-            "blocks_met",
-            "blocks_total",
-            "elderly_met",
-            "elderly_total",
-            "residents_met",
-            "residents_total",
-        ])?;
-        let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        for c in &summary.circles {
-            w.write_record([
-                c.name.clone(),
-                "all".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                c.blocks_met.to_string(),
-                c.blocks_total.to_string(),
-                c.elderly_met.to_string(),
-                c.elderly_total.to_string(),
-                opt(c.residents_met),
-                opt(c.residents_total),
-            ])?;
-            for r in &c.requirements {
-                let requirement = match &r.filter {
-                    Some(f) => format!("{} ({f})", r.kind),
-                    None => r.kind.clone(),
-                };
-                w.write_record([
-                    c.name.clone(),
-                    requirement,
-                    r.within_m.to_string(),
-                    r.min_count.to_string(),
-                    r.facilities.to_string(),
-                    r.blocks_met.to_string(),
-                    c.blocks_total.to_string(),
-                    r.elderly_met.to_string(),
-                    c.elderly_total.to_string(),
-                    opt(r.residents_met),
-                    opt(c.residents_total),
-                ])?;
-            }
+        for row in summary_csv_rows(summary) {
+            w.write_record(row)?;
         }
         w.flush()
     })
+}
+
+/// The rows of `summary.csv`, the header first: per row of each circle's coverage table the
+/// requirement and the figures of the distance that decides, unrounded (see
+/// [`Column::csv_fields`]).
+pub fn summary_csv_rows(summary: &Summary) -> Vec<Vec<String>> {
+    let requirement = [
+        "circle",
+        "requirement",
+        "within_m",
+        "min_count",
+        "facilities",
+    ];
+    let figures = Column::ALL.into_iter().filter_map(Column::csv_fields);
+    let header = requirement.into_iter().chain(figures.flatten());
+    let mut rows = vec![header.map(String::from).collect()];
+    for circle in &summary.circles {
+        let table = CoverageTable::new(circle, summary.distance, summary.measure);
+        rows.extend(table.rows.iter().map(csv_row));
+    }
+    rows
+}
+
+/// One row of `summary.csv`; the whole circle's row has requirement `all` and no reach.
+fn csv_row(row: &CoverageRow) -> Vec<String> {
+    let mut out = vec![row.circle.name.clone()];
+    match row.requirement {
+        Some(r) => out.extend([
+            match &r.filter {
+                Some(f) => format!("{} ({f})", r.kind),
+                None => r.kind.clone(),
+            },
+            r.within_m.to_string(),
+            r.min_count.to_string(),
+            r.facilities.to_string(),
+        ]),
+        None => out.extend(["all".into(), String::new(), String::new(), String::new()]),
+    }
+    for column in Column::ALL.into_iter().filter(|c| c.csv_fields().is_some()) {
+        match row.share(column) {
+            Some(s) => out.extend([s.met.to_string(), s.total.to_string()]),
+            None => out.extend([String::new(), String::new()]),
+        }
+    }
+    out
 }
 
 /// Writes one row per skipped feature: file, feature or row number, field, problem.
@@ -103,103 +103,53 @@ pub fn write_skipped_csv(
     })
 }
 
-/// The figures of one row of the terminal table.
-struct RowFigures<'a> {
-    blocks: usize,
-    elderly: f64,
-    residents: Option<f64>,
-    walk: Option<&'a WalkComparison>,
-    elderly_area: Option<f64>,
-}
-
-/// The summary as a table for the terminal. With walking distances, "met" is on foot and
-/// two more columns compare with the straight line.
+/// The summary as a table for the terminal: each circle's coverage table, the circle's name
+/// on its first row. With walking distances "met" is on foot, and with `--distance both` two
+/// columns compare with the straight line (see [`Column::in_terminal`]).
 pub fn summary_table(summary: &Summary) -> String {
-    let walking = summary.network.is_some();
-    let mut header = vec![
-        "circle",
-        "requirement",
-        "blocks met",
-        "elderly met",
-        "residents met",
-    ];
-    if walking {
-        header[2] = "blocks met on foot";
-        header[3] = "elderly met on foot";
-        header.extend([
-            "elderly met, straight line",
-            "elderly covered only on the map",
-        ]);
-    }
-    let area = summary.measure == Measure::Area;
-    if area {
-        header.push("elderly met, area-weighted");
-    }
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    let share = |met: f64, total: f64| {
-        format!(
-            "{} / {} ({})",
-            thousands(met),
-            thousands(total),
-            percent(met, total)
-        )
-    };
-    let optional_share = |met: Option<f64>, total: Option<f64>| match (met, total) {
-        (Some(m), Some(t)) => share(m, t),
-        _ => "-".into(),
-    };
-    for c in &summary.circles {
-        let row = |name: String, label: String, figures: RowFigures| {
-            let mut row = vec![
-                name,
-                label,
-                share(figures.blocks as f64, c.blocks_total as f64),
-                share(figures.elderly, c.elderly_total),
-                optional_share(figures.residents, c.residents_total),
-            ];
-            if walking {
-                let walk = figures.walk;
-                row.push(walk.map_or("-".into(), |w| {
-                    share(w.elderly_met_straight, c.elderly_total)
-                }));
-                row.push(walk.map_or("-".into(), |w| {
-                    share(w.elderly_straight_only, c.elderly_total)
-                }));
-            }
-            if area {
-                row.push(
-                    figures
-                        .elderly_area
-                        .map_or("-".into(), |e| share(e, c.elderly_total)),
-                );
-            }
-            row
-        };
-        let figures = RowFigures {
-            blocks: c.blocks_met,
-            elderly: c.elderly_met,
-            residents: c.residents_met,
-            walk: c.walking.as_ref(),
-            elderly_area: c.elderly_met_area,
-        };
-        rows.push(row(c.name.clone(), "all".into(), figures));
-        for r in &c.requirements {
-            let label = requirement_label(r);
-            let figures = RowFigures {
-                blocks: r.blocks_met,
-                elderly: r.elderly_met,
-                residents: r.residents_met,
-                walk: r.walking.as_ref(),
-                elderly_area: r.elderly_met_area,
+    let columns: Vec<Column> = columns(summary.distance, summary.measure)
+        .into_iter()
+        .filter(|c| c.in_terminal())
+        .collect();
+    let header = ["circle".to_string(), "requirement".to_string()]
+        .into_iter()
+        .chain(columns.iter().map(|c| c.header(summary.distance)));
+    let mut rows: Vec<Vec<String>> = vec![header.collect()];
+    for circle in &summary.circles {
+        let table = CoverageTable::new(circle, summary.distance, summary.measure);
+        for row in &table.rows {
+            let (name, label) = match row.requirement {
+                None => (circle.name.clone(), "all".to_string()),
+                Some(r) => (String::new(), requirement_label(r)),
             };
-            rows.push(row(String::new(), label, figures));
+            let figures = columns
+                .iter()
+                .map(|&c| row.share(c).map_or_else(|| "-".into(), share_text));
+            rows.push([name, label].into_iter().chain(figures).collect());
         }
     }
-    let widths: Vec<usize> = (0..header.len())
+    aligned(&rows)
+}
+
+/// A share for the terminal: `1,234 / 5,000 (24.7 %)`.
+fn share_text(share: Share) -> String {
+    format!(
+        "{} / {} ({})",
+        thousands(share.met),
+        thousands(share.total),
+        percent(share.met, share.total)
+    )
+}
+
+/// Rows as lines of aligned columns two spaces apart: the first two (names) left-aligned,
+/// the figures right-aligned.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
-    for row in &rows {
+    for row in rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
             let pad = " ".repeat(widths[i] - cell.chars().count());

@@ -145,4 +145,4 @@ pub fn write_report_html(path: &Path, protected: &ProtectedInputs, page: &Page) 
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

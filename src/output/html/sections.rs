@@ -3,9 +3,8 @@
 use super::markup::{element, element_with_class, escape, list, Cell, Table};
 use super::words::policy_in_words;
 use super::Page;
-use crate::analysis::summary::{
-    CircleSummary, NetworkSummary, SitesSummary, Summary, WalkComparison,
-};
+use crate::analysis::summary::{CircleSummary, NetworkSummary, SitesSummary, Summary};
+use crate::output::coverage_table::{columns, Column, CoverageTable};
 use crate::output::format::{metres, percent, thousands};
 use crate::output::map::{HEIGHT, WIDTH};
 use crate::output::summary::{referral_text, requirement_label};
@@ -121,7 +120,7 @@ pub fn coverage(out: &mut String, page: &Page) {
     for c in &page.summary.circles {
         coverage_table(c, page).write(out);
     }
-    if page.summary.network.is_some() && page.distance.shows_straight() {
+    if columns(page.distance, page.measure).contains(&Column::ElderlyOnlyOnMap) {
         element_with_class(
             out,
             "p",
@@ -132,46 +131,16 @@ pub fn coverage(out: &mut String, page: &Page) {
     out.push_str("</section>\n");
 }
 
-/// The figures of one row of a circle's table.
-struct Row<'a> {
-    label: String,
-    blocks: usize,
-    elderly: f64,
-    residents: Option<f64>,
-    walk: Option<&'a WalkComparison>,
-    elderly_area: Option<f64>,
-}
-
+/// A circle's coverage table: the columns [`Column::in_html`], the figures with their share.
 fn coverage_table(c: &CircleSummary, page: &Page) -> Table {
-    let on_foot = if page.summary.network.is_some() {
-        " on foot"
-    } else {
-        ""
-    };
-    let straight = page.summary.network.is_some() && page.distance.shows_straight();
-    let residents = c.residents_total.is_some();
-    let area = c.elderly_met_area.is_some();
-    let mut head = vec![
-        "requirement".to_string(),
-        format!("blocks met{on_foot}"),
-        format!("elderly met{on_foot}"),
-    ];
-    if residents {
-        head.push(format!("residents met{on_foot}"));
-    }
-    if straight {
-        head.extend(
-            [
-                "blocks met, straight line",
-                "elderly met, straight line",
-                "elderly only on the map",
-            ]
-            .map(String::from),
-        );
-    }
-    if area {
-        head.push("elderly met, area-weighted".into());
-    }
+    let model = CoverageTable::new(c, page.distance, page.measure);
+    let columns: Vec<Column> = model
+        .columns
+        .into_iter()
+        .filter(|column| column.in_html(c))
+        .collect();
+    let head = std::iter::once("requirement".to_string())
+        .chain(columns.iter().map(|column| column.header(page.distance)));
     let mut table = Table::new(head);
     table.id = Some(format!("circle-{}", c.name));
     table.caption = Some(format!(
@@ -183,52 +152,17 @@ fn coverage_table(c: &CircleSummary, page: &Page) -> Table {
             .map(|r| format!(", {} residents", thousands(r)))
             .unwrap_or_default()
     ));
-    let all = Row {
-        label: "all requirements".into(),
-        blocks: c.blocks_met,
-        elderly: c.elderly_met,
-        residents: c.residents_met,
-        walk: c.walking.as_ref(),
-        elderly_area: c.elderly_met_area,
-    };
-    let requirements = c.requirements.iter().map(|r| Row {
-        label: requirement_label(r),
-        blocks: r.blocks_met,
-        elderly: r.elderly_met,
-        residents: r.residents_met,
-        walk: r.walking.as_ref(),
-        elderly_area: r.elderly_met_area,
-    });
-    for row in std::iter::once(all).chain(requirements) {
-        let blocks_total = c.blocks_total as f64;
-        let mut cells = vec![
-            Cell::text(row.label),
-            Cell::share(row.blocks as f64, blocks_total),
-            Cell::share(row.elderly, c.elderly_total),
-        ];
-        if let Some(total) = c.residents_total {
-            cells.push(
-                row.residents
-                    .map_or_else(Cell::none, |r| Cell::share(r, total)),
-            );
-        }
-        if straight {
-            match row.walk {
-                Some(w) => cells.extend([
-                    Cell::share(w.blocks_met_straight as f64, blocks_total),
-                    Cell::share(w.elderly_met_straight, c.elderly_total),
-                    Cell::share(w.elderly_straight_only, c.elderly_total),
-                ]),
-                None => cells.extend([Cell::none(), Cell::none(), Cell::none()]),
-            }
-        }
-        if area {
-            cells.push(
-                row.elderly_area
-                    .map_or_else(Cell::none, |e| Cell::share(e, c.elderly_total)),
-            );
-        }
-        table.rows.push(cells);
+    for row in &model.rows {
+        let label = row
+            .requirement
+            .map_or_else(|| "all requirements".to_string(), requirement_label);
+        let figures = columns.iter().map(|&column| {
+            row.share(column)
+                .map_or_else(Cell::none, |s| Cell::share(s.met, s.total))
+        });
+        table
+            .rows
+            .push(std::iter::once(Cell::text(label)).chain(figures).collect());
     }
     table
 }

@@ -7,7 +7,7 @@ use crate::analysis::summary::{
 use crate::analysis::zones::ZoneSummary;
 
 #[path = "../../../tests/common/html_doc.rs"]
-mod html_doc;
+pub(crate) mod html_doc; // also read by the coverage table's tests
 use html_doc::{parse, table, texts};
 
 const HOSTILE: &str = r#"<script>alert("x")</script> & 'q'"#;
