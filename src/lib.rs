@@ -30,6 +30,8 @@
 //! # Ok::<(), carecircle::commands::report::ReportError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod algo;
 pub mod analysis;
 pub mod commands;

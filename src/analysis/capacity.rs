@@ -104,7 +104,8 @@ fn evaluate_one(
         &pairs,
         requirement.reach_m,
         &rule.decay,
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     let per_1000: Vec<f64> = result
         .block_score
         .iter()

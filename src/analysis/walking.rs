@@ -45,7 +45,12 @@ pub enum Access {
     /// Snapped onto the main component, with this access leg.
     Main(f64),
     /// Snapped onto a component cut off from the main one (of this many nodes).
-    Isolated { leg_m: f64, component_nodes: usize },
+    Isolated {
+        /// The access leg, in metres.
+        leg_m: f64,
+        /// Nodes in the isolated component.
+        component_nodes: usize,
+    },
     /// No street within the snapping limit.
     OffNetwork,
 }
