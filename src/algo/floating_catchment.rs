@@ -238,6 +238,25 @@ impl Decay {
 
     /// The weight of a block–facility pair at `distance_m` for a catchment of `catchment_m`:
     /// 0 beyond the catchment. The parameters are taken as valid ([`Decay::validate`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carecircle::algo::floating_catchment::Decay;
+    ///
+    /// let steps = Decay::Steps {
+    ///     bands_m: vec![300.0, 600.0, 1000.0],
+    ///     weights: vec![1.0, 0.68, 0.22],
+    /// };
+    /// assert_eq!(steps.weight(450.0, 1000.0), 0.68);
+    /// assert_eq!(steps.weight(1200.0, 1500.0), 0.0); // beyond the last band
+    /// assert_eq!(Decay::Binary.weight(1200.0, 1000.0), 0.0); // beyond the catchment
+    ///
+    /// // The Gaussian falls from 1 at the facility to 0 at the catchment's edge.
+    /// assert_eq!(Decay::Gaussian.weight(0.0, 1000.0), 1.0);
+    /// assert!((Decay::Gaussian.weight(500.0, 1000.0) - 0.701_366_573).abs() < 1e-9);
+    /// assert_eq!(Decay::Gaussian.weight(1000.0, 1000.0), 0.0);
+    /// ```
     pub fn weight(&self, distance_m: f64, catchment_m: f64) -> f64 {
         if distance_m.is_nan() || distance_m > catchment_m {
             return 0.0;
@@ -306,6 +325,29 @@ pub struct Accessibility {
 /// ([`Decay::validate`]), a negative or non-finite population or capacity, a pair naming a
 /// block or facility that does not exist, a negative or NaN distance, or a block–facility
 /// pair listed twice within the catchment. Each message names the offending index.
+///
+/// # Examples
+///
+/// Two blocks of 100 and 300 elderly people share a facility of 20 beds within the 1 km
+/// catchment; a second facility of 10 beds reaches only the first block:
+///
+/// ```
+/// use carecircle::algo::floating_catchment::{two_step, Decay, Pair};
+///
+/// let pairs = [
+///     Pair { block: 0, facility: 0, distance_m: 200.0 },
+///     Pair { block: 1, facility: 0, distance_m: 800.0 },
+///     Pair { block: 0, facility: 1, distance_m: 500.0 },
+/// ];
+/// let access = two_step(&[100.0, 300.0], &[20.0, 10.0], &pairs, 1000.0, &Decay::Binary)?;
+/// // 20 beds for 400 elderly, and 10 beds for 100.
+/// assert_eq!(access.facility_ratio, [Some(0.05), Some(0.1)]);
+/// assert_eq!(access.facility_load, [Some(20.0), Some(10.0)]);
+/// // The first block sees both facilities, the second only the first.
+/// assert_eq!(access.block_score[1], 0.05);
+/// assert!((access.block_score[0] - 0.15).abs() < 1e-12);
+/// # Ok::<(), carecircle::algo::floating_catchment::CatchmentError>(())
+/// ```
 pub fn two_step(
     population: &[f64],
     capacity: &[f64],
