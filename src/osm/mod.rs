@@ -29,7 +29,7 @@ pub mod write;
 
 use crate::algo::crs::{CrsError, LocalProjection};
 use crate::output::atomic::{create_output_dir, write_atomically, ProtectedInputs};
-use buildings::Building;
+use buildings::{Building, BuildingCounts};
 use city::{city_toml, policy_toml, CityNotes};
 use facilities::{Facility, KindCount};
 use mapping::Mapping;
@@ -38,7 +38,7 @@ use read::{read_extract, Extract, ReadError, Wanted};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use streets::StreetPiece;
+use streets::{StreetCounts, StreetPiece};
 use summary::Conversion;
 use tags::{any_matches, TagSource};
 
@@ -105,53 +105,32 @@ pub fn convert(
     let mapping = &options.mapping;
     let (extract, projection) = read(input, mapping)?;
     let read_time = started.elapsed();
+    let parts = CityParts::new(&extract, &projection, options);
 
-    let (blocks, building_counts) =
-        buildings::residential_buildings(&extract, mapping, &projection);
-    let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
-    let people = estimate(&floor_areas, &mapping.population, options.totals);
-    let (found, kind_counts) = facilities::facilities(&extract, mapping, &projection);
-    let (pieces, street_counts) = streets::walkable_streets(&extract, &mapping.streets);
-
-    let has = |kind: &str| kind_counts.iter().any(|k| k.kind == kind && k.written > 0);
     let tertiary = mapping.has_tier("hospital", "tertiary");
-    let policy = policy_toml(has, tertiary);
-    let layers = layer_kinds(&kind_counts, &policy.kinds);
-    let empty_kinds = empty_kinds(&kind_counts, &policy.kinds);
+    let policy = policy_toml(|kind| parts.found(kind), tertiary);
+    let layers = layer_kinds(&parts.kind_counts, &policy.kinds);
+    let empty_kinds = empty_kinds(&parts.kind_counts, &policy.kinds);
     let source = input.file_name().map_or_else(
         || input.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let notes = CityNotes {
         source: &source,
-        residents_method: &people.residents_method,
-        elderly_method: &people.elderly_method,
+        residents_method: &parts.people.residents_method,
+        elderly_method: &parts.people.elderly_method,
         empty_kinds: &empty_kinds,
     };
     let city = city_toml(&notes, &layers);
     let conversion = Conversion {
-        source: source.clone(),
-        elements: extract.counts,
-        buildings: building_counts,
-        blocks: blocks.len(),
-        residents: people.residents.iter().sum(),
-        elderly: people.elderly.iter().sum(),
-        facilities: kind_counts,
-        empty_kinds: empty_kinds.clone(),
+        empty_kinds,
         layers: layers.clone(),
-        streets: street_counts,
-        ways_missing_nodes: extract.ways_missing_nodes,
-        used_ways_missing_nodes: used_ways_missing_nodes(&extract),
-        warnings: warnings(blocks.len(), &people),
         read_seconds: read_time.as_secs_f64(),
-        seconds: 0.0,
+        ..parts.summary(source, &extract)
     };
     let city_folder = CityFolder {
-        blocks: &blocks,
-        people: &people,
-        facilities: &found,
+        parts: &parts,
         layers: &layers,
-        streets: &pieces,
         texts: [
             ("osm_summary.json", &conversion.to_json()),
             ("policy.toml", &policy.text),
@@ -163,6 +142,70 @@ pub fn convert(
         seconds: started.elapsed().as_secs_f64(),
         ..conversion
     })
+}
+
+/// What the mapping makes of an extract: the residential blocks with their estimated people,
+/// the facilities and the walkable street pieces, each with its counts.
+struct CityParts<'e> {
+    blocks: Vec<Building>,
+    building_counts: BuildingCounts,
+    people: Population,
+    facilities: Vec<Facility>,
+    kind_counts: Vec<KindCount>,
+    streets: Vec<StreetPiece<'e>>,
+    street_counts: StreetCounts,
+}
+
+impl<'e> CityParts<'e> {
+    /// Sorts the extract's elements into blocks, facilities and streets by the mapping of
+    /// `options`, estimating the blocks' people (with its known totals).
+    fn new(extract: &'e Extract, projection: &LocalProjection, options: &ConvertOptions) -> Self {
+        let mapping = &options.mapping;
+        let (blocks, building_counts) =
+            buildings::residential_buildings(extract, mapping, projection);
+        let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
+        let people = estimate(&floor_areas, &mapping.population, options.totals);
+        let (facilities, kind_counts) = facilities::facilities(extract, mapping, projection);
+        let (streets, street_counts) = streets::walkable_streets(extract, &mapping.streets);
+        CityParts {
+            blocks,
+            building_counts,
+            people,
+            facilities,
+            kind_counts,
+            streets,
+            street_counts,
+        }
+    }
+
+    /// Whether a facility of `kind` was found.
+    fn found(&self, kind: &str) -> bool {
+        self.kind_counts
+            .iter()
+            .any(|k| k.kind == kind && k.written > 0)
+    }
+
+    /// The conversion's summary as far as the extract and these parts tell: no layers, no
+    /// empty kinds and no times yet.
+    fn summary(&self, source: String, extract: &Extract) -> Conversion {
+        Conversion {
+            source,
+            elements: extract.counts,
+            buildings: self.building_counts,
+            blocks: self.blocks.len(),
+            residents: self.people.residents.iter().sum(),
+            elderly: self.people.elderly.iter().sum(),
+            facilities: self.kind_counts.clone(),
+            empty_kinds: Vec::new(),
+            layers: Vec::new(),
+            streets: self.street_counts,
+            ways_missing_nodes: extract.ways_missing_nodes,
+            used_ways_missing_nodes: used_ways_missing_nodes(extract),
+            warnings: warnings(self.blocks.len(), &self.people),
+            read_seconds: 0.0,
+            seconds: 0.0,
+        }
+    }
 }
 
 /// Reads the extract with what `mapping` can use, and a projection for its area.
@@ -224,12 +267,10 @@ fn used_ways_missing_nodes(extract: &Extract) -> usize {
 
 /// Everything a city folder holds, ready to write.
 struct CityFolder<'a> {
-    blocks: &'a [Building],
-    people: &'a Population,
-    facilities: &'a [Facility],
+    /// The blocks, facilities and streets.
+    parts: &'a CityParts<'a>,
     /// The facility layers, by kind.
     layers: &'a [String],
-    streets: &'a [StreetPiece<'a>],
     /// The text files, by name.
     texts: [(&'a str, &'a str); 3],
 }
@@ -261,14 +302,15 @@ fn write_city(
     for t in &targets {
         protected.check(t)?;
     }
+    let parts = city.parts;
     write::write_blocks(
         &file("blocks.geojson"),
         &protected,
-        city.blocks,
-        city.people,
+        &parts.blocks,
+        &parts.people,
     )?;
     write_facility_layers(&options.mapping, city, &protected, &file)?;
-    write::write_streets(&file("streets.geojson"), &protected, city.streets)?;
+    write::write_streets(&file("streets.geojson"), &protected, &parts.streets)?;
     for (name, text) in city.texts {
         write_atomically(&file(name), &protected, |out| {
             out.write_all(text.as_bytes())
@@ -287,7 +329,12 @@ fn write_facility_layers(
 ) -> std::io::Result<()> {
     for (i, kind) in mapping.facilities.iter().enumerate() {
         if city.layers.contains(&kind.kind) {
-            let of_kind: Vec<&Facility> = city.facilities.iter().filter(|f| f.kind == i).collect();
+            let of_kind: Vec<&Facility> = city
+                .parts
+                .facilities
+                .iter()
+                .filter(|f| f.kind == i)
+                .collect();
             write::write_facilities(
                 &file(&format!("{}.geojson", kind.kind)),
                 protected,
