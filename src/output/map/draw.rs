@@ -300,26 +300,18 @@ where
     ))
     .map_err(err)?;
     y += 44;
-    let label_at = |y: i32, s: &str| {
-        root.draw(&Text::new(
-            s.to_string(),
-            (lx + 44, y + 10),
-            text(20, (0, 0, 0), HPos::Left, VPos::Center),
-        ))
-        .map_err(err)
-    };
     for (colour, name) in swatches(&scene.blocks) {
         root.draw(&Rectangle::new(
             [(lx, y), (lx + 32, y + 20)],
             rgb(colour).filled(),
         ))
         .map_err(err)?;
-        label_at(y, name)?;
+        legend_label(root, (lx, y), name)?;
         y += LEGEND_STEP;
     }
     for (k, kind) in kinds.iter().enumerate() {
         marker(root, k, (lx + 16, y + 10), 5)?;
-        label_at(y, kind)?;
+        legend_label(root, (lx, y), kind)?;
         y += LEGEND_STEP;
     }
     root.draw(&Rectangle::new(
@@ -327,11 +319,11 @@ where
         rgb(GAP).stroke_width(3),
     ))
     .map_err(err)?;
-    label_at(y, "gap zone")?;
+    legend_label(root, (lx, y), "gap zone")?;
     y += LEGEND_STEP;
     if !scene.sites.is_empty() {
         site(root, (lx + 16, y + 10), 1)?;
-        label_at(y, "suggested site (rank)")?;
+        legend_label(root, (lx, y), "suggested site (rank)")?;
         y += LEGEND_STEP;
     }
     if let BlockLayer::Grid(_) = scene.blocks {
@@ -339,6 +331,23 @@ where
     }
     debug_assert!(lx < WIDTH as i32);
     Ok(())
+}
+
+/// The label of the legend row whose key is drawn at `(x, y)`.
+fn legend_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    label: &str,
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
+    root.draw(&Text::new(
+        label.to_string(),
+        (x + 44, y + 10),
+        text(20, (0, 0, 0), HPos::Left, VPos::Center),
+    ))
+    .map_err(err)
 }
 
 /// The legend's block colours: covered and not covered, or shares of elderly covered for
