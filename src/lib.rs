@@ -34,6 +34,8 @@
 //! # Ok::<(), carecircle::error::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod algo;
 pub mod analysis;
 pub mod commands;

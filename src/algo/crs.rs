@@ -202,6 +202,21 @@ fn invert(
 /// The standard published "Mars coordinates" formula on the Krasovsky 1940
 /// ellipsoid (a = 6378245 m, e² = 0.00669342162296594323). The shift is a few
 /// hundred metres. Points for which [`outside_china`] holds are returned unchanged.
+///
+/// # Examples
+///
+/// ```
+/// use carecircle::algo::crs::{gcj02_to_wgs84, wgs84_to_gcj02};
+///
+/// let (lon, lat) = wgs84_to_gcj02(116.3975, 39.9087);
+/// // Beijing moves about 600 m east and 140 m north.
+/// assert!((lon - 116.3975 - 0.0062).abs() < 0.0005, "{lon}");
+/// assert!((lat - 39.9087 - 0.0013).abs() < 0.0005, "{lat}");
+/// let (back_lon, back_lat) = gcj02_to_wgs84(lon, lat);
+/// assert!((back_lon - 116.3975).abs() < 1e-9 && (back_lat - 39.9087).abs() < 1e-9);
+/// // Paris is outside China: unchanged.
+/// assert_eq!(wgs84_to_gcj02(2.35, 48.85), (2.35, 48.85));
+/// ```
 pub fn wgs84_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
     if outside_china(lon, lat) {
         return (lon, lat);
@@ -223,6 +238,19 @@ pub fn gcj02_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
 ///
 /// The standard Baidu formula (x_pi = π·3000/180). Unlike GCJ-02 it is applied
 /// everywhere, with no out-of-China test, matching the reference implementations.
+///
+/// # Examples
+///
+/// ```
+/// use carecircle::algo::crs::{bd09_to_gcj02, gcj02_to_bd09};
+///
+/// let (lon, lat) = gcj02_to_bd09(116.4039, 39.9151);
+/// // Baidu's offset is about 0.0065° east and 0.006° north.
+/// assert!((lon - 116.4039 - 0.0065).abs() < 0.0005, "{lon}");
+/// assert!((lat - 39.9151 - 0.006).abs() < 0.0005, "{lat}");
+/// let (back_lon, back_lat) = bd09_to_gcj02(lon, lat);
+/// assert!((back_lon - 116.4039).abs() < 1e-9 && (back_lat - 39.9151).abs() < 1e-9);
+/// ```
 pub fn gcj02_to_bd09(lon: f64, lat: f64) -> (f64, f64) {
     let z = lon.hypot(lat) + 0.000_02 * (lat * X_PI).sin();
     let theta = lat.atan2(lon) + 0.000_003 * (lon * X_PI).cos();
@@ -350,6 +378,21 @@ impl LocalProjection {
 
     /// Inverse of [`Self::project`]: plane metres to WGS 84 longitude/latitude
     /// (degrees). Round trips to better than 1e-9°. Errors give `(NaN, NaN)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carecircle::algo::crs::LocalProjection;
+    ///
+    /// let plane = LocalProjection::centred_on(121.47, 31.23)?;
+    /// assert_eq!(plane.project(121.47, 31.23), (0.0, 0.0));
+    /// // 0.01° of longitude at 31.23° N is about 952 m east.
+    /// let (x, y) = plane.project(121.48, 31.23);
+    /// assert!((x - 952.4).abs() < 0.5 && y.abs() < 0.5, "{x} {y}");
+    /// let (lon, lat) = plane.unproject(x, y);
+    /// assert!((lon - 121.48).abs() < 1e-9 && (lat - 31.23).abs() < 1e-9);
+    /// # Ok::<(), carecircle::algo::crs::CrsError>(())
+    /// ```
     pub fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
         let mut point = (x, y, 0.0);
         match transform(&self.plane, &self.geographic, &mut point) {

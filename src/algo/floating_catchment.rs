@@ -32,6 +32,112 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Why [`two_step`] or [`Decay::validate`] rejects its input; each message names the offending
+/// index.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CatchmentError {
+    /// The catchment is not a positive number of metres.
+    #[error("catchment must be a positive number of metres, not {0}")]
+    Catchment(f64),
+    /// A steps decay without bands.
+    #[error("steps decay needs at least one band in bands_m")]
+    NoBands,
+    /// A steps decay with not one weight per band.
+    #[error(
+        "steps decay has {bands} bands in bands_m but {weights} weights: give one weight per band"
+    )]
+    WeightCount {
+        /// Bands given.
+        bands: usize,
+        /// Weights given.
+        weights: usize,
+    },
+    /// A band that is not a positive number of metres.
+    #[error("steps decay: bands_m[{index}] = {band} must be a positive number of metres")]
+    Band {
+        /// Its index.
+        index: usize,
+        /// Its value.
+        band: f64,
+    },
+    /// A band not above the one before it.
+    #[error(
+        "steps decay: bands_m must be strictly increasing, but bands_m[{index}] = {band} \
+         follows {previous}"
+    )]
+    BandOrder {
+        /// Its index.
+        index: usize,
+        /// Its value.
+        band: f64,
+        /// The band before it.
+        previous: f64,
+    },
+    /// A weight outside [0, 1].
+    #[error("steps decay: weights[{index}] = {weight} must be between 0 and 1")]
+    Weight {
+        /// Its index.
+        index: usize,
+        /// Its value.
+        weight: f64,
+    },
+    /// A negative or non-finite population or capacity.
+    #[error("{what} of {item} {index} is {amount}: it must be a finite number, not negative")]
+    Amount {
+        /// `population` or `capacity`.
+        what: &'static str,
+        /// `block` or `facility`.
+        item: &'static str,
+        /// Its index.
+        index: usize,
+        /// Its value.
+        amount: f64,
+    },
+    /// A pair naming a block that does not exist.
+    #[error("pair {pair} names block {block} but there are {count} blocks")]
+    UnknownBlock {
+        /// The pair's index.
+        pair: usize,
+        /// The block it names.
+        block: u32,
+        /// How many blocks there are.
+        count: usize,
+    },
+    /// A pair naming a facility that does not exist.
+    #[error("pair {pair} names facility {facility} but there are {count} facilities")]
+    UnknownFacility {
+        /// The pair's index.
+        pair: usize,
+        /// The facility it names.
+        facility: u32,
+        /// How many facilities there are.
+        count: usize,
+    },
+    /// A negative or NaN distance.
+    #[error(
+        "pair {pair} (block {block}, facility {facility}) has distance {distance_m}: \
+         it must not be negative or NaN"
+    )]
+    Distance {
+        /// The pair's index.
+        pair: usize,
+        /// Its block.
+        block: u32,
+        /// Its facility.
+        facility: u32,
+        /// Its distance.
+        distance_m: f64,
+    },
+    /// A block–facility pair listed twice within the catchment.
+    #[error("block {block} and facility {facility} are paired twice")]
+    Twice {
+        /// The block.
+        block: u32,
+        /// The facility.
+        facility: u32,
+    },
+}
+
 /// How demand and supply are weighted by distance within the catchment.
 ///
 /// In a TOML policy:
@@ -80,9 +186,9 @@ enum DecayFields {
 }
 
 impl TryFrom<DecayFields> for Decay {
-    type Error = String;
+    type Error = CatchmentError;
 
-    fn try_from(fields: DecayFields) -> Result<Self, String> {
+    fn try_from(fields: DecayFields) -> Result<Self, CatchmentError> {
         let decay = match fields {
             DecayFields::Binary {} => Decay::Binary,
             DecayFields::Steps { bands_m, weights } => Decay::Steps { bands_m, weights },
@@ -96,46 +202,61 @@ impl TryFrom<DecayFields> for Decay {
 impl Decay {
     /// Checks the parameters: for [`Decay::Steps`], at least one band, bands finite, positive
     /// and strictly increasing, and one weight in [0, 1] per band.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), CatchmentError> {
         let Decay::Steps { bands_m, weights } = self else {
             return Ok(());
         };
         if bands_m.is_empty() {
-            return Err("steps decay needs at least one band in bands_m".into());
+            return Err(CatchmentError::NoBands);
         }
         if weights.len() != bands_m.len() {
-            return Err(format!(
-                "steps decay has {} bands in bands_m but {} weights: give one weight per band",
-                bands_m.len(),
-                weights.len()
-            ));
+            return Err(CatchmentError::WeightCount {
+                bands: bands_m.len(),
+                weights: weights.len(),
+            });
         }
-        for (r, &band) in bands_m.iter().enumerate() {
+        for (index, &band) in bands_m.iter().enumerate() {
             if !(band.is_finite() && band > 0.0) {
-                return Err(format!(
-                    "steps decay: bands_m[{r}] = {band} must be a positive number of metres"
-                ));
+                return Err(CatchmentError::Band { index, band });
             }
-            if r > 0 && band <= bands_m[r - 1] {
-                return Err(format!(
-                    "steps decay: bands_m must be strictly increasing, but bands_m[{r}] = {band} \
-                     follows {}",
-                    bands_m[r - 1]
-                ));
+            if index > 0 && band <= bands_m[index - 1] {
+                return Err(CatchmentError::BandOrder {
+                    index,
+                    band,
+                    previous: bands_m[index - 1],
+                });
             }
         }
-        for (r, &weight) in weights.iter().enumerate() {
-            if !(0.0..=1.0).contains(&weight) {
-                return Err(format!(
-                    "steps decay: weights[{r}] = {weight} must be between 0 and 1"
-                ));
-            }
+        match weights.iter().position(|w| !(0.0..=1.0).contains(w)) {
+            Some(index) => Err(CatchmentError::Weight {
+                index,
+                weight: weights[index],
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The weight of a block–facility pair at `distance_m` for a catchment of `catchment_m`:
     /// 0 beyond the catchment. The parameters are taken as valid ([`Decay::validate`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use carecircle::algo::floating_catchment::Decay;
+    ///
+    /// let steps = Decay::Steps {
+    ///     bands_m: vec![300.0, 600.0, 1000.0],
+    ///     weights: vec![1.0, 0.68, 0.22],
+    /// };
+    /// assert_eq!(steps.weight(450.0, 1000.0), 0.68);
+    /// assert_eq!(steps.weight(1200.0, 1500.0), 0.0); // beyond the last band
+    /// assert_eq!(Decay::Binary.weight(1200.0, 1000.0), 0.0); // beyond the catchment
+    ///
+    /// // The Gaussian falls from 1 at the facility to 0 at the catchment's edge.
+    /// assert_eq!(Decay::Gaussian.weight(0.0, 1000.0), 1.0);
+    /// assert!((Decay::Gaussian.weight(500.0, 1000.0) - 0.701_366_573).abs() < 1e-9);
+    /// assert_eq!(Decay::Gaussian.weight(1000.0, 1000.0), 0.0);
+    /// ```
     pub fn weight(&self, distance_m: f64, catchment_m: f64) -> f64 {
         if distance_m.is_nan() || distance_m > catchment_m {
             return 0.0;
@@ -204,63 +325,46 @@ pub struct Accessibility {
 /// ([`Decay::validate`]), a negative or non-finite population or capacity, a pair naming a
 /// block or facility that does not exist, a negative or NaN distance, or a block–facility
 /// pair listed twice within the catchment. Each message names the offending index.
+///
+/// # Examples
+///
+/// Two blocks of 100 and 300 elderly people share a facility of 20 beds within the 1 km
+/// catchment; a second facility of 10 beds reaches only the first block:
+///
+/// ```
+/// use carecircle::algo::floating_catchment::{two_step, Decay, Pair};
+///
+/// let pairs = [
+///     Pair { block: 0, facility: 0, distance_m: 200.0 },
+///     Pair { block: 1, facility: 0, distance_m: 800.0 },
+///     Pair { block: 0, facility: 1, distance_m: 500.0 },
+/// ];
+/// let access = two_step(&[100.0, 300.0], &[20.0, 10.0], &pairs, 1000.0, &Decay::Binary)?;
+/// // 20 beds for 400 elderly, and 10 beds for 100.
+/// assert_eq!(access.facility_ratio, [Some(0.05), Some(0.1)]);
+/// assert_eq!(access.facility_load, [Some(20.0), Some(10.0)]);
+/// // The first block sees both facilities, the second only the first.
+/// assert_eq!(access.block_score[1], 0.05);
+/// assert!((access.block_score[0] - 0.15).abs() < 1e-12);
+/// # Ok::<(), carecircle::algo::floating_catchment::CatchmentError>(())
+/// ```
 pub fn two_step(
     population: &[f64],
     capacity: &[f64],
     pairs: &[Pair],
     catchment_m: f64,
     decay: &Decay,
-) -> Result<Accessibility, String> {
+) -> Result<Accessibility, CatchmentError> {
     if !(catchment_m.is_finite() && catchment_m > 0.0) {
-        return Err(format!(
-            "catchment must be a positive number of metres, not {catchment_m}"
-        ));
+        return Err(CatchmentError::Catchment(catchment_m));
     }
     decay.validate()?;
     check_amounts("population", "block", population)?;
     check_amounts("capacity", "facility", capacity)?;
+    let weighted = weighted_pairs(population.len(), capacity.len(), pairs, |d| {
+        decay.weight(d, catchment_m)
+    })?;
 
-    // (block, facility, weight) for every pair with a positive weight.
-    let mut weighted = Vec::with_capacity(pairs.len());
-    for (n, pair) in pairs.iter().enumerate() {
-        if pair.block as usize >= population.len() {
-            return Err(format!(
-                "pair {n} names block {} but there are {} blocks",
-                pair.block,
-                population.len()
-            ));
-        }
-        if pair.facility as usize >= capacity.len() {
-            return Err(format!(
-                "pair {n} names facility {} but there are {} facilities",
-                pair.facility,
-                capacity.len()
-            ));
-        }
-        if pair.distance_m.is_nan() || pair.distance_m < 0.0 {
-            return Err(format!(
-                "pair {n} (block {}, facility {}) has distance {}: it must not be negative or NaN",
-                pair.block, pair.facility, pair.distance_m
-            ));
-        }
-        let weight = decay.weight(pair.distance_m, catchment_m);
-        if weight > 0.0 {
-            weighted.push((pair.block, pair.facility, weight));
-        }
-    }
-
-    // One fixed order for both steps: each facility's demand is summed in block order
-    // (step 1) and each block's score in facility order (step 2), whatever the input order.
-    weighted.sort_unstable_by_key(|&(block, facility, _)| (block, facility));
-    if let Some(twice) = weighted
-        .windows(2)
-        .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
-    {
-        return Err(format!(
-            "block {} and facility {} are paired twice",
-            twice[0].0, twice[0].1
-        ));
-    }
     // Step 1: weighted demand per facility.
     let mut demand = vec![0.0; capacity.len()];
     for &(block, facility, weight) in &weighted {
@@ -274,13 +378,7 @@ pub fn two_step(
     let facility_load = demand
         .iter()
         .zip(capacity)
-        .map(|(&d, &s)| {
-            if d == 0.0 {
-                Some(0.0)
-            } else {
-                (s > 0.0).then(|| d / s)
-            }
-        })
+        .map(|(&d, &s)| load(d, s))
         .collect();
 
     // Step 2: ratios within reach per block.
@@ -299,13 +397,92 @@ pub fn two_step(
     })
 }
 
+/// `(block, facility, weight)` for every pair with a positive weight, sorted by block and
+/// facility: one fixed order for both steps, so each facility's demand is summed in block
+/// order (step 1) and each block's score in facility order (step 2), whatever the input
+/// order. Checks each pair against the `blocks` and `facilities` there are.
+fn weighted_pairs(
+    blocks: usize,
+    facilities: usize,
+    pairs: &[Pair],
+    weight: impl Fn(f64) -> f64,
+) -> Result<Vec<(u32, u32, f64)>, CatchmentError> {
+    let mut weighted = Vec::with_capacity(pairs.len());
+    for (n, pair) in pairs.iter().enumerate() {
+        check_pair(n, pair, blocks, facilities)?;
+        let weight = weight(pair.distance_m);
+        if weight > 0.0 {
+            weighted.push((pair.block, pair.facility, weight));
+        }
+    }
+    weighted.sort_unstable_by_key(|&(block, facility, _)| (block, facility));
+    match weighted
+        .windows(2)
+        .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+    {
+        Some(twice) => Err(CatchmentError::Twice {
+            block: twice[0].0,
+            facility: twice[0].1,
+        }),
+        None => Ok(weighted),
+    }
+}
+
+/// Rejects pair `n` when it names a block or facility that does not exist, or has a negative
+/// or NaN distance.
+fn check_pair(
+    n: usize,
+    pair: &Pair,
+    blocks: usize,
+    facilities: usize,
+) -> Result<(), CatchmentError> {
+    if pair.block as usize >= blocks {
+        return Err(CatchmentError::UnknownBlock {
+            pair: n,
+            block: pair.block,
+            count: blocks,
+        });
+    }
+    if pair.facility as usize >= facilities {
+        return Err(CatchmentError::UnknownFacility {
+            pair: n,
+            facility: pair.facility,
+            count: facilities,
+        });
+    }
+    if pair.distance_m.is_nan() || pair.distance_m < 0.0 {
+        return Err(CatchmentError::Distance {
+            pair: n,
+            block: pair.block,
+            facility: pair.facility,
+            distance_m: pair.distance_m,
+        });
+    }
+    Ok(())
+}
+
+/// A facility's load `demand / capacity`: 0 without demand, `None` without capacity.
+fn load(demand: f64, capacity: f64) -> Option<f64> {
+    if demand == 0.0 {
+        Some(0.0)
+    } else {
+        (capacity > 0.0).then(|| demand / capacity)
+    }
+}
+
 /// Rejects negative, NaN and infinite amounts, naming the first offending index.
-fn check_amounts(what: &str, item: &str, amounts: &[f64]) -> Result<(), String> {
+fn check_amounts(
+    what: &'static str,
+    item: &'static str,
+    amounts: &[f64],
+) -> Result<(), CatchmentError> {
     match amounts.iter().position(|&a| !(a.is_finite() && a >= 0.0)) {
-        Some(k) => Err(format!(
-            "{what} of {item} {k} is {}: it must be a finite number, not negative",
-            amounts[k]
-        )),
+        Some(index) => Err(CatchmentError::Amount {
+            what,
+            item,
+            index,
+            amount: amounts[index],
+        }),
         None => Ok(()),
     }
 }
@@ -729,7 +906,9 @@ mod tests {
         catchment_m: f64,
         decay: &Decay,
     ) -> String {
-        two_step(population, capacity, pairs, catchment_m, decay).unwrap_err()
+        two_step(population, capacity, pairs, catchment_m, decay)
+            .unwrap_err()
+            .to_string()
     }
 
     fn steps_with(bands_m: &[f64], weights: &[f64]) -> Decay {

@@ -71,10 +71,10 @@ fn evaluate_one(
         requirement.reach_m,
         &rule.decay,
     )
-    .map_err(|message| AnalysisError::Capacity {
+    .map_err(|source| AnalysisError::Capacity {
         circle: resolved.circle.name.clone(),
         kind: requirement.kind.clone(),
-        message,
+        source,
     })?;
     let per_1000: Vec<f64> = result
         .block_score

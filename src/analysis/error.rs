@@ -53,14 +53,14 @@ pub enum AnalysisError {
         problems: Vec<CapacityProblem>,
     },
     /// A requirement's capacity analysis cannot run (its decay or inputs are invalid).
-    #[error("circle `{circle}`, requirement `{kind}`: {message}")]
+    #[error("circle `{circle}`, requirement `{kind}`: {source}")]
     Capacity {
         /// The circle.
         circle: String,
         /// The requirement's kind.
         kind: String,
         /// What is wrong.
-        message: String,
+        source: crate::algo::floating_catchment::CatchmentError,
     },
 }
 

@@ -7,7 +7,7 @@
 use super::tags::{any_matches, TagRule, TagSource};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The default mapping, as printed by `carecircle osm --print-mapping`.
 pub const DEFAULT_MAPPING_TOML: &str = include_str!("default_mapping.toml");
@@ -97,6 +97,56 @@ pub struct StreetRules {
     pub foot_only: Vec<String>,
 }
 
+/// Why a mapping cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum MappingError {
+    /// The mapping file cannot be read.
+    #[error("{}: cannot read the mapping: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The mapping file is wrong.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        source: Box<MappingError>,
+    },
+    /// The text is not a mapping (TOML syntax, unknown or mistyped fields, bad tag rules).
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// A storey count that is not positive.
+    #[error("[buildings] levels `{name}` must be a positive number of storeys, got {value}")]
+    Levels {
+        /// The building type, or `default_levels`.
+        name: String,
+        /// The storeys given.
+        value: f64,
+    },
+    /// A floor area per resident that is not positive.
+    #[error("[population] floor_area_per_resident_m2 must be positive, got {0}")]
+    FloorArea(f64),
+    /// An elderly share outside [0, 1].
+    #[error("[population] elderly_share must be between 0 and 1, got {0}")]
+    ElderlyShare(f64),
+    /// A facility kind that is not a valid name.
+    #[error("{0}")]
+    KindName(crate::config::error::Issue),
+    /// A facility kind that names one of the converter's own layers.
+    #[error("facility kind `{0}` is reserved for the converter's own layer")]
+    ReservedKind(String),
+    /// A facility kind listed twice.
+    #[error("facility kind `{0}` is listed twice")]
+    KindTwice(String),
+    /// A facility kind without rules.
+    #[error("facility kind `{0}` has no rules")]
+    NoRules(String),
+}
+
 /// The tier of a facility no tier rule matches.
 pub const UNKNOWN_TIER: &str = "unknown";
 
@@ -107,63 +157,59 @@ impl Mapping {
     }
 
     /// Reads a mapping file over the defaults.
-    pub fn load(path: &Path) -> Result<Mapping, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the mapping: {e}", path.display()))?;
-        Mapping::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<Mapping, MappingError> {
+        let text = std::fs::read_to_string(path).map_err(|source| MappingError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Mapping::parse(&text).map_err(|source| MappingError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        })
     }
 
     /// Parses mapping text over the defaults: tables are merged key by key, other values
     /// (lists included) replace the default.
-    pub fn parse(text: &str) -> Result<Mapping, String> {
+    pub fn parse(text: &str) -> Result<Mapping, MappingError> {
         let mut merged: toml::Table =
             toml::from_str(DEFAULT_MAPPING_TOML).expect("the built-in mapping is TOML");
-        let given: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let given: toml::Table = toml::from_str(text)?;
         merge(&mut merged, given);
-        let mapping: Mapping = toml::Value::Table(merged)
-            .try_into()
-            .map_err(|e: toml::de::Error| e.to_string())?;
+        let mapping: Mapping = toml::Value::Table(merged).try_into()?;
         mapping.validate()?;
         Ok(mapping)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), MappingError> {
         let b = &self.buildings;
         let levels = std::iter::once(("default_levels", b.default_levels))
             .chain(b.levels.iter().map(|(k, v)| (k.as_str(), *v)));
         for (name, value) in levels {
             if !(value.is_finite() && value > 0.0) {
-                return Err(format!(
-                    "[buildings] levels `{name}` must be a positive number of storeys, got {value}"
-                ));
+                return Err(MappingError::Levels {
+                    name: name.to_string(),
+                    value,
+                });
             }
         }
         let p = &self.population;
         if !(p.floor_area_per_resident_m2.is_finite() && p.floor_area_per_resident_m2 > 0.0) {
-            return Err(format!(
-                "[population] floor_area_per_resident_m2 must be positive, got {}",
-                p.floor_area_per_resident_m2
-            ));
+            return Err(MappingError::FloorArea(p.floor_area_per_resident_m2));
         }
         if !(0.0..=1.0).contains(&p.elderly_share) {
-            return Err(format!(
-                "[population] elderly_share must be between 0 and 1, got {}",
-                p.elderly_share
-            ));
+            return Err(MappingError::ElderlyShare(p.elderly_share));
         }
         for (i, f) in self.facilities.iter().enumerate() {
-            crate::config::check_name("facility kind", &f.kind).map_err(|e| e.to_string())?;
+            crate::config::check_name("facility kind", &f.kind).map_err(MappingError::KindName)?;
+            let kind = || f.kind.clone();
             if RESERVED_KINDS.contains(&f.kind.as_str()) {
-                return Err(format!(
-                    "facility kind `{}` is reserved for the converter's own layer",
-                    f.kind
-                ));
+                return Err(MappingError::ReservedKind(kind()));
             }
             if self.facilities[..i].iter().any(|g| g.kind == f.kind) {
-                return Err(format!("facility kind `{}` is listed twice", f.kind));
+                return Err(MappingError::KindTwice(kind()));
             }
             if f.rules.is_empty() {
-                return Err(format!("facility kind `{}` has no rules", f.kind));
+                return Err(MappingError::NoRules(kind()));
             }
         }
         Ok(())
@@ -355,7 +401,7 @@ tiers = [
             ("[[facilities]]\nkind = \"a\"\nrules = []\n", "no rules"),
         ];
         for (text, expected) in cases {
-            let err = Mapping::parse(text).unwrap_err();
+            let err = Mapping::parse(text).unwrap_err().to_string();
             assert!(err.contains(expected), "{text}: {err}");
         }
     }

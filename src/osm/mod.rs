@@ -27,16 +27,18 @@ pub mod tags;
 mod testing;
 pub mod write;
 
-use crate::algo::crs::LocalProjection;
+use crate::algo::crs::{CrsError, LocalProjection};
 use crate::output::atomic::{create_output_dir, write_atomically, ProtectedInputs};
+use buildings::{Building, BuildingCounts};
 use city::{city_toml, policy_toml, CityNotes};
-use facilities::Facility;
+use facilities::{Facility, KindCount};
 use mapping::Mapping;
-use population::{estimate, Totals};
-use read::{read_extract, Wanted};
+use population::{estimate, Population, Totals};
+use read::{read_extract, Extract, ReadError, Wanted};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use streets::{StreetCounts, StreetPiece};
 use summary::Conversion;
 use tags::{any_matches, TagSource};
 
@@ -55,8 +57,19 @@ pub struct ConvertOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {
     /// The extract could not be read.
-    #[error("{0}")]
-    Input(String),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The extract has no nodes.
+    #[error("{}: the extract has no nodes", .0.display())]
+    NoNodes(PathBuf),
+    /// The extract's area cannot be projected.
+    #[error("{}: {error}", path.display())]
+    Projection {
+        /// The extract.
+        path: PathBuf,
+        /// Why (in the message, so not repeated as its source).
+        error: CrsError,
+    },
     /// An output could not be written.
     #[error("{0}")]
     Output(#[from] std::io::Error),
@@ -90,79 +103,186 @@ pub fn convert(
 ) -> Result<Conversion, ConvertError> {
     let started = Instant::now();
     let mapping = &options.mapping;
-    let extract = read_extract(input, mapping).map_err(ConvertError::Input)?;
-    let (min_lon, min_lat, max_lon, max_lat) = extract.nodes.bounds().ok_or_else(|| {
-        ConvertError::Input(format!("{}: the extract has no nodes", input.display()))
-    })?;
-    let projection = LocalProjection::for_bounds(min_lon, min_lat, max_lon, max_lat)
-        .map_err(|e| ConvertError::Input(format!("{}: {e}", input.display())))?;
+    let (extract, projection) = read(input, mapping)?;
     let read_time = started.elapsed();
+    let parts = CityParts::new(&extract, &projection, options);
 
-    let (blocks, building_counts) =
-        buildings::residential_buildings(&extract, mapping, &projection);
-    let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
-    let people = estimate(&floor_areas, &mapping.population, options.totals);
-    let (found, kind_counts) = facilities::facilities(&extract, mapping, &projection);
-    let (pieces, street_counts) = streets::walkable_streets(&extract, &mapping.streets);
-
-    let has = |kind: &str| kind_counts.iter().any(|k| k.kind == kind && k.written > 0);
     let tertiary = mapping.has_tier("hospital", "tertiary");
-    let policy = policy_toml(has, tertiary);
-    let mut layers: Vec<String> = kind_counts
-        .iter()
-        .filter(|k| k.written > 0)
-        .map(|k| k.kind.clone())
-        .collect();
-    for kind in &policy.kinds {
-        if !layers.iter().any(|l| l == kind) {
-            layers.push(kind.to_string());
-        }
-    }
-    let empty_kinds: Vec<String> = kind_counts
-        .iter()
-        .filter(|k| k.written == 0)
-        .map(|k| k.kind.clone())
-        .chain(
-            policy
-                .kinds
-                .iter()
-                .filter(|k| !kind_counts.iter().any(|c| c.kind == **k))
-                .map(|k| k.to_string()),
-        )
-        .collect();
+    let policy = policy_toml(|kind| parts.found(kind), tertiary);
+    let layers = layer_kinds(&parts.kind_counts, &policy.kinds);
+    let empty_kinds = empty_kinds(&parts.kind_counts, &policy.kinds);
     let source = input.file_name().map_or_else(
         || input.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let notes = CityNotes {
         source: &source,
-        residents_method: &people.residents_method,
-        elderly_method: &people.elderly_method,
+        residents_method: &parts.people.residents_method,
+        elderly_method: &parts.people.elderly_method,
         empty_kinds: &empty_kinds,
     };
-    let used_ways_missing_nodes = extract
+    let city = city_toml(&notes, &layers);
+    let conversion = Conversion {
+        empty_kinds,
+        layers: layers.clone(),
+        read_seconds: read_time.as_secs_f64(),
+        ..parts.summary(source, &extract)
+    };
+    let city_folder = CityFolder {
+        parts: &parts,
+        layers: &layers,
+        texts: [
+            ("osm_summary.json", &conversion.to_json()),
+            ("policy.toml", &policy.text),
+            ("city.toml", &city),
+        ],
+    };
+    write_city(input, out_dir, options, &city_folder)?;
+    Ok(Conversion {
+        seconds: started.elapsed().as_secs_f64(),
+        ..conversion
+    })
+}
+
+/// What the mapping makes of an extract: the residential blocks with their estimated people,
+/// the facilities and the walkable street pieces, each with its counts.
+struct CityParts<'e> {
+    blocks: Vec<Building>,
+    building_counts: BuildingCounts,
+    people: Population,
+    facilities: Vec<Facility>,
+    kind_counts: Vec<KindCount>,
+    streets: Vec<StreetPiece<'e>>,
+    street_counts: StreetCounts,
+}
+
+impl<'e> CityParts<'e> {
+    /// Sorts the extract's elements into blocks, facilities and streets by the mapping of
+    /// `options`, estimating the blocks' people (with its known totals).
+    fn new(extract: &'e Extract, projection: &LocalProjection, options: &ConvertOptions) -> Self {
+        let mapping = &options.mapping;
+        let (blocks, building_counts) =
+            buildings::residential_buildings(extract, mapping, projection);
+        let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
+        let people = estimate(&floor_areas, &mapping.population, options.totals);
+        let (facilities, kind_counts) = facilities::facilities(extract, mapping, projection);
+        let (streets, street_counts) = streets::walkable_streets(extract, &mapping.streets);
+        CityParts {
+            blocks,
+            building_counts,
+            people,
+            facilities,
+            kind_counts,
+            streets,
+            street_counts,
+        }
+    }
+
+    /// Whether a facility of `kind` was found.
+    fn found(&self, kind: &str) -> bool {
+        self.kind_counts
+            .iter()
+            .any(|k| k.kind == kind && k.written > 0)
+    }
+
+    /// The conversion's summary as far as the extract and these parts tell: no layers, no
+    /// empty kinds and no times yet.
+    fn summary(&self, source: String, extract: &Extract) -> Conversion {
+        Conversion {
+            source,
+            elements: extract.counts,
+            buildings: self.building_counts,
+            blocks: self.blocks.len(),
+            residents: self.people.residents.iter().sum(),
+            elderly: self.people.elderly.iter().sum(),
+            facilities: self.kind_counts.clone(),
+            empty_kinds: Vec::new(),
+            layers: Vec::new(),
+            streets: self.street_counts,
+            ways_missing_nodes: extract.ways_missing_nodes,
+            used_ways_missing_nodes: used_ways_missing_nodes(extract),
+            warnings: warnings(self.blocks.len(), &self.people),
+            read_seconds: 0.0,
+            seconds: 0.0,
+        }
+    }
+}
+
+/// Reads the extract with what `mapping` can use, and a projection for its area.
+fn read(input: &Path, mapping: &Mapping) -> Result<(Extract, LocalProjection), ConvertError> {
+    let extract = read_extract(input, mapping)?;
+    let (min_lon, min_lat, max_lon, max_lat) = extract
+        .nodes
+        .bounds()
+        .ok_or_else(|| ConvertError::NoNodes(input.to_path_buf()))?;
+    let projection =
+        LocalProjection::for_bounds(min_lon, min_lat, max_lon, max_lat).map_err(|error| {
+            ConvertError::Projection {
+                path: input.to_path_buf(),
+                error,
+            }
+        })?;
+    Ok((extract, projection))
+}
+
+/// The facility layers to write: the kinds found, then the policy's kinds not found.
+fn layer_kinds(kind_counts: &[KindCount], policy_kinds: &[&str]) -> Vec<String> {
+    let mut layers: Vec<String> = kind_counts
+        .iter()
+        .filter(|k| k.written > 0)
+        .map(|k| k.kind.clone())
+        .collect();
+    for kind in policy_kinds {
+        if !layers.iter().any(|l| l == kind) {
+            layers.push(kind.to_string());
+        }
+    }
+    layers
+}
+
+/// The kinds without a facility: the mapping's kinds found empty, then the policy's kinds
+/// the mapping does not have.
+fn empty_kinds(kind_counts: &[KindCount], policy_kinds: &[&str]) -> Vec<String> {
+    kind_counts
+        .iter()
+        .filter(|k| k.written == 0)
+        .map(|k| k.kind.clone())
+        .chain(
+            policy_kinds
+                .iter()
+                .filter(|k| !kind_counts.iter().any(|c| c.kind == **k))
+                .map(|k| k.to_string()),
+        )
+        .collect()
+}
+
+/// The kept ways that refer to a node the extract lacks.
+fn used_ways_missing_nodes(extract: &Extract) -> usize {
+    extract
         .ways
         .iter()
         .filter(|w| w.refs.iter().any(|&r| !extract.nodes.contains(r)))
-        .count();
-    let conversion = Conversion {
-        source: source.clone(),
-        elements: extract.counts,
-        buildings: building_counts,
-        blocks: blocks.len(),
-        residents: people.residents.iter().sum(),
-        elderly: people.elderly.iter().sum(),
-        facilities: kind_counts,
-        empty_kinds: empty_kinds.clone(),
-        layers: layers.clone(),
-        streets: street_counts,
-        ways_missing_nodes: extract.ways_missing_nodes,
-        used_ways_missing_nodes,
-        warnings: warnings(blocks.len(), &people),
-        read_seconds: read_time.as_secs_f64(),
-        seconds: 0.0,
-    };
+        .count()
+}
 
+/// Everything a city folder holds, ready to write.
+struct CityFolder<'a> {
+    /// The blocks, facilities and streets.
+    parts: &'a CityParts<'a>,
+    /// The facility layers, by kind.
+    layers: &'a [String],
+    /// The text files, by name.
+    texts: [(&'a str, &'a str); 3],
+}
+
+/// Writes the city folder `out_dir`, after checking that no file would overwrite the
+/// extract or the mapping file, so a refused run writes nothing.
+fn write_city(
+    input: &Path,
+    out_dir: &Path,
+    options: &ConvertOptions,
+    city: &CityFolder,
+) -> Result<(), ConvertError> {
     create_output_dir(out_dir)?;
     let mut inputs = vec![input];
     inputs.extend(options.mapping_path.as_deref());
@@ -178,42 +298,59 @@ pub fn convert(
     .iter()
     .map(|n| file(n))
     .collect();
-    targets.extend(layers.iter().map(|k| file(&format!("{k}.geojson"))));
-    // Check every target before writing any, so a refused run writes nothing.
+    targets.extend(city.layers.iter().map(|k| file(&format!("{k}.geojson"))));
     for t in &targets {
         protected.check(t)?;
     }
-    write::write_blocks(&file("blocks.geojson"), &protected, &blocks, &people)?;
+    let parts = city.parts;
+    write::write_blocks(
+        &file("blocks.geojson"),
+        &protected,
+        &parts.blocks,
+        &parts.people,
+    )?;
+    write_facility_layers(&options.mapping, city, &protected, &file)?;
+    write::write_streets(&file("streets.geojson"), &protected, &parts.streets)?;
+    for (name, text) in city.texts {
+        write_atomically(&file(name), &protected, |out| {
+            out.write_all(text.as_bytes())
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes one `<kind>.geojson` per layer: the mapping's kinds with their facilities, then
+/// the policy's other kinds empty.
+fn write_facility_layers(
+    mapping: &Mapping,
+    city: &CityFolder,
+    protected: &ProtectedInputs,
+    file: &dyn Fn(&str) -> PathBuf,
+) -> std::io::Result<()> {
     for (i, kind) in mapping.facilities.iter().enumerate() {
-        if layers.contains(&kind.kind) {
-            let of_kind: Vec<&Facility> = found.iter().filter(|f| f.kind == i).collect();
+        if city.layers.contains(&kind.kind) {
+            let of_kind: Vec<&Facility> = city
+                .parts
+                .facilities
+                .iter()
+                .filter(|f| f.kind == i)
+                .collect();
             write::write_facilities(
                 &file(&format!("{}.geojson", kind.kind)),
-                &protected,
+                protected,
                 &kind.kind,
                 &of_kind,
             )?;
         }
     }
-    for kind in layers
+    for kind in city
+        .layers
         .iter()
         .filter(|k| !mapping.facilities.iter().any(|f| &f.kind == *k))
     {
-        write::write_facilities(&file(&format!("{kind}.geojson")), &protected, kind, &[])?;
+        write::write_facilities(&file(&format!("{kind}.geojson")), protected, kind, &[])?;
     }
-    write::write_streets(&file("streets.geojson"), &protected, &pieces)?;
-    let text_file = |name: &str, text: &str| {
-        write_atomically(&file(name), &protected, |out| {
-            out.write_all(text.as_bytes())
-        })
-    };
-    text_file("osm_summary.json", &conversion.to_json())?;
-    text_file("policy.toml", &policy.text)?;
-    text_file("city.toml", &city_toml(&notes, &layers))?;
-    Ok(Conversion {
-        seconds: started.elapsed().as_secs_f64(),
-        ..conversion
-    })
+    Ok(())
 }
 
 /// Things the planner should know about the estimates.

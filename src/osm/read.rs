@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Which elements to keep, judged by their tags.
 pub trait Wanted: Sync {
@@ -129,20 +129,48 @@ enum Decoded<T> {
     Other,
 }
 
+/// Why an extract cannot be read; each message names the file, and the decoder's error, if
+/// any, is the [`source`](std::error::Error::source).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The path is a folder.
+    #[error("{}: is a folder, not an OSM PBF file", .0.display())]
+    Folder(PathBuf),
+    /// The file cannot be opened.
+    #[error("{}: cannot read the extract", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: osmpbf::Error,
+    },
+    /// A blob cannot be decoded.
+    #[error("{}: not a readable OSM PBF file", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: osmpbf::Error,
+    },
+    /// The decoder panicked on the file.
+    #[error(
+        "{}: not a readable OSM PBF file: the decoder failed on malformed data",
+        .0.display()
+    )]
+    DecoderFailed(PathBuf),
+    /// The file has no header block.
+    #[error("{}: not an OSM PBF file (it has no OSMHeader block)", .0.display())]
+    NoHeader(PathBuf),
+}
+
 /// Reads the extract at `path`, keeping what `wanted` asks for.
-pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, String> {
+pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, ReadError> {
     if path.is_dir() {
-        return Err(format!(
-            "{}: is a folder, not an OSM PBF file",
-            path.display()
-        ));
+        return Err(ReadError::Folder(path.to_path_buf()));
     }
     let (blocks, headers) = decode_blocks(path, |block| pass1(block, wanted))?;
     if headers == 0 {
-        return Err(format!(
-            "{}: not an OSM PBF file (it has no OSMHeader block)",
-            path.display()
-        ));
+        return Err(ReadError::NoHeader(path.to_path_buf()));
     }
     let mut merged = Pass1::default();
     for b in blocks {
@@ -190,11 +218,11 @@ pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, String>
 fn decode_blocks<T: Send>(
     path: &Path,
     each: impl Fn(&PrimitiveBlock) -> T + Sync,
-) -> Result<(Vec<T>, usize), String> {
-    let not_pbf =
-        |e: &dyn std::fmt::Display| format!("{}: not a readable OSM PBF file: {e}", path.display());
-    let reader = BlobReader::from_path(path)
-        .map_err(|e| format!("{}: cannot read the extract: {e}", path.display()))?;
+) -> Result<(Vec<T>, usize), ReadError> {
+    let reader = BlobReader::from_path(path).map_err(|source| ReadError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let decoded = catch_unwind(AssertUnwindSafe(|| {
         reader
             .par_bridge()
@@ -207,8 +235,11 @@ fn decode_blocks<T: Send>(
             })
             .collect::<Result<Vec<Decoded<T>>, osmpbf::Error>>()
     }))
-    .map_err(|_| not_pbf(&"the decoder failed on malformed data"))?
-    .map_err(|e| not_pbf(&e))?;
+    .map_err(|_| ReadError::DecoderFailed(path.to_path_buf()))?
+    .map_err(|source| ReadError::Malformed {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut headers = 0;
     let mut blocks = Vec::new();
     for d in decoded {
@@ -332,23 +363,25 @@ mod tests {
     fn missing_empty_and_non_pbf_files_are_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.osm.pbf");
-        let err = read_extract(&missing, &Everything).unwrap_err();
+        let err = read_extract(&missing, &Everything).unwrap_err().to_string();
         assert!(
             err.contains("missing.osm.pbf") && err.contains("cannot read"),
             "{err}"
         );
         let text = dir.path().join("city.osm.pbf");
         std::fs::write(&text, "this is not a protocol buffer at all\n").unwrap();
-        let err = read_extract(&text, &Everything).unwrap_err();
+        let err = read_extract(&text, &Everything).unwrap_err().to_string();
         assert!(
             err.contains("city.osm.pbf") && err.contains("not a readable OSM PBF"),
             "{err}"
         );
         let empty = dir.path().join("empty.osm.pbf");
         std::fs::write(&empty, "").unwrap();
-        let err = read_extract(&empty, &Everything).unwrap_err();
+        let err = read_extract(&empty, &Everything).unwrap_err().to_string();
         assert!(err.contains("no OSMHeader"), "{err}");
-        let err = read_extract(dir.path(), &Everything).unwrap_err();
+        let err = read_extract(dir.path(), &Everything)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("folder"), "{err}");
     }
 }

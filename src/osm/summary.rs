@@ -57,20 +57,42 @@ impl Conversion {
 
     /// The summary for people, one topic a line.
     pub fn describe(&self) -> String {
-        let n = |x: usize| thousands(x as f64);
-        let e = &self.elements;
-        let b = &self.buildings;
-        let s = &self.streets;
         let mut out = String::new();
+        let e = &self.elements;
         let _ = writeln!(
             out,
             "read {}: {} nodes, {} ways, {} relations ({:.2} s)",
             self.source,
-            n(e.nodes),
-            n(e.ways),
-            n(e.relations),
+            count(e.nodes),
+            count(e.ways),
+            count(e.relations),
             self.read_seconds
         );
+        self.describe_buildings(&mut out);
+        self.describe_facilities(&mut out);
+        let s = &self.streets;
+        let _ = writeln!(
+            out,
+            "streets: {} walkable ways -> {} street features (split at shared nodes: {} ways; truncated at missing nodes: {}; dropped: {})",
+            count(s.walkable_ways),
+            count(s.features),
+            count(s.split_ways),
+            count(s.truncated),
+            count(s.dropped)
+        );
+        let _ = writeln!(
+            out,
+            "ways with missing nodes: {} in the extract, {} of them used (streets truncated, polygons dropped)",
+            count(self.ways_missing_nodes),
+            count(self.used_ways_missing_nodes)
+        );
+        out
+    }
+
+    /// The lines on buildings, multipolygon buildings and the blocks written.
+    fn describe_buildings(&self, out: &mut String) {
+        let b = &self.buildings;
+        let n = count;
         let _ = writeln!(
             out,
             "buildings: {} ({} ways, {} multipolygon relations; {} building nodes have no outline); {} outlines built, {} left out (not closed {}, missing nodes {})",
@@ -101,41 +123,33 @@ impl Conversion {
             thousands(self.residents),
             thousands(self.elderly)
         );
+    }
+
+    /// The line on the facility kinds found and left empty.
+    fn describe_facilities(&self, out: &mut String) {
         let found: Vec<String> = self
             .facilities
             .iter()
             .filter(|k| k.written > 0)
-            .map(|k| format!("{} {}", k.kind, n(k.written)))
+            .map(|k| format!("{} {}", k.kind, count(k.written)))
             .collect();
+        let list = |items: &[String]| {
+            if items.is_empty() {
+                "none".to_string()
+            } else {
+                items.join(", ")
+            }
+        };
         let _ = writeln!(
             out,
             "facilities: {}; empty: {}",
-            if found.is_empty() {
-                "none".into()
-            } else {
-                found.join(", ")
-            },
-            if self.empty_kinds.is_empty() {
-                "none".into()
-            } else {
-                self.empty_kinds.join(", ")
-            }
+            list(&found),
+            list(&self.empty_kinds)
         );
-        let _ = writeln!(
-            out,
-            "streets: {} walkable ways -> {} street features (split at shared nodes: {} ways; truncated at missing nodes: {}; dropped: {})",
-            n(s.walkable_ways),
-            n(s.features),
-            n(s.split_ways),
-            n(s.truncated),
-            n(s.dropped)
-        );
-        let _ = writeln!(
-            out,
-            "ways with missing nodes: {} in the extract, {} of them used (streets truncated, polygons dropped)",
-            n(self.ways_missing_nodes),
-            n(self.used_ways_missing_nodes)
-        );
-        out
     }
+}
+
+/// A count with thousands separators.
+fn count(x: usize) -> String {
+    thousands(x as f64)
 }

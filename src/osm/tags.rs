@@ -53,6 +53,27 @@ struct Condition {
     values: Vec<String>,
 }
 
+/// Why a tag rule cannot be parsed; each message names the rule and the faulty part.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TagRuleError {
+    /// A part without `=`.
+    #[error("tag rule `{rule}`: `{part}` is not `key=value` (or `key=*`)")]
+    NotKeyValue {
+        /// The whole rule.
+        rule: String,
+        /// The part.
+        part: String,
+    },
+    /// A part with an empty key or value.
+    #[error("tag rule `{rule}`: `{part}` has an empty key or value")]
+    Empty {
+        /// The whole rule.
+        rule: String,
+        /// The part.
+        part: String,
+    },
+}
+
 /// A tag rule from the mapping: every condition must hold.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "String")]
@@ -63,19 +84,23 @@ pub struct TagRule {
 
 impl TagRule {
     /// Parses `key=value`, `key=v1|v2`, `key=*`, joined with `&`.
-    pub fn parse(text: &str) -> Result<TagRule, String> {
+    pub fn parse(text: &str) -> Result<TagRule, TagRuleError> {
         let mut conditions = Vec::new();
         for part in text.split('&') {
             let part = part.trim();
-            let (key, values) = part.split_once('=').ok_or_else(|| {
-                format!("tag rule `{text}`: `{part}` is not `key=value` (or `key=*`)")
-            })?;
+            let (key, values) = part
+                .split_once('=')
+                .ok_or_else(|| TagRuleError::NotKeyValue {
+                    rule: text.to_string(),
+                    part: part.to_string(),
+                })?;
             let key = key.trim();
             let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
             if key.is_empty() || values.iter().any(String::is_empty) {
-                return Err(format!(
-                    "tag rule `{text}`: `{part}` has an empty key or value"
-                ));
+                return Err(TagRuleError::Empty {
+                    rule: text.to_string(),
+                    part: part.to_string(),
+                });
             }
             let any = values.len() == 1 && values[0] == "*";
             conditions.push(Condition {
@@ -99,9 +124,9 @@ impl TagRule {
 }
 
 impl TryFrom<String> for TagRule {
-    type Error = String;
+    type Error = TagRuleError;
 
-    fn try_from(text: String) -> Result<TagRule, String> {
+    fn try_from(text: String) -> Result<TagRule, TagRuleError> {
         TagRule::parse(&text)
     }
 }
@@ -146,7 +171,7 @@ mod tests {
     #[test]
     fn bad_rules_are_errors_naming_the_rule() {
         for bad in ["amenity", "=x", "amenity=", "amenity=a||b", "a=b & c"] {
-            let err = TagRule::parse(bad).unwrap_err();
+            let err = TagRule::parse(bad).unwrap_err().to_string();
             assert!(err.contains(bad), "{err}");
         }
     }

@@ -4,6 +4,7 @@
 //! field list and value logic are written once.
 
 use super::geojson::Value;
+use super::style::StyleError;
 use geo_types::{Coord, LineString, MultiPolygon};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -169,7 +170,7 @@ impl<'a> StyledLayer<'a> {
     /// `layer` with the style `style` makes for its fields; an error names the style.
     pub fn new(
         layer: &'a dyn Layer,
-        style: impl FnOnce(&[Field]) -> Result<String, String>,
+        style: impl FnOnce(&[Field]) -> Result<String, StyleError>,
     ) -> io::Result<StyledLayer<'a>> {
         let style = style(layer.fields()).map_err(|e| {
             io::Error::new(

@@ -36,19 +36,42 @@ fn quoted(field: &str) -> String {
     format!("\"{}\"", field.replace('"', "\"\""))
 }
 
+/// Why a style cannot be made for a layer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StyleError {
+    /// The layer lacks a field the style needs.
+    #[error("cannot style {layer}: it has no field `{field}` (its fields: {fields})")]
+    MissingField {
+        /// The layer.
+        layer: &'static str,
+        /// The field it lacks.
+        field: String,
+        /// The fields it has, comma-separated.
+        fields: String,
+    },
+    /// The service areas' reach is not a positive number of metres.
+    #[error("cannot style service areas: the reach must be positive, got {0}")]
+    Reach(f64),
+}
+
 /// An error unless `field` is one of `fields`.
-fn require<S: AsRef<str>>(layer: &str, field: &str, fields: &[S]) -> Result<(), String> {
+fn require<S: AsRef<str>>(
+    layer: &'static str,
+    field: &str,
+    fields: &[S],
+) -> Result<(), StyleError> {
     if fields.iter().any(|f| f.as_ref() == field) {
         Ok(())
     } else {
-        Err(format!(
-            "cannot style {layer}: it has no field `{field}` (its fields: {})",
-            fields
+        Err(StyleError::MissingField {
+            layer,
+            field: field.to_string(),
+            fields: fields
                 .iter()
                 .map(|f| f.as_ref())
                 .collect::<Vec<_>>()
-                .join(", ")
-        ))
+                .join(", "),
+        })
     }
 }
 
@@ -160,7 +183,7 @@ fn renderer_open(out: &mut String, kind: &str, attr: Option<&str>, extra: &str) 
 
 /// Blocks coloured by `view_field` (a `<circle>_met` boolean): `true` (covered) in green,
 /// `false` (uncovered) in orange, with a thin outline.
-pub fn blocks_style<S: AsRef<str>>(view_field: &str, fields: &[S]) -> Result<String, String> {
+pub fn blocks_style<S: AsRef<str>>(view_field: &str, fields: &[S]) -> Result<String, StyleError> {
     require("blocks", view_field, fields)?;
     let mut out = String::new();
     document_open(&mut out, false);
@@ -194,7 +217,7 @@ const GAP_OUTLINES: [Rgba; 4] = [
 pub fn gaps_style<C: AsRef<str>, S: AsRef<str>>(
     circles: &[C],
     fields: &[S],
-) -> Result<String, String> {
+) -> Result<String, StyleError> {
     let (rank, circle, elderly) = ("rank", "circle", "elderly_uncovered");
     for field in [rank, circle, elderly] {
         require("gaps", field, fields)?;
@@ -238,13 +261,11 @@ fn categories<V: AsRef<str>>(out: &mut String, values: &[V]) {
 pub fn service_areas_style<S: AsRef<str>>(
     max_reach_m: f64,
     fields: &[S],
-) -> Result<String, String> {
+) -> Result<String, StyleError> {
     let attr = "to_dist_m";
     require("service areas", attr, fields)?;
     if !(max_reach_m.is_finite() && max_reach_m > 0.0) {
-        return Err(format!(
-            "cannot style service areas: the reach must be positive, got {max_reach_m}"
-        ));
+        return Err(StyleError::Reach(max_reach_m));
     }
     const COLORS: [Rgba; 4] = [
         (44, 123, 182, 255),
@@ -284,7 +305,7 @@ pub fn service_areas_style<S: AsRef<str>>(
 pub fn sites_style<K: AsRef<str>, S: AsRef<str>>(
     kinds: &[K],
     fields: &[S],
-) -> Result<String, String> {
+) -> Result<String, StyleError> {
     require("sites", "rank", fields)?;
     markers_by_kind("sites", kinds, fields, Some("rank"), |k| {
         (SITE, kind_marker(k).1, 5.0)
@@ -296,7 +317,7 @@ pub fn sites_style<K: AsRef<str>, S: AsRef<str>>(
 pub fn facilities_style<K: AsRef<str>, S: AsRef<str>>(
     kinds: &[K],
     fields: &[S],
-) -> Result<String, String> {
+) -> Result<String, StyleError> {
     markers_by_kind("facilities", kinds, fields, None, |k| {
         let (colour, shape) = kind_marker(k);
         (colour, shape, 3.0)
@@ -306,12 +327,12 @@ pub fn facilities_style<K: AsRef<str>, S: AsRef<str>>(
 /// A point layer categorised on `kind`, one category per kind in `kinds` with the marker
 /// `marker(k)` (colour, shape, size in mm) for kind `k`, labelled with `label` when given.
 fn markers_by_kind<K: AsRef<str>, S: AsRef<str>>(
-    layer: &str,
+    layer: &'static str,
     kinds: &[K],
     fields: &[S],
     label: Option<&str>,
     marker: impl Fn(usize) -> (Rgb, MarkerShape, f64),
-) -> Result<String, String> {
+) -> Result<String, StyleError> {
     let attr = "kind";
     require(layer, attr, fields)?;
     let mut out = String::new();
@@ -354,7 +375,9 @@ mod tests {
 
     #[test]
     fn blocks_style_needs_its_field() {
-        let err = blocks_style("extended_met", &fields(&["id", "basic_met"])).unwrap_err();
+        let err = blocks_style("extended_met", &fields(&["id", "basic_met"]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("extended_met"), "{err}");
     }
 

@@ -21,7 +21,9 @@ pub struct CareBed {
 /// The kind of a responder team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponderKind {
+    /// A team of social workers (2–6 people).
     SocialWorker,
+    /// A team of volunteers (3–12 people).
     Volunteer,
 }
 
@@ -42,15 +44,20 @@ pub struct Responder {
     pub id: String,
     /// WGS 84 longitude/latitude.
     pub position: Point<f64>,
+    /// Social workers or volunteers.
     pub kind: ResponderKind,
+    /// People in the team.
     pub team_size: u32,
 }
 
 /// A hospital's tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HospitalTier {
+    /// A tertiary (regional) hospital.
     Tertiary,
+    /// A secondary (district) hospital.
     Secondary,
+    /// A primary (community) hospital.
     Primary,
 }
 
@@ -70,8 +77,11 @@ impl HospitalTier {
 pub struct Hospital {
     /// Unique id such as "H0000001".
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its tier.
     pub tier: HospitalTier,
+    /// Its beds.
     pub beds: u32,
     /// WGS 84 longitude/latitude.
     pub position: Point<f64>,
@@ -80,7 +90,9 @@ pub struct Hospital {
 /// The category of an extended-care facility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExtendedCategory {
+    /// A hospice.
     Hospice,
+    /// A home-sickbed referral centre.
     HomeSickbedReferral,
     /// Not an extended-care facility: a distractor that the layer filter must exclude.
     Pharmacy,
@@ -102,8 +114,11 @@ impl ExtendedCategory {
 pub struct ExtendedCare {
     /// Unique id such as "E0000001".
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// What it is.
     pub category: ExtendedCategory,
+    /// Its beds.
     pub beds: u32,
     /// A small rotated rectangle in WGS 84 longitude/latitude; readers take its centroid.
     pub footprint: Polygon<f64>,

@@ -56,12 +56,19 @@ pub struct SynthOptions {
 /// A synthetic city in memory, all coordinates WGS 84 longitude/latitude.
 #[derive(Debug, Clone)]
 pub struct SynthCity {
+    /// What was asked for.
     pub options: SynthOptions,
+    /// The housing blocks.
     pub blocks: Vec<Block>,
+    /// The home-care-bed response points.
     pub care_beds: Vec<CareBed>,
+    /// The responder teams' bases.
     pub responders: Vec<Responder>,
+    /// The hospitals.
     pub hospitals: Vec<Hospital>,
+    /// The extended-care facilities, with pharmacies as distractors.
     pub extended_care: Vec<ExtendedCare>,
+    /// The street features of the walking network.
     pub streets: Vec<Street>,
     /// The river's water surface across the city (banks sampled every 10 m).
     pub river: Polygon<f64>,

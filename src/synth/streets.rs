@@ -12,8 +12,11 @@ use rayon::prelude::*;
 /// The OpenStreetMap-style kind of a street.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Highway {
+    /// A residential street.
     Residential,
+    /// A footpath.
     Footway,
+    /// A main road.
     Primary,
 }
 
@@ -33,6 +36,7 @@ impl Highway {
 pub struct Street {
     /// Unique id such as "S0000001".
     pub id: String,
+    /// Its kind.
     pub highway: Highway,
     /// Whether this piece crosses the river or the railway (it then spans bank to bank).
     pub bridge: bool,

@@ -34,6 +34,38 @@ pub struct GapZone {
 /// # Panics
 ///
 /// If a selected block index is out of range of `centroids` or `outlines`.
+///
+/// # Examples
+///
+/// Two 100 m squares whose centres are 150 m apart form one zone at a 200 m link:
+///
+/// ```
+/// use carecircle::algo::linkage::gap_zones;
+/// use geo::{Area, Contains};
+/// use geo_types::{coord, point, polygon, MultiPolygon};
+///
+/// let square = |x: f64| {
+///     MultiPolygon::new(vec![polygon![
+///         (x: x, y: 0.0),
+///         (x: x + 100.0, y: 0.0),
+///         (x: x + 100.0, y: 100.0),
+///         (x: x, y: 100.0),
+///     ]])
+/// };
+/// let outlines = [square(0.0), square(150.0), square(1000.0)];
+/// let centroids = [
+///     coord! { x: 50.0, y: 50.0 },
+///     coord! { x: 200.0, y: 50.0 },
+///     coord! { x: 1050.0, y: 50.0 },
+/// ];
+/// let zones = gap_zones(&centroids, &outlines, &[0, 1], 200.0, 10.0);
+/// assert_eq!(zones.len(), 1);
+/// assert_eq!(zones[0].blocks, [0, 1]);
+/// // The hull of both squares (250 × 100 m) buffered by 10 m, corners rounded.
+/// let area = zones[0].outline.unsigned_area();
+/// assert!(area > 250.0 * 100.0 + 2.0 * (250.0 + 100.0) * 10.0 && area < 270.0 * 120.0);
+/// assert!(zones[0].outline.contains(&point! { x: 125.0, y: 50.0 }));
+/// ```
 pub fn gap_zones(
     centroids: &[Coord<f64>],
     outlines: &[MultiPolygon<f64>],
@@ -65,6 +97,23 @@ pub fn gap_zones(
 /// # Panics
 ///
 /// If a selected block index is out of range of `centroids`.
+///
+/// # Examples
+///
+/// ```
+/// use carecircle::algo::linkage::cluster;
+/// use geo_types::coord;
+///
+/// let centroids = [
+///     coord! { x: 0.0, y: 0.0 },
+///     coord! { x: 150.0, y: 0.0 },
+///     coord! { x: 300.0, y: 0.0 },
+///     coord! { x: 1000.0, y: 0.0 },
+/// ];
+/// // Blocks 0 and 2 are 300 m apart: with a 200 m link they join only through block 1.
+/// assert_eq!(cluster(&centroids, &[0, 1, 2, 3], 200.0), [vec![0, 1, 2], vec![3]]);
+/// assert_eq!(cluster(&centroids, &[3, 2, 0], 200.0), [vec![0], vec![2], vec![3]]);
+/// ```
 pub fn cluster(centroids: &[Coord<f64>], selected: &[u32], link_m: f64) -> Vec<Vec<u32>> {
     let mut blocks = selected.to_vec();
     blocks.sort_unstable();

@@ -140,6 +140,28 @@ pub fn node_labels(
 /// the cutoff. Runs [`node_labels`] once, then evaluates the queries in parallel; results
 /// are in query order and do not depend on the number of threads. A `None` query (not on
 /// the network) gets an empty list.
+///
+/// # Examples
+///
+/// Facilities at both ends of an L-shaped street, and a block 30 m off the street:
+///
+/// ```
+/// use carecircle::algo::network::{nearest_facilities, SnapIndex, StreetGraph};
+/// use geo_types::{coord, line_string};
+///
+/// let street = line_string![(x: 0.0, y: 0.0), (x: 600.0, y: 0.0), (x: 600.0, y: 400.0)];
+/// let graph = StreetGraph::new(&[street], 0.5);
+/// let index = SnapIndex::new(&graph);
+/// let snap = |x, y| index.snap(coord! { x: x, y: y }, 50.0);
+/// let facilities = [(0, snap(0.0, 0.0).unwrap()), (1, snap(600.0, 400.0).unwrap())];
+/// let blocks = [snap(400.0, -30.0), snap(5000.0, 0.0)];
+///
+/// let nearest = nearest_facilities(&graph, &facilities, &blocks, 1000.0, 2);
+/// // 30 m to the street, then 400 m west or 200 m east and 400 m north.
+/// assert_eq!(nearest[0], [(0, 430.0), (1, 630.0)]);
+/// // Too far from any street to snap: no facilities.
+/// assert!(nearest[1].is_empty());
+/// ```
 pub fn nearest_facilities(
     graph: &StreetGraph,
     facility_snaps: &[(u32, Snap)],

@@ -48,7 +48,7 @@ fn search(
     if root.len() <= count {
         return Some(root.iter().map(|&(site, _)| site).collect());
     }
-    let mut nodes = root.len() as u64;
+    let nodes = root.len() as u64;
     if nodes > limit {
         return None;
     }
@@ -57,72 +57,124 @@ fn search(
     for _ in &start {
         state.pop();
     }
-    let mut best_value = start.last().map_or(0.0, |choice| choice.cumulative);
-    let mut best: Vec<usize> = start.iter().map(|c| c.candidate as usize).collect();
+    let search = Search {
+        state,
+        count,
+        limit,
+        nodes,
+        best_value: start.last().map_or(0.0, |choice| choice.cumulative),
+        best: start.iter().map(|c| c.candidate as usize).collect(),
+        chosen: Vec::new(),
+        frames: vec![Frame {
+            ranked: root,
+            next: 0,
+            value: 0.0,
+        }],
+    };
+    search.run()
+}
 
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut frames = vec![Frame {
-        ranked: root,
-        next: 0,
-        value: 0.0,
-    }];
-    while let Some(frame) = frames.last_mut() {
-        let slots = count - chosen.len();
-        let next = frame.next;
-        let bound = frame
-            .ranked
-            .get(next..next + slots)
-            .map(|window| frame.value + window.iter().map(|&(_, gain)| gain).sum::<f64>());
-        if !bound.is_some_and(|bound| bound > best_value) {
-            // Every later branch of this frame is bounded by this one (gains are ranked).
-            frames.pop();
-            if chosen.pop().is_some() {
-                state.pop();
+/// The branch and bound under way: the sets chosen so far, a frame per chosen site (and the
+/// root), and the best full set known.
+struct Search<'s> {
+    /// The objective, holding the sites in `chosen`.
+    state: &'s mut dyn Objective,
+    /// Sites per set.
+    count: usize,
+    /// Most search nodes allowed.
+    limit: u64,
+    /// Search nodes so far.
+    nodes: u64,
+    /// Served demand of the best set known.
+    best_value: f64,
+    /// The best set known.
+    best: Vec<usize>,
+    /// The sites of the set under search, in the order taken.
+    chosen: Vec<usize>,
+    /// The frames of the set under search: the root's, then one per chosen site.
+    frames: Vec<Frame>,
+}
+
+impl Search<'_> {
+    /// Searches until every branch is done or cut (`Some(best)`), or past the node limit
+    /// (`None`).
+    fn run(mut self) -> Option<Vec<usize>> {
+        while let Some(frame) = self.frames.last_mut() {
+            let slots = self.count - self.chosen.len();
+            let next = frame.next;
+            if !frame
+                .bound(slots)
+                .is_some_and(|bound| bound > self.best_value)
+            {
+                // Every later branch of this frame is bounded by this one (gains are ranked).
+                self.backtrack();
+                continue;
             }
-            continue;
+            frame.next += 1;
+            let (site, gain) = frame.ranked[next];
+            let value = frame.value + gain;
+            if slots == 1 {
+                // A full set, and its value is the bound: a new best.
+                self.best_value = value;
+                self.best = self.chosen.iter().copied().chain([site]).collect();
+                continue;
+            }
+            let rest: Vec<usize> = frame.ranked[next + 1..].iter().map(|&(s, _)| s).collect();
+            self.branch(site, value, &rest, slots)?;
         }
-        frame.next += 1;
-        let (site, gain) = frame.ranked[next];
-        let value = frame.value + gain;
-        if slots == 1 {
-            // A full set, and its value is the bound: a new best.
-            best_value = value;
-            best = chosen.iter().copied().chain([site]).collect();
-            continue;
+        Some(self.best)
+    }
+
+    /// Leaves the top frame and takes back its site.
+    fn backtrack(&mut self) {
+        self.frames.pop();
+        if self.chosen.pop().is_some() {
+            self.state.pop();
         }
-        let rest: Vec<usize> = frame.ranked[next + 1..].iter().map(|&(s, _)| s).collect();
-        nodes += rest.len() as u64;
-        if nodes > limit {
+    }
+
+    /// Takes `site` (the set then worth `value`) with `rest` left to branch on for the
+    /// `slots` still open, or `None` past the node limit.
+    fn branch(&mut self, site: usize, value: f64, rest: &[usize], slots: usize) -> Option<()> {
+        self.nodes += rest.len() as u64;
+        if self.nodes > self.limit {
             return None;
         }
-        state.push(site);
-        chosen.push(site);
-        let ranked = ranked(state, &rest);
+        self.state.push(site);
+        self.chosen.push(site);
+        let ranked = ranked(self.state, rest);
         if ranked.len() < slots {
             // All the rest fits: the best of this branch is the whole of it.
-            let value = value + ranked.iter().map(|&(s, _)| state.push(s)).sum::<f64>();
-            for _ in &ranked {
-                state.pop();
-            }
-            if value > best_value {
-                best_value = value;
-                best = chosen
-                    .iter()
-                    .copied()
-                    .chain(ranked.iter().map(|&(s, _)| s))
-                    .collect();
-            }
-            chosen.pop();
-            state.pop();
-            continue;
+            self.take_all(value, &ranked);
+        } else {
+            self.frames.push(Frame {
+                ranked,
+                next: 0,
+                value,
+            });
         }
-        frames.push(Frame {
-            ranked,
-            next: 0,
-            value,
-        });
+        Some(())
     }
-    Some(best)
+
+    /// Scores the set under search (worth `value`) with every site of `ranked` added, keeps
+    /// it if it is a new best, and takes back the last chosen site.
+    fn take_all(&mut self, value: f64, ranked: &[(usize, f64)]) {
+        let value = value + ranked.iter().map(|&(s, _)| self.state.push(s)).sum::<f64>();
+        for _ in ranked {
+            self.state.pop();
+        }
+        if value > self.best_value {
+            self.best_value = value;
+            self.best = self
+                .chosen
+                .iter()
+                .copied()
+                .chain(ranked.iter().map(|&(s, _)| s))
+                .collect();
+        }
+        self.chosen.pop();
+        self.state.pop();
+    }
 }
 
 /// A set under search: its value, the candidates it may still take, ranked, and the next one
@@ -135,6 +187,16 @@ struct Frame {
     next: usize,
     /// Served demand of the set.
     value: f64,
+}
+
+impl Frame {
+    /// The most the set can reach with `slots` more sites from the next branch on: its value
+    /// plus the `slots` largest gains left; `None` when fewer than `slots` are left.
+    fn bound(&self, slots: usize) -> Option<f64> {
+        self.ranked
+            .get(self.next..self.next + slots)
+            .map(|window| self.value + window.iter().map(|&(_, gain)| gain).sum::<f64>())
+    }
 }
 
 /// The `sites` that add something to `state`'s set, with their gains, largest first (lower

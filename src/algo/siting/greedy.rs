@@ -24,6 +24,31 @@ use super::problem::{Choice, CoverProblem, Prepared};
 ///
 /// Stops early, with fewer than `count` choices, when no candidate adds anything. The result
 /// depends only on the input.
+///
+/// # Examples
+///
+/// Three candidate sites over four blocks of elderly people:
+///
+/// ```
+/// use carecircle::algo::siting::{greedy, CoverProblem};
+///
+/// let problem = CoverProblem {
+///     weights: vec![100.0, 50.0, 80.0, 20.0],
+///     covers: vec![vec![0, 1], vec![1, 2], vec![2, 3]],
+///     capacity: None,
+/// };
+/// let choices = greedy(&problem, 2);
+/// // Site 0 serves 150; then site 2 adds 100 where site 1 would add only 80.
+/// let sites: Vec<u32> = choices.iter().map(|c| c.candidate).collect();
+/// assert_eq!(sites, [0, 2]);
+/// assert_eq!(choices[1].marginal, 100.0);
+/// assert_eq!(choices[1].cumulative, 250.0);
+/// assert_eq!(choices[1].newly_covered, [2, 3]);
+///
+/// // With room for 90 people per site, two sites serve at most 180.
+/// let limited = CoverProblem { capacity: Some(90.0), ..problem };
+/// assert_eq!(greedy(&limited, 2).last().unwrap().cumulative, 180.0);
+/// ```
 pub fn greedy(problem: &CoverProblem, count: usize) -> Vec<Choice> {
     let prepared = Prepared::new(problem);
     let pool: Vec<usize> = (0..prepared.candidates()).collect();

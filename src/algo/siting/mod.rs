@@ -46,7 +46,7 @@
 //! for a report.
 //!
 //! ```
-//! use carecircle::siting::{exact, greedy, CoverProblem};
+//! use carecircle::algo::siting::{exact, greedy, CoverProblem};
 //!
 //! // Six blocks of one elderly person; site 0 covers the middle four, sites 1 and 2 the
 //! // left and right three.

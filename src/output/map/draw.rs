@@ -4,6 +4,7 @@
 use super::scene::{
     mix, BlockLayer, Px, Rgb, Scene, CELL_PX, COVERED, FRAME, GAP, NOT_COVERED, WIDTH,
 };
+use super::MapError;
 use crate::output::markers::{kind_marker, MarkerShape, SITE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -23,8 +24,8 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-fn err<E: std::fmt::Display>(e: E) -> String {
-    format!("cannot draw the map: {e}")
+fn err<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKind<E>) -> MapError {
+    MapError::Draw(Box::new(e))
 }
 
 fn text(size: u32, colour: Rgb, h: HPos, v: VPos) -> TextStyle<'static> {
@@ -40,7 +41,10 @@ fn marker<DB: DrawingBackend>(
     k: usize,
     p: Px,
     r: i32,
-) -> Result<(), String> {
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     let (colour, shape) = kind_marker(k);
     let fill = rgb(colour).filled();
     let edge = if r >= 4 {
@@ -80,7 +84,10 @@ fn site<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: Px,
     rank: usize,
-) -> Result<(), String> {
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     root.draw(&Circle::new(p, 12, WHITE.filled()))
         .map_err(err)?;
     root.draw(&Circle::new(p, 10, rgb(SITE).filled()))
@@ -118,10 +125,28 @@ pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     scene: &Scene,
     labels: &Labels,
-) -> Result<(), String> {
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     root.fill(&WHITE).map_err(err)?;
-    let frame = [(FRAME.0, FRAME.1), (FRAME.2, FRAME.3)];
-    match &scene.blocks {
+    blocks(root, &scene.blocks)?;
+    overlays(root, scene)?;
+    titles(root, labels)?;
+    scale(root, scene.scale)?;
+    north_arrow(root)?;
+    legend(root, scene, &labels.kinds)
+}
+
+/// The blocks: polygons (a single pixel for a degenerate ring) or grid-cell runs.
+fn blocks<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    blocks: &BlockLayer,
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
+    match blocks {
         BlockLayer::Polygons(polygons) => {
             for (ring, colour) in polygons {
                 let style = rgb(*colour).filled();
@@ -141,6 +166,17 @@ pub fn draw<DB: DrawingBackend>(
             }
         }
     }
+    Ok(())
+}
+
+/// Over the blocks: gap zones, facility markers, suggested sites and the frame.
+fn overlays<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     for ring in &scene.gaps {
         root.draw(&PathElement::new(ring.clone(), rgb(GAP).stroke_width(3)))
             .map_err(err)?;
@@ -153,13 +189,22 @@ pub fn draw<DB: DrawingBackend>(
     for &(p, rank) in &scene.sites {
         site(root, p, rank)?;
     }
+    let frame = [(FRAME.0, FRAME.1), (FRAME.2, FRAME.3)];
     root.draw(&Rectangle::new(
         frame,
         RGBColor(150, 150, 150).stroke_width(1),
     ))
-    .map_err(err)?;
+    .map_err(err)
+}
 
-    // Title.
+/// The title and the line under it, above the frame.
+fn titles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &Labels,
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     root.draw(&Text::new(
         labels.title.clone(),
         (FRAME.0, 22),
@@ -171,11 +216,19 @@ pub fn draw<DB: DrawingBackend>(
         (FRAME.0, 66),
         text(19, (80, 80, 80), HPos::Left, VPos::Top),
     ))
-    .map_err(err)?;
+    .map_err(err)
+}
 
-    // Scale bar, bottom left inside the frame.
-    let (metres, label) = scale_bar(scene.scale, 240.0);
-    let bar = (metres * scene.scale).round().max(1.0) as i32;
+/// The scale bar, bottom left inside the frame, for `scale_px_per_m`.
+fn scale<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    scale_px_per_m: f64,
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
+    let (metres, label) = scale_bar(scale_px_per_m, 240.0);
+    let bar = (metres * scale_px_per_m).round().max(1.0) as i32;
     let (x0, y0) = (FRAME.0 + 20, FRAME.3 - 34);
     root.draw(&Rectangle::new(
         [(x0 - 10, y0 - 34), (x0 + bar + 14, y0 + 20)],
@@ -198,9 +251,14 @@ pub fn draw<DB: DrawingBackend>(
         (x0 + bar / 2, y0 - 6),
         text(18, (0, 0, 0), HPos::Center, VPos::Bottom),
     ))
-    .map_err(err)?;
+    .map_err(err)
+}
 
-    // North arrow, top right inside the frame (the plane's y axis points north).
+/// The north arrow, top right inside the frame (the plane's y axis points north).
+fn north_arrow<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     let (nx, ny) = (FRAME.2 - 44, FRAME.1 + 30);
     root.draw(&Polygon::new(
         vec![
@@ -217,9 +275,22 @@ pub fn draw<DB: DrawingBackend>(
         (nx, ny - 4),
         text(22, (0, 0, 0), HPos::Center, VPos::Bottom),
     ))
-    .map_err(err)?;
+    .map_err(err)
+}
 
-    // Legend, right of the frame.
+/// The gap between two legend entries, in pixels.
+const LEGEND_STEP: i32 = 34;
+
+/// The legend, right of the frame: a heading, the block colours, one marker per facility
+/// kind, the gap zone, the suggested site when there are any, and a note on grid cells.
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    kinds: &[String],
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
     let lx = FRAME.2 + 24;
     let mut y = FRAME.1;
     root.draw(&Text::new(
@@ -229,64 +300,89 @@ pub fn draw<DB: DrawingBackend>(
     ))
     .map_err(err)?;
     y += 44;
-    let label_at = |y: i32, s: &str| {
-        root.draw(&Text::new(
-            s.to_string(),
-            (lx + 44, y + 10),
-            text(20, (0, 0, 0), HPos::Left, VPos::Center),
-        ))
-        .map_err(err)
-    };
-    let swatches: Vec<(Rgb, &str)> = match scene.blocks {
-        BlockLayer::Polygons(_) => vec![(COVERED, "covered"), (NOT_COVERED, "not covered")],
-        BlockLayer::Grid(_) => vec![
-            (COVERED, "covered (all elderly)"),
-            (mix(NOT_COVERED, COVERED, 0.5), "half covered"),
-            (NOT_COVERED, "not covered (none)"),
-        ],
-    };
-    for (colour, name) in swatches {
+    for (colour, name) in swatches(&scene.blocks) {
         root.draw(&Rectangle::new(
             [(lx, y), (lx + 32, y + 20)],
             rgb(colour).filled(),
         ))
         .map_err(err)?;
-        label_at(y, name)?;
-        y += 34;
+        legend_label(root, (lx, y), name)?;
+        y += LEGEND_STEP;
     }
-    for (k, kind) in labels.kinds.iter().enumerate() {
+    for (k, kind) in kinds.iter().enumerate() {
         marker(root, k, (lx + 16, y + 10), 5)?;
-        label_at(y, kind)?;
-        y += 34;
+        legend_label(root, (lx, y), kind)?;
+        y += LEGEND_STEP;
     }
     root.draw(&Rectangle::new(
         [(lx + 2, y + 2), (lx + 30, y + 18)],
         rgb(GAP).stroke_width(3),
     ))
     .map_err(err)?;
-    label_at(y, "gap zone")?;
-    y += 34;
+    legend_label(root, (lx, y), "gap zone")?;
+    y += LEGEND_STEP;
     if !scene.sites.is_empty() {
         site(root, (lx + 16, y + 10), 1)?;
-        label_at(y, "suggested site (rank)")?;
-        y += 34;
+        legend_label(root, (lx, y), "suggested site (rank)")?;
+        y += LEGEND_STEP;
     }
-    y += 14;
     if let BlockLayer::Grid(_) = scene.blocks {
-        for line in [
-            format!("Blocks aggregated to {CELL_PX} px cells,"),
-            "coloured by the share of".to_string(),
-            "elderly covered.".to_string(),
-        ] {
-            root.draw(&Text::new(
-                line,
-                (lx, y),
-                text(17, (60, 60, 60), HPos::Left, VPos::Top),
-            ))
-            .map_err(err)?;
-            y += 24;
-        }
+        grid_note(root, (lx, y + 14))?;
     }
     debug_assert!(lx < WIDTH as i32);
+    Ok(())
+}
+
+/// The label of the legend row whose key is drawn at `(x, y)`.
+fn legend_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    label: &str,
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
+    root.draw(&Text::new(
+        label.to_string(),
+        (x + 44, y + 10),
+        text(20, (0, 0, 0), HPos::Left, VPos::Center),
+    ))
+    .map_err(err)
+}
+
+/// The legend's block colours: covered and not covered, or shares of elderly covered for
+/// grid cells.
+fn swatches(blocks: &BlockLayer) -> Vec<(Rgb, &'static str)> {
+    match blocks {
+        BlockLayer::Polygons(_) => vec![(COVERED, "covered"), (NOT_COVERED, "not covered")],
+        BlockLayer::Grid(_) => vec![
+            (COVERED, "covered (all elderly)"),
+            (mix(NOT_COVERED, COVERED, 0.5), "half covered"),
+            (NOT_COVERED, "not covered (none)"),
+        ],
+    }
+}
+
+/// The note under the legend that blocks are aggregated into grid cells, from `(x, y)` down.
+fn grid_note<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, mut y): (i32, i32),
+) -> Result<(), MapError>
+where
+    DB::ErrorType: 'static,
+{
+    for line in [
+        format!("Blocks aggregated to {CELL_PX} px cells,"),
+        "coloured by the share of".to_string(),
+        "elderly covered.".to_string(),
+    ] {
+        root.draw(&Text::new(
+            line,
+            (x, y),
+            text(17, (60, 60, 60), HPos::Left, VPos::Top),
+        ))
+        .map_err(err)?;
+        y += 24;
+    }
     Ok(())
 }

@@ -28,14 +28,34 @@ pub const GRID_THRESHOLD: usize = 200_000;
 /// DejaVu Sans (see `assets/README.md`), embedded so drawing needs no system fonts.
 static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 
+/// Why the map cannot be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    /// The embedded font cannot be loaded.
+    #[error("cannot load the embedded map font")]
+    Font,
+    /// Drawing failed (the backend's error is in the message).
+    #[error("cannot draw the map: {0}")]
+    Draw(Box<dyn std::error::Error + Send + Sync>),
+    /// The drawing cannot be finished (the backend's error is the message).
+    #[error("{0}")]
+    Present(Box<dyn std::error::Error + Send + Sync>),
+    /// The PNG cannot be encoded.
+    #[error(transparent)]
+    Png(#[from] ::png::EncodingError),
+}
+
 /// Registers the embedded font as plotters' `sans-serif`, once.
-fn register_font() -> Result<(), String> {
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
-    DONE.get_or_init(|| {
-        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
-            .map_err(|_| "cannot load the embedded map font".to_string())
-    })
-    .clone()
+fn register_font() -> Result<(), MapError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let registered = *DONE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
+    });
+    if registered {
+        Ok(())
+    } else {
+        Err(MapError::Font)
+    }
 }
 
 /// One facility layer on the map.
@@ -95,41 +115,41 @@ fn labels(map: &MapData) -> Labels {
 }
 
 /// The map as SVG text; blocks are aggregated above `grid_threshold` blocks.
-pub fn render_svg(map: &MapData, grid_threshold: usize) -> Result<String, String> {
+pub fn render_svg(map: &MapData, grid_threshold: usize) -> Result<String, MapError> {
     render_svg_scene(&scene::build(map, grid_threshold), &labels(map))
 }
 
 /// The map as PNG bytes; blocks are aggregated above `grid_threshold` blocks.
-pub fn render_png(map: &MapData, grid_threshold: usize) -> Result<Vec<u8>, String> {
+pub fn render_png(map: &MapData, grid_threshold: usize) -> Result<Vec<u8>, MapError> {
     render_png_scene(&scene::build(map, grid_threshold), &labels(map))
 }
 
-fn render_svg_scene(scene: &scene::Scene, labels: &Labels) -> Result<String, String> {
+fn render_svg_scene(scene: &scene::Scene, labels: &Labels) -> Result<String, MapError> {
     register_font()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         draw::draw(&root, scene, labels)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(|e| MapError::Present(Box::new(e)))?;
     }
     Ok(svg)
 }
 
-fn render_png_scene(scene: &scene::Scene, labels: &Labels) -> Result<Vec<u8>, String> {
+fn render_png_scene(scene: &scene::Scene, labels: &Labels) -> Result<Vec<u8>, MapError> {
     register_font()?;
     let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
         draw::draw(&root, scene, labels)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(|e| MapError::Present(Box::new(e)))?;
     }
     let mut png = Vec::new();
     let mut encoder = ::png::Encoder::new(&mut png, WIDTH, HEIGHT);
     encoder.set_color(::png::ColorType::Rgb);
     encoder.set_depth(::png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
     Ok(png)
 }
 
@@ -143,8 +163,9 @@ pub fn write_map(
 ) -> io::Result<String> {
     let scene = scene::build(map, GRID_THRESHOLD);
     let labels = labels(map);
-    let fail =
-        |path: &Path, e: String| io::Error::other(format!("cannot write {}: {e}", path.display()));
+    let fail = |path: &Path, e: MapError| {
+        io::Error::other(format!("cannot write {}: {e}", path.display()))
+    };
     let svg = render_svg_scene(&scene, &labels).map_err(|e| fail(svg_path, e))?;
     let png = render_png_scene(&scene, &labels).map_err(|e| fail(png_path, e))?;
     write_atomically(svg_path, protected, |out| out.write_all(svg.as_bytes()))?;
