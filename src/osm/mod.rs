@@ -28,7 +28,8 @@ mod testing;
 pub mod write;
 
 use crate::algo::crs::{CrsError, LocalProjection};
-use crate::output::atomic::{create_output_dir, write_atomically, ProtectedInputs};
+use crate::output::atomic::{write_atomically, ProtectedInputs};
+use crate::output::folder::OutputFolder;
 use buildings::{Building, BuildingCounts};
 use city::{city_toml, policy_toml, CityNotes};
 use facilities::{Facility, KindCount};
@@ -283,38 +284,34 @@ fn write_city(
     options: &ConvertOptions,
     city: &CityFolder,
 ) -> Result<(), ConvertError> {
-    create_output_dir(out_dir)?;
-    let mut inputs = vec![input];
-    inputs.extend(options.mapping_path.as_deref());
-    let protected = ProtectedInputs::new(inputs);
-    let file = |name: &str| out_dir.join(name);
-    let mut targets: Vec<PathBuf> = [
+    let inputs = std::iter::once(input).chain(options.mapping_path.as_deref());
+    let mut folder = OutputFolder::create(out_dir, inputs)?;
+    for name in [
         "blocks.geojson",
         "streets.geojson",
         "policy.toml",
         "city.toml",
         "osm_summary.json",
-    ]
-    .iter()
-    .map(|n| file(n))
-    .collect();
-    targets.extend(city.layers.iter().map(|k| file(&format!("{k}.geojson"))));
-    for t in &targets {
-        protected.check(t)?;
+    ] {
+        folder.plan(name);
     }
+    for kind in city.layers {
+        folder.plan(&format!("{kind}.geojson"));
+    }
+    folder.check()?;
+    let protected = folder.protected();
+    let file = |name: &str| folder.path(name);
     let parts = city.parts;
     write::write_blocks(
         &file("blocks.geojson"),
-        &protected,
+        protected,
         &parts.blocks,
         &parts.people,
     )?;
-    write_facility_layers(&options.mapping, city, &protected, &file)?;
-    write::write_streets(&file("streets.geojson"), &protected, &parts.streets)?;
+    write_facility_layers(&options.mapping, city, protected, &file)?;
+    write::write_streets(&file("streets.geojson"), protected, &parts.streets)?;
     for (name, text) in city.texts {
-        write_atomically(&file(name), &protected, |out| {
-            out.write_all(text.as_bytes())
-        })?;
+        write_atomically(&file(name), protected, |out| out.write_all(text.as_bytes()))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! list, each column knowing its type and how to fill itself, so the outputs always agree.
 
 use super::format::round_to;
-use super::geojson::Value;
+use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::analysis::area::CircleShares;
 use crate::analysis::capacity::{Capacity, CapacityResult};

@@ -5,8 +5,9 @@
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::chunks::{write_chunked, FEATURE_SEPARATOR};
 use super::features::push_layer_feature;
-use super::geojson::{self, PreparedKeys, Value};
+use super::geojson::{self, PreparedKeys};
 use super::layer::Layer;
+use super::layer::Value;
 use std::io::{self, Write};
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::format::round_to;
-use super::geojson::Value;
+use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::analysis::capacity::{Capacity, CapacityResult};
 use crate::analysis::requirements::Requirements;

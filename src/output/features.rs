@@ -4,8 +4,9 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::chunks::{write_chunked, FEATURE_SEPARATOR};
+use super::geojson::PreparedKeys;
 use super::geojson::{push_feature_prepared, push_shape, write_footer, write_header};
-use super::geojson::{PreparedKeys, Value};
+use super::layer::Value;
 use super::layer::{Layer, StyledLayer};
 use super::style::write_style;
 use std::io;

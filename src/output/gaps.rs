@@ -1,6 +1,6 @@
 //! The `gaps` layer: one MultiPolygon feature per gap zone.
 
-use super::geojson::Value;
+use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
 use crate::analysis::zones::{RankedZone, ZoneSummary};

@@ -4,25 +4,9 @@
 //! write them in order), with every property in a fixed order and coordinates rounded to
 //! 7 decimal places (about 1 cm), which keeps output compact and byte-for-byte reproducible.
 
-use super::layer::Shape;
+use super::layer::{Shape, Value};
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use std::io::{self, Write};
-
-/// One property value. Keep a property one type in every feature (null is fine): QGIS reads
-/// a field whose type changes between features as an unusable JSON field.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value<'a> {
-    /// A JSON string.
-    Str(&'a str),
-    /// A JSON number; non-finite numbers are written as null.
-    Num(f64),
-    /// A JSON integer.
-    Int(i64),
-    /// A JSON boolean.
-    Bool(bool),
-    /// JSON null.
-    Null,
-}
 
 /// Decimal places kept for longitude and latitude (1e-7 degrees is about 1 cm).
 pub const COORDINATE_DECIMALS: i32 = 7;

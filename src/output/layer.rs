@@ -3,11 +3,26 @@
 //! ([`super::features::write_layer_geojson`]) and GeoPackage ([`super::gpkg`]) — so a layer's
 //! field list and value logic are written once.
 
-use super::geojson::Value;
 use super::style::StyleError;
 use geo_types::{Coord, LineString, MultiPolygon};
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// One property value of a layer's field. Keep a property one type in every feature (null is fine): QGIS reads
+/// a field whose type changes between features as an unusable JSON field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// A JSON string.
+    Str(&'a str),
+    /// A JSON number; non-finite numbers are written as null.
+    Num(f64),
+    /// A JSON integer.
+    Int(i64),
+    /// A JSON boolean.
+    Bool(bool),
+    /// JSON null.
+    Null,
+}
 
 /// How the report and the site suggestion write their layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,7 +4,7 @@
 //! ([`crate::analysis::service_areas`]); this layer only unprojects them.
 
 use super::format::round_to;
-use super::geojson::Value;
+use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
 use crate::analysis::requirements::Requirements;

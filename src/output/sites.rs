@@ -1,7 +1,7 @@
 //! The `sites` layer (the suggested sites, ranked) and `sites.csv` (the coverage curve).
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use super::geojson::Value;
+use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
 use crate::analysis::sites::Suggestion;

@@ -14,7 +14,7 @@ mod schema;
 
 use super::atomic::{write_atomically_at, ProtectedInputs};
 use super::chunks::for_each_chunk;
-use super::geojson::Value;
+use super::layer::Value;
 use super::layer::{Layer, StyledLayer};
 use geometry::{push_blob, Envelope};
 use rusqlite::types::Null;
