@@ -1,5 +1,9 @@
 //! carecircle: coverage and gaps of 15-minute elderly-care service circles.
 //!
+//! `ARCHITECTURE.md` at the repository root is where a newcomer starts: the data flow, where
+//! each thing lives ([`algo`] pure algorithms, [`analysis`] applied to a city, [`commands`]
+//! read → analyse → plan → write, [`output`] the writers) and the invariants.
+//!
 //! A planner names a city's layers in a manifest ([`config::Manifest`]) and the circles to
 //! check in a policy ([`config::Policy`]; the three-level medical-elderly-care network is the
 //! built-in default). [`commands::report::run_report`] then does the whole job:
