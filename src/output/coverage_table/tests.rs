@@ -9,6 +9,7 @@ use crate::output::html::{render, Page};
 use crate::output::summary::{summary_csv_rows, summary_table};
 
 use crate::output::html::tests::html_doc::{parse, table};
+use crate::output::html::tests::walk as walk_comparison;
 
 const MODES: [DistanceMode; 3] = [
     DistanceMode::Straight,
@@ -20,16 +21,8 @@ const MODES: [DistanceMode; 3] = [
 /// circle with two requirements, with the figures `distance` and `measure` compute (and a
 /// street network when walking).
 fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary {
-    let walk = |blocks: usize, elderly: f64| {
-        distance.walks().then_some(WalkComparison {
-            blocks_met_straight: blocks + 2,
-            blocks_met_walk: blocks,
-            elderly_met_straight: elderly + 20.0,
-            elderly_met_walk: elderly,
-            blocks_straight_only: 2,
-            elderly_straight_only: 20.0,
-        })
-    };
+    let walk =
+        |blocks: usize, elderly: f64| distance.walks().then(|| walk_comparison(blocks, elderly));
     let area = |elderly: f64| (measure == Measure::Area).then_some(elderly + 5.5);
     let requirement =
         |kind: &str, min_count: usize, blocks: usize, elderly: f64| RequirementSummary {

@@ -12,7 +12,9 @@ use html_doc::{parse, table, texts};
 
 const HOSTILE: &str = r#"<script>alert("x")</script> & 'q'"#;
 
-fn walk(blocks: usize, elderly: f64) -> WalkComparison {
+/// Straight-line and walking figures where walking meets `blocks` and `elderly` and the
+/// straight line two blocks and 20 elderly more (also used by the coverage table's tests).
+pub(crate) fn walk(blocks: usize, elderly: f64) -> WalkComparison {
     WalkComparison {
         blocks_met_straight: blocks + 2,
         blocks_met_walk: blocks,
