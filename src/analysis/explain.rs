@@ -12,7 +12,7 @@ pub struct GapExplainer<'a> {
     coverage: &'a Coverage,
     walk: Option<&'a WalkNetwork>,
     /// Per circle, per requirement: the kind as described (`hospital (tier = tertiary)`) and
-    /// the reach as written (`1,000 m`).
+    /// the reach as written (`1,000 m`, `3 min (96 m)`).
     wording: Vec<Vec<(String, String)>>,
 }
 
@@ -30,7 +30,7 @@ impl<'a> GapExplainer<'a> {
             .map(|c| {
                 c.requires
                     .iter()
-                    .map(|r| (r.describe_kind(), format!("{} m", thousands(r.reach_m))))
+                    .map(|r| (r.describe_kind(), r.reach.words()))
                     .collect()
             })
             .collect();
@@ -226,6 +226,30 @@ mod tests {
             GapExplainer::new(&policy, &coverage, None).gap_reason(0).unwrap(),
             "basic: no care_bed within 100 m, nearest 340 m and only 1 responder within 100 m (needs 2), nearest 50 m; \
              extended: no hospice (category = hospice) in the data"
+        );
+    }
+
+    /// A requirement written in minutes is explained in minutes, its metres beside them; one
+    /// written in metres keeps its metres.
+    #[test]
+    fn a_reach_in_minutes_is_explained_in_minutes() {
+        let policy = Policy::parse(
+            "[[circles]]\nname='basic'\nrequires=[{kind='care_bed', within_m=100}, \
+             {kind='responder', within_min=3, speed_m_per_min=48, delay_min=1}]",
+        )
+        .unwrap();
+        let coverage = Coverage {
+            circles: vec![CircleCoverage::from_requirements(vec![
+                requirement_coverage(140.0, None, false, 3),
+                requirement_coverage(120.4, None, false, 3),
+            ])],
+        };
+        assert_eq!(
+            GapExplainer::new(&policy, &coverage, None)
+                .gap_reason(0)
+                .unwrap(),
+            "basic: no care_bed within 100 m, nearest 140 m and no responder within 3 min (96 m), \
+             nearest 120 m"
         );
     }
 }

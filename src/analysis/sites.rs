@@ -17,6 +17,7 @@ use crate::analysis::study::Study;
 use crate::analysis::summary::{SiteSummary, SitesSummary};
 use crate::analysis::AnalysisError;
 use crate::config::manifest::LayerSource;
+use crate::config::Reach;
 use crate::dataset::{Blocks, FacilityLayer};
 use crate::error::Error;
 use crate::input::facilities::read_layer;
@@ -70,8 +71,8 @@ pub struct Suggestion {
     pub demand_elderly: f64,
     /// Whether reach was measured on foot.
     pub walking: bool,
-    /// The reach in metres.
-    pub reach_m: f64,
+    /// The requirement's reach.
+    pub reach: Reach,
 }
 
 impl Suggestion {
@@ -88,7 +89,8 @@ impl Suggestion {
         SitesSummary {
             circle: self.circle.clone(),
             kind: self.kind.clone(),
-            reach_m: self.reach_m,
+            reach_m: self.reach.reach_m(),
+            minutes: self.reach.minutes(),
             walking: self.walking,
             elderly_met_before: self.baseline_elderly,
             elderly_total: self.total_elderly,
@@ -283,6 +285,6 @@ pub fn suggest_sites(
         baseline_elderly: met_elderly(blocks, &decisive.met),
         total_elderly: blocks.elderly.iter().sum(),
         walking: study.models.walk().is_some(),
-        reach_m: requirement.reach_m,
+        reach: requirement.reach,
     })
 }

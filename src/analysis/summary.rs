@@ -7,7 +7,7 @@ use crate::analysis::coverage::{DistanceMode, Measure};
 use crate::analysis::referral::ReferralSummary;
 use crate::analysis::requirements::Requirements;
 use crate::analysis::zones::ZoneSummary;
-use crate::config::{CapacityRule, Policy};
+use crate::config::{CapacityRule, Minutes, Policy, Reach};
 use crate::dataset::Blocks;
 use crate::input::InputCount;
 use serde::Serialize;
@@ -50,6 +50,9 @@ pub struct SitesSummary {
     pub kind: String,
     /// The requirement's reach in metres.
     pub reach_m: f64,
+    /// `within_min`, `speed_m_per_min` and `delay_min`, when the reach was written in minutes.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<Minutes>,
     /// Whether reach was measured on foot.
     pub walking: bool,
     /// Elderly meeting the requirement before any new site.
@@ -176,6 +179,9 @@ pub struct RequirementSummary {
     pub filter: Option<String>,
     /// The reach in metres.
     pub within_m: f64,
+    /// `within_min`, `speed_m_per_min` and `delay_min`, when the reach was written in minutes.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<Minutes>,
     /// Facilities needed within reach.
     pub min_count: usize,
     /// Facilities of the kind that pass the filter.
@@ -196,6 +202,20 @@ pub struct RequirementSummary {
     /// Capacity-based accessibility, when the requirement names a capacity field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacitySummary>,
+}
+
+impl RequirementSummary {
+    /// The reach as the policy wrote it, for wording ([`Reach::words`]).
+    pub fn reach(&self) -> Reach {
+        Reach::new(self.within_m, self.minutes)
+    }
+}
+
+impl SitesSummary {
+    /// The reach as the policy wrote it, for wording ([`Reach::words`]).
+    pub fn reach(&self) -> Reach {
+        Reach::new(self.reach_m, self.minutes)
+    }
 }
 
 /// Capacity-based accessibility (2SFCA) of one requirement.
@@ -322,6 +342,7 @@ pub fn circle_summaries(
                         kind: r.kind.clone(),
                         filter: (!r.filter.is_empty()).then(|| r.filter.to_string()),
                         within_m: r.reach_m,
+                        minutes: r.reach.minutes(),
                         min_count: r.min_count,
                         facilities: rc.facilities,
                         blocks_met,

@@ -30,11 +30,11 @@ pub fn site(
     };
     let s = &run.suggestion;
     println!(
-        "{} candidates; {} elderly in blocks that one more {} within {} m{} would cover",
+        "{} candidates; {} elderly in blocks that one more {} within {}{} would cover",
         thousands(s.candidates.len() as f64),
         thousands(s.demand_elderly),
         options.kind,
-        thousands(s.reach_m),
+        s.reach.words(),
         if s.walking { " on foot" } else { "" }
     );
     print_ranking(s);

@@ -5,12 +5,14 @@ pub mod error;
 pub mod filter;
 pub mod manifest;
 pub mod policy;
+pub mod reach;
 
 pub use check::{check_config, CheckedConfig};
 pub use error::{ConfigError, ConfigProblem};
 pub use filter::Filter;
 pub use manifest::Manifest;
 pub use policy::{CapacityRule, Circle, Policy, Requirement};
+pub use reach::{Minutes, Reach};
 
 use error::{ConfigFile, Issue, Origin};
 use std::path::Path;

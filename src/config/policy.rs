@@ -5,6 +5,7 @@
 
 use super::error::{ConfigError, ConfigFile, ConfigProblem, Issue, Origin, RequirementIssue};
 use super::filter::Filter;
+use super::reach::{Minutes, Reach};
 use crate::algo::floating_catchment::Decay;
 use serde::Deserialize;
 use std::path::Path;
@@ -49,8 +50,11 @@ pub struct Circle {
 pub struct Requirement {
     /// The facility kind: a layer of the city manifest.
     pub kind: String,
-    /// How far the facilities may be, in metres.
+    /// How far the facilities may be, in metres: always `reach.reach_m()`, what every
+    /// computation uses.
     pub reach_m: f64,
+    /// The reach as the policy wrote it (metres or minutes on foot), for what people read.
+    pub reach: Reach,
     /// Only facilities matching this filter count.
     pub filter: Filter,
     /// How many distinct facilities must be within reach.
@@ -114,29 +118,38 @@ struct RequirementFile {
 }
 
 impl RequirementFile {
-    /// The reach in metres: `within_m`, or `within_min` at `speed_m_per_min` less `delay_min`.
-    fn reach_m(&self) -> Result<f64, RequirementIssue> {
-        let reach_m = match (self.within_m, self.within_min, self.speed_m_per_min) {
-            (Some(m), None, None) if self.delay_min.is_none() => m,
-            (None, Some(min), Some(speed)) => {
-                let delay = self.delay_min.unwrap_or(0.0);
-                if !(speed.is_finite() && speed > 0.0 && delay.is_finite() && delay >= 0.0) {
+    /// The reach: `within_m` metres, or `within_min` at `speed_m_per_min` less `delay_min`.
+    fn reach(&self) -> Result<Reach, RequirementIssue> {
+        let reach = match (self.within_m, self.within_min, self.speed_m_per_min) {
+            (Some(m), None, None) if self.delay_min.is_none() => Reach::Metres(m),
+            (None, Some(within_min), Some(speed_m_per_min)) => {
+                let delay_min = self.delay_min.unwrap_or(0.0);
+                if !(speed_m_per_min.is_finite()
+                    && speed_m_per_min > 0.0
+                    && delay_min.is_finite()
+                    && delay_min >= 0.0)
+                {
                     return Err(RequirementIssue::SpeedOrDelay);
                 }
-                (min - delay) * speed
+                Reach::Minutes(Minutes {
+                    within_min,
+                    speed_m_per_min,
+                    delay_min,
+                })
             }
             (None, Some(_), None) => return Err(RequirementIssue::MinutesWithoutSpeed),
             (None, None, _) => return Err(RequirementIssue::NoReach),
             _ => return Err(RequirementIssue::TwoReaches),
         };
+        let reach_m = reach.reach_m();
         if !(reach_m.is_finite() && reach_m > 0.0) {
             return Err(RequirementIssue::NonPositiveReach(reach_m));
         }
-        Ok(reach_m)
+        Ok(reach)
     }
 
     fn resolve(self) -> Result<Requirement, RequirementIssue> {
-        let reach_m = self.reach_m()?;
+        let reach = self.reach()?;
         let min_count = self.min_count.unwrap_or(1);
         if min_count == 0 {
             return Err(RequirementIssue::ZeroMinCount);
@@ -157,7 +170,8 @@ impl RequirementFile {
         };
         Ok(Requirement {
             kind: self.kind,
-            reach_m,
+            reach_m: reach.reach_m(),
+            reach,
             filter: self.filter,
             min_count,
             capacity,
@@ -300,11 +314,44 @@ mod tests {
         assert_eq!(names, ["basic", "specialty", "extended"]);
         assert_eq!(p.circles[0].requires[1].kind, "responder");
         assert_eq!(p.circles[0].requires[0].reach_m, 100.0);
+        assert_eq!(p.circles[0].requires[0].reach, Reach::Metres(100.0));
         assert_eq!(
             p.circles[1].requires[0].describe_kind(),
             "hospital (tier = tertiary)"
         );
         assert_eq!(p.circles[2].requires[0].reach_m, 1000.0);
+    }
+
+    /// The seed's responder team, at the door within 3 minutes: 1 minute to turn out, then
+    /// 2 minutes at an elderly walking pace of 0.8 m/s = 48 m/min, so (3 − 1) × 48 = 96 m.
+    #[test]
+    fn the_default_responder_team_is_three_minutes_on_foot() {
+        let p = Policy::default_policy();
+        let responder = &p.circles[0].requires[1];
+        let team = Minutes {
+            within_min: 3.0,
+            speed_m_per_min: 0.8 * 60.0,
+            delay_min: 1.0,
+        };
+        assert_eq!(responder.reach, Reach::Minutes(team));
+        assert_eq!(responder.reach_m, 96.0);
+        assert_eq!(responder.reach.words(), "3 min (96 m)");
+    }
+
+    /// The synthetic city demonstrates the built-in network: its policy differs only by the
+    /// capacity rules it adds.
+    #[test]
+    fn the_synthetic_city_follows_the_built_in_reaches() {
+        let synth = Policy::parse(include_str!("../synth/policy.toml")).unwrap();
+        let reaches = |p: &Policy| -> Vec<(String, Reach)> {
+            p.circles
+                .iter()
+                .flat_map(|c| &c.requires)
+                .map(|r| (r.describe_kind(), r.reach))
+                .collect()
+        };
+        assert_eq!(reaches(&synth), reaches(&Policy::default_policy()));
+        assert_eq!(synth.referrals, Policy::default_policy().referrals);
     }
 
     #[test]
@@ -315,7 +362,15 @@ mod tests {
         .unwrap();
         let r = &p.circles[0].requires[0];
         assert_eq!(r.reach_m, 96.0);
+        assert_eq!(r.reach.reach_m(), r.reach_m);
         assert_eq!(r.min_count, 2);
+        let no_delay = Policy::parse(
+            "[[circles]]\nname='living'\nrequires=[{kind='pharmacy', within_min=15, speed_m_per_min=48}]",
+        )
+        .unwrap();
+        let r = &no_delay.circles[0].requires[0];
+        assert_eq!(r.reach.words(), "15 min (720 m)");
+        assert_eq!(r.reach_m, 720.0);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::analysis::distance::walking::WalkNetwork;
 use crate::analysis::explain::GapExplainer;
 use crate::analysis::pipeline::Analysis;
 use crate::analysis::requirements::{RequirementId, Requirements};
-use crate::config::Policy;
+use crate::config::{Minutes, Policy};
 use crate::dataset::Blocks;
 use rayon::prelude::*;
 
@@ -31,6 +31,9 @@ enum Column {
     DistM(usize, usize),
     /// Walking distance to the nearest facility.
     WalkM(usize, usize),
+    /// Minutes to walk to the nearest facility, start delay included, of a requirement
+    /// whose reach is in minutes.
+    WalkMin(usize, usize, Minutes),
     /// Walking ÷ straight-line distance.
     Detour(usize, usize),
     /// Facilities within reach (walking when computed).
@@ -60,6 +63,7 @@ impl Column {
             | Column::SnapM
             | Column::DistM(..)
             | Column::WalkM(..)
+            | Column::WalkMin(..)
             | Column::Detour(..)
             | Column::Share(_)
             | Column::RequirementShare(..)
@@ -120,6 +124,9 @@ fn columns(
             }
             if mode.walks() {
                 columns.push((format!("{prefix}_walk_m"), Column::WalkM(c, r)));
+                if let Some(minutes) = requirement.reach.minutes() {
+                    columns.push((format!("{prefix}_walk_min"), Column::WalkMin(c, r, minutes)));
+                }
             }
             if mode == DistanceMode::Both {
                 columns.push((format!("{prefix}_detour"), Column::Detour(c, r)));
@@ -220,6 +227,11 @@ impl<'a> BlockTable<'a> {
             Column::WalkM(c, r) => requirement(c, r).walk.as_ref().map_or(Value::Null, |w| {
                 Value::Num(round_to(w.nearest_m[b], DISTANCE_DECIMALS))
             }),
+            Column::WalkMin(c, r, minutes) => {
+                requirement(c, r).walk.as_ref().map_or(Value::Null, |w| {
+                    Value::Num(minutes.walk_min(w.nearest_m[b]))
+                })
+            }
             Column::Detour(c, r) => {
                 let rc = requirement(c, r);
                 let straight = rc.straight.nearest_m[b];

@@ -165,7 +165,8 @@ fn aligned(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A requirement as a table label: `care_bed ≤ 100 m`, `2 × responder (team = night) ≤ 96 m`.
+/// A requirement as a table label: `care_bed ≤ 100 m`, `2 × responder (team = night) ≤ 80 m`,
+/// `responder ≤ 3 min (96 m)` for a reach in minutes.
 pub fn requirement_label(r: &RequirementSummary) -> String {
     let filter = r
         .filter
@@ -177,7 +178,7 @@ pub fn requirement_label(r: &RequirementSummary) -> String {
     } else {
         String::new()
     };
-    format!("{count}{}{filter} ≤ {} m", r.kind, thousands(r.within_m))
+    format!("{count}{}{filter} ≤ {}", r.kind, r.reach().words())
 }
 
 /// The largest gap zones of each circle, one line each:
@@ -217,17 +218,18 @@ pub fn referral_lines(summary: &Summary) -> String {
 }
 
 /// The suggested sites, a heading per requirement and a line per site:
-/// `basic care_bed (100 m on foot): 1,200 of 9,000 elderly met today` then
+/// `new care_bed sites for basic (100 m on foot): 1,200 of 9,000 elderly met today` (the
+/// reach as the policy wrote it: `3 min (96 m on foot)` for one in minutes) then
 /// `  #1 B000123: +310 elderly, 15.9 % met with it`.
 pub fn sites_lines(summary: &Summary) -> String {
     let mut out = String::new();
     for s in &summary.suggested_sites {
         let _ = writeln!(
             out,
-            "new {} sites for {} ({} m{}): {} of {} elderly met today",
+            "new {} sites for {} ({}{}): {} of {} elderly met today",
             s.kind,
             s.circle,
-            thousands(s.reach_m),
+            s.reach().words(),
             if s.walking { " on foot" } else { "" },
             thousands(s.elderly_met_before),
             thousands(s.elderly_total)

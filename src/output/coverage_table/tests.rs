@@ -29,6 +29,7 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
             kind: kind.into(),
             filter: (min_count > 1).then(|| "team = night".into()),
             within_m: 100.0 * min_count as f64,
+            minutes: None,
             min_count,
             facilities: 12,
             blocks_met: blocks,
@@ -280,4 +281,30 @@ fn columns_follow_the_distance_mode_and_measure() {
         ResidentsMet.header(DistanceMode::Network),
         "residents met on foot"
     );
+}
+
+/// A requirement written in minutes is labelled in minutes (its metres beside them) in the
+/// terminal and in report.html alike; one written in metres keeps its `≤ 100 m`.
+#[test]
+fn a_reach_in_minutes_is_labelled_in_minutes() {
+    let mut summary = summary(DistanceMode::Network, Measure::Centroid, true);
+    let responder = &mut summary.circles[0].requirements[1];
+    let minutes = crate::config::Minutes {
+        within_min: 5.0,
+        speed_m_per_min: 40.0,
+        delay_min: 0.0,
+    };
+    assert_eq!(minutes.reach_m(), responder.within_m);
+    responder.minutes = Some(minutes);
+    let terminal = terminal_rows(&summary);
+    let html = html_rows(&summary);
+    assert_eq!(terminal[2][0], "care_bed ≤ 100 m");
+    assert_eq!(html[2][0], "care_bed ≤ 100 m");
+    assert_eq!(
+        terminal[3][0],
+        "2 × responder (team = night) ≤ 5 min (200 m)"
+    );
+    assert_eq!(html[3][0], "2 × responder (team = night) ≤ 5 min (200 m)");
+    // summary.csv keeps the metres every figure was computed with.
+    assert_eq!(summary_csv_rows(&summary)[3][2], "200");
 }

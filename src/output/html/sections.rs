@@ -312,7 +312,7 @@ fn sites_table(out: &mut String, s: &SitesSummary) {
             thousands(s.elderly_met_before),
             thousands(s.elderly_total),
             percent(s.elderly_met_before, s.elderly_total),
-            metres(s.reach_m)
+            s.reach().words()
         ),
     );
     let mut table = Table::new([

@@ -52,7 +52,8 @@ pub fn circle_sentence(circle: &Circle, measure: Measure, distance: DistanceMode
     )
 }
 
-/// `at least 2 responders whose team is night within 96 m`.
+/// `at least 2 responders whose team is night within 80 m`; a reach in minutes as
+/// `within 3 min (96 m)`.
 pub fn requirement_words(r: &Requirement) -> String {
     let filter = filter_words(&r.filter)
         .map(|f| format!(" {f}"))
@@ -61,7 +62,7 @@ pub fn requirement_words(r: &Requirement) -> String {
         "at least {} {}{filter} within {}",
         r.min_count,
         kind_words(&r.kind, r.min_count),
-        metres(r.reach_m)
+        r.reach.words()
     )
 }
 
@@ -96,7 +97,7 @@ pub fn capacity_sentence(circle: &str, r: &Requirement, rule: &CapacityRule) -> 
         capitalised(&words(circle)),
         words(&r.kind),
         rule.field,
-        metres(r.reach_m),
+        r.reach.words(),
         decay_words(&rule.decay)
     )
 }
@@ -216,9 +217,9 @@ mod tests {
         assert_eq!(
             sentences(&policy, Measure::Centroid, DistanceMode::Both),
             [
-                "Basic circle (100 m): at least 1 care bed within 100 m and at least 1 responder \
-                 within 100 m, measured from block centroids, in a straight line and on foot (on \
-                 foot decides).",
+                "Basic circle (96–100 m): at least 1 care bed within 100 m and at least 1 \
+                 responder within 3 min (96 m), measured from block centroids, in a straight line \
+                 and on foot (on foot decides).",
                 "Specialty circle (500 m): at least 1 hospital whose tier is tertiary within \
                  500 m, measured from block centroids, in a straight line and on foot (on foot \
                  decides).",
@@ -265,7 +266,7 @@ within_m = 1500
         assert_eq!(
             s[0],
             "Living 15min circle (96–800 m): at least 2 responders whose level is 2 and whose \
-             team is night or 24h within 96 m, at least 3 pharmacies within 800 m and at least 1 \
+             team is night or 24h within 3 min (96 m), at least 3 pharmacies within 800 m and at least 1 \
              care bed within 300 m, measured from block centroids, with the share of each \
              block's area within reach, on foot along the streets."
         );
