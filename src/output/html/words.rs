@@ -30,8 +30,9 @@ pub fn policy_in_words(policy: &Policy, measure: Measure, distance: DistanceMode
     sentences
 }
 
-/// `Basic circle (100 m): at least 1 care bed within 100 m and at least 1 responder within
-/// 100 m, measured from block centroids, in a straight line and on foot.`
+/// `Basic circle (96–100 m): at least 1 care bed within 100 m and at least 1 responder within
+/// 3 min (96 m), measured from block centroids, in a straight line and on foot.` The circle's
+/// reach is in metres; each requirement's as the policy wrote it.
 pub fn circle_sentence(circle: &Circle, measure: Measure, distance: DistanceMode) -> String {
     let reaches = circle.requires.iter().map(|r| r.reach_m);
     let (low, high) = reaches.fold((f64::INFINITY, 0.0_f64), |(lo, hi), m| {
