@@ -7,7 +7,7 @@ use carecircle::analysis::distance::walking::WalkNetwork;
 use carecircle::analysis::distance::{DistanceMode, DistanceModel, DistanceModels};
 use carecircle::analysis::plane::Plane;
 use carecircle::analysis::requirements::Requirements;
-use carecircle::config::{Manifest, Policy};
+use carecircle::config::Manifest;
 use carecircle::input;
 use carecircle::synth::{write_city, SynthOptions};
 
@@ -31,7 +31,7 @@ fn walking_figures(measure: Measure) -> Vec<(String, usize, i64, usize, usize, i
     let requirements = Requirements::resolve(&policy, &loaded.dataset, &plane).unwrap();
     let models = DistanceModels::walking(
         StraightLine::new(&plane, measure),
-        WalkNetwork::build(&plane, 0.01, 500.0, 2.0 * policy.largest_reach_m()),
+        WalkNetwork::build(&plane, measure, 0.01, 500.0, 2.0 * policy.largest_reach_m()),
         DistanceMode::Both,
     );
     let coverage = evaluate(&requirements, &models);

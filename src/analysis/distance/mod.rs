@@ -3,6 +3,7 @@
 //! run ([`DistanceModels`]). The straight-line model is always there (for the `_dist_m`
 //! columns); the walking one when the distance mode walks, and then it decides.
 
+pub mod doorstep;
 pub mod straight;
 pub mod walking;
 
@@ -106,7 +107,7 @@ pub trait DistanceModel: Sync {
 pub struct DistanceModels<'a> {
     mode: DistanceMode,
     straight: StraightLine<'a>,
-    walking: Option<WalkNetwork>,
+    walking: Option<WalkNetwork<'a>>,
 }
 
 impl<'a> DistanceModels<'a> {
@@ -123,7 +124,7 @@ impl<'a> DistanceModels<'a> {
     /// shown (`network` or `both`).
     pub fn walking(
         straight: StraightLine<'a>,
-        walking: WalkNetwork,
+        walking: WalkNetwork<'a>,
         mode: DistanceMode,
     ) -> DistanceModels<'a> {
         DistanceModels {
@@ -144,7 +145,7 @@ impl<'a> DistanceModels<'a> {
     }
 
     /// The walking model, when distances are walked.
-    pub fn walk(&self) -> Option<&WalkNetwork> {
+    pub fn walk(&self) -> Option<&WalkNetwork<'a>> {
         self.walking.as_ref()
     }
 

@@ -1,0 +1,271 @@
+//! Snapping outlines onto the street graph: an area (a housing block) joins the streets
+//! along its whole outline, at the nearest point of each street edge near it, and not only
+//! at the street nearest its centre. Also: whether a straight segment crosses a street.
+
+use geo::{BoundingRect, Intersects};
+use geo_types::{Coord, Line, LineString, MultiPolygon, Point};
+use rayon::prelude::*;
+use rstar::AABB;
+
+use super::snap::{EdgeSegment, Snap, SnapIndex, PROBE_RADIUS_M};
+
+/// Every access point of many areas, stored one after another: area `i`'s are
+/// `snaps[start[i]..start[i + 1]]`, nearest (shortest leg) first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPoints {
+    start: Vec<u32>,
+    snaps: Vec<Snap>,
+}
+
+impl AccessPoints {
+    /// One access point (or none) per entity, as from [`SnapIndex::snap_points`].
+    pub fn from_snaps(snaps: &[Option<Snap>]) -> AccessPoints {
+        AccessPoints::from_lists(snaps.iter().map(|s| s.iter().copied().collect()).collect())
+    }
+
+    /// Gathers per-entity lists.
+    fn from_lists(lists: Vec<Vec<Snap>>) -> AccessPoints {
+        let mut start = Vec::with_capacity(lists.len() + 1);
+        start.push(0);
+        let mut snaps = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for list in lists {
+            snaps.extend(list);
+            start.push(snaps.len() as u32);
+        }
+        AccessPoints { start, snaps }
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Entity `i`'s access points, shortest leg first (empty when off-network).
+    pub fn of(&self, i: usize) -> &[Snap] {
+        &self.snaps[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+
+    /// Every access point with its entity, in entity order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Snap)> + '_ {
+        (0..self.len()).flat_map(move |i| self.of(i).iter().map(move |s| (i as u32, s)))
+    }
+
+    /// Every access point, in entity order (entity `i`'s start at `start(i)`).
+    pub fn snaps(&self) -> &[Snap] {
+        &self.snaps
+    }
+
+    /// Where entity `i`'s access points start in [`AccessPoints::snaps`].
+    pub fn start(&self, i: usize) -> usize {
+        self.start[i] as usize
+    }
+}
+
+/// How an outline joins the streets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutlineSnapping {
+    /// No access leg is longer than this, in metres.
+    pub max_snap_m: f64,
+    /// Edges up to this much farther from the outline than the nearest edge also join it.
+    pub band_m: f64,
+    /// At most this many access points per outline: the shortest legs (ties: lower edge id).
+    pub max_points: usize,
+}
+
+impl SnapIndex {
+    /// Snaps an outline onto every edge within `snapping.band_m` of the nearest one (and
+    /// within `snapping.max_snap_m`), at the point of each edge nearest the outline, its leg
+    /// measured from the outline (0 when the edge touches or enters it). Shortest leg
+    /// first, ties by edge id; empty when no edge is near enough.
+    ///
+    /// # Examples
+    ///
+    /// A 40 m square block between two streets, 10 m west and 20 m east of it:
+    ///
+    /// ```
+    /// use carecircle::algo::network::{OutlineSnapping, SnapIndex, StreetGraph};
+    /// use geo_types::{line_string, polygon, MultiPolygon};
+    ///
+    /// let west = line_string![(x: -10.0, y: -100.0), (x: -10.0, y: 100.0)];
+    /// let east = line_string![(x: 60.0, y: -100.0), (x: 60.0, y: 100.0)];
+    /// let graph = StreetGraph::new(&[west, east], 0.01);
+    /// let block = MultiPolygon(vec![polygon![
+    ///     (x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0)
+    /// ]]);
+    /// let snapping = OutlineSnapping { max_snap_m: 500.0, band_m: 30.0, max_points: 6 };
+    /// let access = SnapIndex::new(&graph).snap_outline(&block, &snapping);
+    /// let legs: Vec<f64> = access.iter().map(|s| s.leg_m).collect();
+    /// assert_eq!(legs, [10.0, 20.0]);
+    /// ```
+    pub fn snap_outline(
+        &self,
+        outline: &MultiPolygon<f64>,
+        snapping: &OutlineSnapping,
+    ) -> Vec<Snap> {
+        let Some(rect) = outline.bounding_rect() else {
+            return Vec::new();
+        };
+        let max_snap_m = snapping.max_snap_m;
+        let mut radius = PROBE_RADIUS_M.min(max_snap_m);
+        while radius.is_finite() && radius >= 0.0 {
+            let found = self.edges_near(outline, rect, radius);
+            if let Some(nearest) = found.iter().map(|f| f.0).min_by(f64::total_cmp) {
+                let limit = (nearest + snapping.band_m).min(max_snap_m);
+                if limit <= radius {
+                    return best_snaps(found, limit, snapping.max_points);
+                }
+                radius = limit;
+            } else if radius >= max_snap_m {
+                break;
+            } else {
+                radius = (radius * 4.0).min(max_snap_m);
+            }
+        }
+        Vec::new()
+    }
+
+    /// Snaps many outlines (see [`SnapIndex::snap_outline`]) in parallel; results are in
+    /// input order and independent of the number of threads.
+    pub fn snap_outlines(
+        &self,
+        outlines: &[MultiPolygon<f64>],
+        snapping: &OutlineSnapping,
+    ) -> AccessPoints {
+        AccessPoints::from_lists(
+            outlines
+                .par_iter()
+                .map(|o| self.snap_outline(o, snapping))
+                .collect(),
+        )
+    }
+
+    /// Every edge within `radius` of the outline as (distance, fraction along the edge of
+    /// its nearest point, edge).
+    fn edges_near(
+        &self,
+        outline: &MultiPolygon<f64>,
+        rect: geo_types::Rect<f64>,
+        radius: f64,
+    ) -> Vec<(f64, f64, &EdgeSegment)> {
+        let query = AABB::from_corners(
+            [rect.min().x - radius, rect.min().y - radius],
+            [rect.max().x + radius, rect.max().y + radius],
+        );
+        self.tree
+            .locate_in_envelope_intersecting(&query)
+            .map(|segment| {
+                let (t, distance) = nearest_to_outline(segment, outline);
+                (distance, t, segment)
+            })
+            .filter(|f| f.0 <= radius)
+            .collect()
+    }
+
+    /// Whether the straight segment from `from` to `to` meets any street edge (crossing,
+    /// touching or running along it).
+    pub fn crosses(&self, from: Coord<f64>, to: Coord<f64>) -> bool {
+        let line = Line::new(from, to);
+        let query = AABB::from_corners([from.x, from.y], [to.x, to.y]);
+        self.tree
+            .locate_in_envelope_intersecting(&query)
+            .any(|s| line.intersects(&Line::new(coord(s.a), coord(s.b))))
+    }
+}
+
+/// The snaps of the edges within `limit`, shortest leg first (ties: lower edge id), at most
+/// `max_points`.
+fn best_snaps(
+    mut found: Vec<(f64, f64, &EdgeSegment)>,
+    limit: f64,
+    max_points: usize,
+) -> Vec<Snap> {
+    found.retain(|f| f.0 <= limit);
+    found.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.2.edge.cmp(&y.2.edge)));
+    found.truncate(max_points);
+    found
+        .into_iter()
+        .map(|(leg_m, t, segment)| {
+            let (x, y) = segment.at(t);
+            Snap {
+                edge: segment.edge,
+                offset_m: t * segment.length_m,
+                leg_m,
+                point: Coord { x, y },
+            }
+        })
+        .collect()
+}
+
+fn coord(p: [f64; 2]) -> Coord<f64> {
+    Coord { x: p[0], y: p[1] }
+}
+
+/// Every ring (exterior and holes) of an outline.
+fn rings(outline: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    outline
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+}
+
+/// The point of the edge nearest the outline, as (fraction along the edge, distance); the
+/// distance is 0 when the edge touches or enters the outline.
+fn nearest_to_outline(segment: &EdgeSegment, outline: &MultiPolygon<f64>) -> (f64, f64) {
+    for (t, end) in [(0.0, segment.a), (1.0, segment.b)] {
+        if outline.intersects(&Point::from(coord(end))) {
+            return (t, 0.0);
+        }
+    }
+    let mut best = (0.0, f64::INFINITY);
+    let mut offer = |t: f64, distance: f64| {
+        if distance < best.1 {
+            best = (t, distance);
+        }
+    };
+    for line in rings(outline).flat_map(|ring| ring.lines()) {
+        let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
+        if let Some(t) = crossing(segment.a, segment.b, p, q) {
+            return (t, 0.0);
+        }
+        let projection = segment.project(&p);
+        offer(projection.t, projection.distance_2.sqrt());
+        offer(0.0, point_to_segment(segment.a, p, q));
+        offer(1.0, point_to_segment(segment.b, p, q));
+    }
+    best
+}
+
+/// Where segment a–b crosses segment p–q, as the fraction along a–b; `None` when they do not
+/// cross or are parallel.
+fn crossing(a: [f64; 2], b: [f64; 2], p: [f64; 2], q: [f64; 2]) -> Option<f64> {
+    let cross = |u: [f64; 2], v: [f64; 2]| u[0] * v[1] - u[1] * v[0];
+    let (r, s, ap) = (
+        [b[0] - a[0], b[1] - a[1]],
+        [q[0] - p[0], q[1] - p[1]],
+        [p[0] - a[0], p[1] - a[1]],
+    );
+    let denominator = cross(r, s);
+    if denominator == 0.0 {
+        return None;
+    }
+    let (t, u) = (cross(ap, s) / denominator, cross(ap, r) / denominator);
+    ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then_some(t)
+}
+
+/// The distance from point `x` to segment p–q.
+fn point_to_segment(x: [f64; 2], p: [f64; 2], q: [f64; 2]) -> f64 {
+    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+    let len_2 = dx * dx + dy * dy;
+    let raw = ((x[0] - p[0]) * dx + (x[1] - p[1]) * dy) / len_2;
+    let t = if raw.is_finite() {
+        raw.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (x[0] - p[0] - t * dx).hypot(x[1] - p[1] - t * dy)
+}

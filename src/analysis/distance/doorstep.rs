@@ -1,0 +1,102 @@
+//! Where a walk from a block starts: the access points by which the block joins the streets
+//! (its centroid's snap, or the nearest points of the streets along its outline), and the
+//! facilities it reaches without crossing a street (the shortcut rule).
+
+use super::straight::FacilityIndex;
+use super::Measure;
+use crate::algo::network::{AccessPoints, OutlineSnapping, SnapIndex};
+use crate::analysis::plane::Plane;
+use geo::{Coord, MultiPolygon};
+
+/// Street edges up to this much farther from a block's outline than the nearest one also
+/// join the block (`--measure edge` and `area`): the streets on its other sides.
+pub const ACCESS_BAND_M: f64 = 30.0;
+
+/// At most this many access points per block (the shortest legs): a block with streets on
+/// four sides keeps one or two per side, and the walking search stays cheap.
+pub const MAX_ACCESS_POINTS: usize = 6;
+
+/// Where each block joins the streets: under `--measure centroid` the nearest point of the
+/// street nearest its centroid (the leg from the centroid); otherwise the nearest point of
+/// every street edge within [`ACCESS_BAND_M`] of the nearest one, legs from the outline (see
+/// [`SnapIndex::snap_outline`]). No leg exceeds `max_snap_m`.
+pub fn block_access(
+    streets: &SnapIndex,
+    plane: &Plane,
+    measure: Measure,
+    max_snap_m: f64,
+) -> AccessPoints {
+    match measure {
+        Measure::Centroid => {
+            AccessPoints::from_snaps(&streets.snap_points(&plane.block_centroids, max_snap_m))
+        }
+        Measure::Edge | Measure::Area => streets.snap_outlines(
+            &plane.block_outlines,
+            &OutlineSnapping {
+                max_snap_m,
+                band_m: ACCESS_BAND_M,
+                max_points: MAX_ACCESS_POINTS,
+            },
+        ),
+    }
+}
+
+/// The facilities of `index` within `within_m` of block `b`'s outline that the block reaches
+/// without crossing a street: inside the block, or the straight segment from the outline's
+/// point nearest the facility to the facility meets nothing `blocked` reports (a street
+/// edge or a barrier). As (facility, distance from the outline), nearest first (ties: lower
+/// facility), each facility once at its nearest location.
+pub fn shortcuts(
+    plane: &Plane,
+    index: &FacilityIndex,
+    b: usize,
+    within_m: f64,
+    blocked: &(dyn Fn(Coord<f64>, Coord<f64>) -> bool + Sync),
+) -> Vec<(u32, f64)> {
+    let outline = &plane.block_outlines[b];
+    let mut found: Vec<(u32, f64)> = index
+        .locations_near_outline(
+            outline,
+            plane.block_centroids[b],
+            plane.block_radius_m[b],
+            within_m,
+        )
+        .into_iter()
+        .filter(|&(_, location, d)| {
+            d == 0.0 || !blocked(nearest_point(outline, location), location)
+        })
+        .map(|(f, _, d)| (f, d))
+        .collect();
+    found.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+    let mut seen = Vec::with_capacity(found.len());
+    found.retain(|&(f, _)| {
+        let first = !seen.contains(&f);
+        seen.push(f);
+        first
+    });
+    found
+}
+
+/// The point of the outline (any ring) nearest `p`.
+fn nearest_point(outline: &MultiPolygon<f64>, p: Coord<f64>) -> Coord<f64> {
+    let mut best = (f64::INFINITY, p);
+    let rings = outline
+        .0
+        .iter()
+        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()));
+    for line in rings.flat_map(|ring| ring.lines()) {
+        let d = line.delta();
+        let t = ((p - line.start).x * d.x + (p - line.start).y * d.y) / (d.x * d.x + d.y * d.y);
+        let t = if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let q = line.start + d * t;
+        let distance = (p - q).x.hypot((p - q).y);
+        if distance < best.0 {
+            best = (distance, q);
+        }
+    }
+    best.1
+}
