@@ -265,7 +265,10 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
             }
         }
     }
-    assert!(pairs_compared > 2 * blocks, "{pairs_compared} pairs compared");
+    assert!(
+        pairs_compared > 2 * blocks,
+        "{pairs_compared} pairs compared"
+    );
     if measure != Measure::Centroid {
         assert!(shortcuts > 10, "{shortcuts} shortcuts");
     }

@@ -66,6 +66,13 @@ impl AccessPoints {
     }
 }
 
+/// Points of an edge this close (metres) to its nearest distance from an outline are
+/// nearest too: the edge runs parallel to a side there.
+const STRETCH_TIE_M: f64 = 1e-6;
+
+/// A nearest stretch shorter than this fraction of its edge is one point.
+const STRETCH_MIN: f64 = 1e-9;
+
 /// How an outline joins the streets.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OutlineSnapping {
@@ -80,8 +87,10 @@ pub struct OutlineSnapping {
 impl SnapIndex {
     /// Snaps an outline onto every edge within `snapping.band_m` of the nearest one (and
     /// within `snapping.max_snap_m`), at the point of each edge nearest the outline, its leg
-    /// measured from the outline (0 when the edge touches or enters it). Shortest leg
-    /// first, ties by edge id; empty when no edge is near enough.
+    /// measured from the outline (0 when the edge touches or enters it). An edge running
+    /// parallel to a side is nearest along a stretch: it gets a snap at each end of the
+    /// stretch. Shortest leg first, then by edge id and offset; empty when no edge is near
+    /// enough.
     ///
     /// # Examples
     ///
@@ -99,8 +108,9 @@ impl SnapIndex {
     /// ]]);
     /// let snapping = OutlineSnapping { max_snap_m: 500.0, band_m: 30.0, max_points: 6 };
     /// let access = SnapIndex::new(&graph).snap_outline(&block, &snapping);
-    /// let legs: Vec<f64> = access.iter().map(|s| s.leg_m).collect();
-    /// assert_eq!(legs, [10.0, 20.0]);
+    /// // Each street is nearest along the whole side: a snap at each end of it.
+    /// let found: Vec<(f64, f64)> = access.iter().map(|s| (s.leg_m, s.point.y)).collect();
+    /// assert_eq!(found, [(10.0, 0.0), (10.0, 40.0), (20.0, 0.0), (20.0, 40.0)]);
     /// ```
     pub fn snap_outline(
         &self,
@@ -145,7 +155,7 @@ impl SnapIndex {
     }
 
     /// Every edge within `radius` of the outline as (distance, fraction along the edge of
-    /// its nearest point, edge).
+    /// a nearest point, edge): one or two (the ends of a nearest stretch) per edge.
     fn edges_near(
         &self,
         outline: &MultiPolygon<f64>,
@@ -158,9 +168,16 @@ impl SnapIndex {
         );
         self.tree
             .locate_in_envelope_intersecting(&query)
-            .map(|segment| {
-                let (t, distance) = nearest_to_outline(segment, outline);
-                (distance, t, segment)
+            .flat_map(|segment| {
+                let (stretch, distance) = nearest_to_outline(segment, outline);
+                let ends = if stretch[1] - stretch[0] > STRETCH_MIN {
+                    &stretch[..]
+                } else {
+                    &stretch[..1]
+                };
+                ends.iter()
+                    .map(|&t| (distance, t, segment))
+                    .collect::<Vec<_>>()
             })
             .filter(|f| f.0 <= radius)
             .collect()
@@ -185,7 +202,11 @@ fn best_snaps(
     max_points: usize,
 ) -> Vec<Snap> {
     found.retain(|f| f.0 <= limit);
-    found.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.2.edge.cmp(&y.2.edge)));
+    found.sort_by(|x, y| {
+        x.0.total_cmp(&y.0)
+            .then(x.2.edge.cmp(&y.2.edge))
+            .then(x.1.total_cmp(&y.1))
+    });
     found.truncate(max_points);
     found
         .into_iter()
@@ -213,31 +234,32 @@ fn rings(outline: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> 
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }
 
-/// The point of the edge nearest the outline, as (fraction along the edge, distance); the
-/// distance is 0 when the edge touches or enters the outline.
-fn nearest_to_outline(segment: &EdgeSegment, outline: &MultiPolygon<f64>) -> (f64, f64) {
+/// The stretch of the edge nearest the outline, as the fractions along the edge of its two
+/// ends (equal for a single nearest point), and its distance; the distance is 0 when the
+/// edge touches or enters the outline (a single point then).
+fn nearest_to_outline(segment: &EdgeSegment, outline: &MultiPolygon<f64>) -> ([f64; 2], f64) {
     for (t, end) in [(0.0, segment.a), (1.0, segment.b)] {
         if outline.intersects(&Point::from(coord(end))) {
-            return (t, 0.0);
+            return ([t, t], 0.0);
         }
     }
-    let mut best = (0.0, f64::INFINITY);
-    let mut offer = |t: f64, distance: f64| {
-        if distance < best.1 {
-            best = (t, distance);
-        }
-    };
+    let mut offers: Vec<(f64, f64)> = Vec::new();
     for line in rings(outline).flat_map(|ring| ring.lines()) {
         let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
         if let Some(t) = crossing(segment.a, segment.b, p, q) {
-            return (t, 0.0);
+            return ([t, t], 0.0);
         }
         let projection = segment.project(&p);
-        offer(projection.t, projection.distance_2.sqrt());
-        offer(0.0, point_to_segment(segment.a, p, q));
-        offer(1.0, point_to_segment(segment.b, p, q));
+        offers.push((projection.t, projection.distance_2.sqrt()));
+        offers.push((0.0, point_to_segment(segment.a, p, q)));
+        offers.push((1.0, point_to_segment(segment.b, p, q)));
     }
-    best
+    let distance = offers.iter().map(|o| o.1).fold(f64::INFINITY, f64::min);
+    let nearest = offers.iter().filter(|o| o.1 <= distance + STRETCH_TIE_M);
+    let (lo, hi) = nearest.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), o| {
+        (lo.min(o.0), hi.max(o.0))
+    });
+    ([lo.min(hi), hi.max(lo)], distance)
 }
 
 /// Where segment a–b crosses segment p–q, as the fraction along a–b; `None` when they do not

@@ -13,8 +13,9 @@ use geo::{Coord, MultiPolygon};
 pub const ACCESS_BAND_M: f64 = 30.0;
 
 /// At most this many access points per block (the shortest legs): a block with streets on
-/// four sides keeps one or two per side, and the walking search stays cheap.
-pub const MAX_ACCESS_POINTS: usize = 6;
+/// four sides keeps the two ends of the stretch facing each, and the walking search stays
+/// cheap.
+pub const MAX_ACCESS_POINTS: usize = 8;
 
 /// Where each block joins the streets: under `--measure centroid` the nearest point of the
 /// street nearest its centroid (the leg from the centroid); otherwise the nearest point of

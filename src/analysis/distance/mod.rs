@@ -18,13 +18,17 @@ use walking::WalkNetwork;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
-    /// From the block's centroid.
-    #[default]
+    /// From the block's centroid; walks start at the street nearest the centroid, the
+    /// access leg from the centroid.
     Centroid,
-    /// From the block's outline: 0 when the facility is inside the block.
+    /// From the block's outline: 0 when the facility is inside the block. Walks start at
+    /// the streets along the outline (see [`doorstep`]), and a facility reached without
+    /// crossing a street counts its straight-line distance. The default.
+    #[default]
     Edge,
-    /// From the centroid, and also the share of each block's area within reach, which
-    /// weights its elderly in the area-weighted figures (see [`crate::analysis::area`]).
+    /// Straight lines from the centroid, walks as for `Edge`, and also the share of each
+    /// block's area within reach, which weights its elderly in the area-weighted figures
+    /// (see [`crate::analysis::area`]).
     Area,
 }
 
