@@ -18,9 +18,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
 
 /// The street graph (both ways) with every snap inserted as a node splitting its edge, and
-/// one extra node per entity joined to each of its snap nodes by that snap's access leg:
-/// walks leave the first `blocks` entities and arrive at the others, so that no walk passes
-/// through an entity. Returns the graph and each entity's node (`None` without snaps), in
+/// one extra node per entity joined to each of its snap nodes by that snap's access leg (a
+/// block facing a stretch of an edge, to every snap node along it): walks leave the first
+/// `blocks` entities and arrive at the others, so that no walk passes through an entity. Returns the graph and each entity's node (`None` without snaps), in
 /// the order of `entities`.
 fn reference_graph(
     network: &WalkNetwork,
@@ -46,11 +46,15 @@ fn reference_graph(
             entity_nodes[i] = Some(reference.add_node(()));
         }
     }
+    let facing: Vec<Vec<(u32, f64, f64, f64)>> = (0..blocks)
+        .map(|b| network.block_access().stretches(b).collect())
+        .collect();
     for (e, edge) in graph.edges().enumerate() {
         let (a, b) = (nodes[edge.a as usize], nodes[edge.b as usize]);
         let mut cuts = on_edge.remove(&(e as u32)).unwrap_or_default();
         cuts.sort_by(|x, y| x.0.total_cmp(&y.0));
         let (mut previous, mut previous_offset) = (a, 0.0);
+        let mut cut_nodes = Vec::new();
         for (offset, snap, entity) in cuts {
             let cut = reference.add_node(());
             both_ways(&mut reference, previous, cut, offset - previous_offset);
@@ -60,7 +64,18 @@ fn reference_graph(
             } else {
                 reference.add_edge(cut, own, snap.leg_m);
             }
+            cut_nodes.push((offset, cut));
             (previous, previous_offset) = (cut, offset);
+        }
+        // A block facing a stretch of this edge steps onto it anywhere along the stretch.
+        for (b, stretches) in facing.iter().enumerate() {
+            for &(_, from_m, to_m, leg_m) in stretches.iter().filter(|s| s.0 == e as u32) {
+                for &(offset, cut) in &cut_nodes {
+                    if (from_m..=to_m).contains(&offset) {
+                        reference.add_edge(entity_nodes[b].unwrap(), cut, leg_m);
+                    }
+                }
+            }
         }
         both_ways(&mut reference, previous, b, edge.length_m - previous_offset);
     }

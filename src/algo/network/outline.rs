@@ -55,6 +55,23 @@ impl AccessPoints {
         (0..self.len()).flat_map(move |i| self.of(i).iter().map(move |s| (i as u32, s)))
     }
 
+    /// Entity `i`'s stretches: two consecutive access points on the same edge with the same
+    /// leg are the ends of a stretch of the edge that the entity faces all along (see
+    /// [`SnapIndex::snap_outline`]); as (edge, start offset, end offset, leg), in metres.
+    pub fn stretches(&self, i: usize) -> impl Iterator<Item = (u32, f64, f64, f64)> + '_ {
+        self.of(i).windows(2).filter_map(|pair| {
+            let (a, b) = (&pair[0], &pair[1]);
+            (a.edge == b.edge && a.leg_m == b.leg_m && a.offset_m != b.offset_m).then(|| {
+                (
+                    a.edge,
+                    a.offset_m.min(b.offset_m),
+                    a.offset_m.max(b.offset_m),
+                    a.leg_m,
+                )
+            })
+        })
+    }
+
     /// Every access point, in entity order (entity `i`'s start at `start(i)`).
     pub fn snaps(&self) -> &[Snap] {
         &self.snaps
@@ -67,8 +84,12 @@ impl AccessPoints {
 }
 
 /// Points of an edge this close (metres) to its nearest distance from an outline are
-/// nearest too: the edge runs parallel to a side there.
-const STRETCH_TIE_M: f64 = 1e-6;
+/// nearest too: the edge runs (nearly) parallel to a side there. The stretch's leg is the
+/// longest of them, so that no walk is shorter than the straight line.
+const STRETCH_TIE_M: f64 = 0.5;
+
+/// An edge this close (metres) to the end of an access leg only touches it there.
+const TOUCH_M: f64 = 1e-6;
 
 /// A nearest stretch shorter than this fraction of its edge is one point.
 const STRETCH_MIN: f64 = 1e-9;
@@ -127,7 +148,8 @@ impl SnapIndex {
             if let Some(nearest) = found.iter().map(|f| f.0).min_by(f64::total_cmp) {
                 let limit = (nearest + snapping.band_m).min(max_snap_m);
                 if limit <= radius {
-                    return best_snaps(found, limit, snapping.max_points);
+                    let open = self.open_legs(outline, found);
+                    return best_snaps(open, limit, snapping.max_points);
                 }
                 radius = limit;
             } else if radius >= max_snap_m {
@@ -170,7 +192,7 @@ impl SnapIndex {
             .locate_in_envelope_intersecting(&query)
             .flat_map(|segment| {
                 let (stretch, distance) = nearest_to_outline(segment, outline);
-                let ends = if stretch[1] - stretch[0] > STRETCH_MIN {
+                let ends = if stretch[1] > stretch[0] {
                     &stretch[..]
                 } else {
                     &stretch[..1]
@@ -181,6 +203,36 @@ impl SnapIndex {
             })
             .filter(|f| f.0 <= radius)
             .collect()
+    }
+
+    /// The candidates whose access leg (from the outline's nearest point to the snap point)
+    /// crosses no other edge: a block does not join a street beyond another one.
+    fn open_legs<'s>(
+        &self,
+        outline: &MultiPolygon<f64>,
+        found: Vec<(f64, f64, &'s EdgeSegment)>,
+    ) -> Vec<(f64, f64, &'s EdgeSegment)> {
+        found
+            .into_iter()
+            .filter(|&(leg_m, t, segment)| {
+                let (x, y) = segment.at(t);
+                let to = Coord { x, y };
+                leg_m == 0.0
+                    || !self.crosses_other(nearest_on_outline(outline, to), to, segment.edge)
+            })
+            .collect()
+    }
+
+    /// Whether the segment `from`–`to` (`to` on edge `own`) meets another edge anywhere but
+    /// at `to` (edges sharing the node `to` lies on do not count).
+    fn crosses_other(&self, from: Coord<f64>, to: Coord<f64>, own: u32) -> bool {
+        let line = Line::new(from, to);
+        let query = AABB::from_corners([from.x, from.y], [to.x, to.y]);
+        self.tree.locate_in_envelope_intersecting(&query).any(|s| {
+            s.edge != own
+                && line.intersects(&Line::new(coord(s.a), coord(s.b)))
+                && point_to_segment([to.x, to.y], s.a, s.b) > TOUCH_M
+        })
     }
 
     /// Whether the straight segment from `from` to `to` meets any street edge (crossing,
@@ -226,6 +278,37 @@ fn coord(p: [f64; 2]) -> Coord<f64> {
     Coord { x: p[0], y: p[1] }
 }
 
+/// The point of the outline's rings (exterior and holes) nearest `p`; `p` itself for an
+/// empty outline.
+///
+/// ```
+/// use carecircle::algo::network::nearest_on_outline;
+/// use geo_types::{coord, polygon, MultiPolygon};
+///
+/// let block = MultiPolygon(vec![polygon![
+///     (x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0)
+/// ]]);
+/// assert_eq!(nearest_on_outline(&block, coord! { x: 55.0, y: 10.0 }), coord! { x: 40.0, y: 10.0 });
+/// ```
+pub fn nearest_on_outline(outline: &MultiPolygon<f64>, p: Coord<f64>) -> Coord<f64> {
+    let mut best = (f64::INFINITY, p);
+    for line in rings(outline).flat_map(|ring| ring.lines()) {
+        let d = line.delta();
+        let t = ((p - line.start).x * d.x + (p - line.start).y * d.y) / (d.x * d.x + d.y * d.y);
+        let t = if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let q = line.start + d * t;
+        let distance = (p - q).x.hypot((p - q).y);
+        if distance < best.0 {
+            best = (distance, q);
+        }
+    }
+    best.1
+}
+
 /// Every ring (exterior and holes) of an outline.
 fn rings(outline: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
     outline
@@ -234,9 +317,10 @@ fn rings(outline: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> 
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }
 
-/// The stretch of the edge nearest the outline, as the fractions along the edge of its two
-/// ends (equal for a single nearest point), and its distance; the distance is 0 when the
-/// edge touches or enters the outline (a single point then).
+/// The stretch of the edge nearest the outline (within [`STRETCH_TIE_M`] of the nearest
+/// distance), as the fractions along the edge of its two ends (equal for a single nearest
+/// point), and its leg: the longest distance on it; 0 when the edge touches or enters the
+/// outline (a single point then).
 fn nearest_to_outline(segment: &EdgeSegment, outline: &MultiPolygon<f64>) -> ([f64; 2], f64) {
     for (t, end) in [(0.0, segment.a), (1.0, segment.b)] {
         if outline.intersects(&Point::from(coord(end))) {
@@ -256,10 +340,16 @@ fn nearest_to_outline(segment: &EdgeSegment, outline: &MultiPolygon<f64>) -> ([f
     }
     let distance = offers.iter().map(|o| o.1).fold(f64::INFINITY, f64::min);
     let nearest = offers.iter().filter(|o| o.1 <= distance + STRETCH_TIE_M);
-    let (lo, hi) = nearest.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), o| {
-        (lo.min(o.0), hi.max(o.0))
-    });
-    ([lo.min(hi), hi.max(lo)], distance)
+    let (lo, hi, leg) = nearest.fold(
+        (f64::INFINITY, f64::NEG_INFINITY, distance),
+        |(lo, hi, leg), o| (lo.min(o.0), hi.max(o.0), leg.max(o.1)),
+    );
+    if hi - lo > STRETCH_MIN {
+        ([lo, hi], leg)
+    } else {
+        let t = offers.iter().find(|o| o.1 == distance).map_or(0.0, |o| o.0);
+        ([t, t], distance)
+    }
 }
 
 /// Where segment a–b crosses segment p–q, as the fraction along a–b; `None` when they do not

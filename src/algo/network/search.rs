@@ -181,7 +181,9 @@ pub fn nearest_facilities(
 
 /// Like [`nearest_facilities`] for queries with several access points each (such as a
 /// block joining the streets along its outline): each query's distance to a facility is the
-/// shortest over its access points. A query without access points gets an empty list.
+/// shortest over its access points, and a facility on a stretch the query faces (see
+/// [`AccessPoints::stretches`]) is reached straight across (both legs). A query without
+/// access points gets an empty list.
 pub fn nearest_facilities_from(
     graph: &StreetGraph,
     facility_snaps: &[(u32, Snap)],
@@ -203,6 +205,16 @@ pub fn nearest_facilities_from(
                 if let Some(access) = Access::new(graph, snap) {
                     candidates_for(&labels, &on_edge, &access, &mut candidates);
                 }
+            }
+            for (edge, from_m, to_m, leg_m) in queries.stretches(q) {
+                // A facility on a stretch the query faces: straight across, no walk along.
+                let start = on_edge.partition_point(|(_, a)| a.edge < edge);
+                let across = on_edge[start..]
+                    .iter()
+                    .take_while(|(_, a)| a.edge == edge)
+                    .filter(|(_, a)| (from_m..=to_m).contains(&a.offset_m))
+                    .map(|(f, a)| (*f, leg_m + a.leg_m));
+                candidates.extend(across);
             }
             candidates.retain(|&(_, d)| d <= cutoff_m);
             keep_nearest_distinct(&mut candidates, k);

@@ -4,9 +4,9 @@
 
 use super::straight::FacilityIndex;
 use super::Measure;
-use crate::algo::network::{AccessPoints, OutlineSnapping, SnapIndex};
+use crate::algo::network::{nearest_on_outline, AccessPoints, OutlineSnapping, SnapIndex};
 use crate::analysis::plane::Plane;
-use geo::{Coord, MultiPolygon};
+use geo::Coord;
 
 /// Street edges up to this much farther from a block's outline than the nearest one also
 /// join the block (`--measure edge` and `area`): the streets on its other sides.
@@ -64,7 +64,7 @@ pub fn shortcuts(
         )
         .into_iter()
         .filter(|&(_, location, d)| {
-            d == 0.0 || !blocked(nearest_point(outline, location), location)
+            d == 0.0 || !blocked(nearest_on_outline(outline, location), location)
         })
         .map(|(f, _, d)| (f, d))
         .collect();
@@ -76,28 +76,4 @@ pub fn shortcuts(
         first
     });
     found
-}
-
-/// The point of the outline (any ring) nearest `p`.
-fn nearest_point(outline: &MultiPolygon<f64>, p: Coord<f64>) -> Coord<f64> {
-    let mut best = (f64::INFINITY, p);
-    let rings = outline
-        .0
-        .iter()
-        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()));
-    for line in rings.flat_map(|ring| ring.lines()) {
-        let d = line.delta();
-        let t = ((p - line.start).x * d.x + (p - line.start).y * d.y) / (d.x * d.x + d.y * d.y);
-        let t = if t.is_finite() {
-            t.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let q = line.start + d * t;
-        let distance = (p - q).x.hypot((p - q).y);
-        if distance < best.0 {
-            best = (distance, q);
-        }
-    }
-    best.1
 }

@@ -8,7 +8,8 @@ use super::{DistanceModel, Distances, Measure};
 use crate::algo::floating_catchment::Pair;
 use crate::algo::network::{
     catchment_with, keep_nearest_distinct, nearest_facilities, nearest_facilities_from,
-    piece_geometry, AccessPoints, CatchmentScratch, Components, Snap, SnapIndex, StreetGraph,
+    piece_geometry, AccessPoints, CatchmentPiece, CatchmentScratch, Components, Snap, SnapIndex,
+    StreetGraph,
 };
 use crate::analysis::plane::Plane;
 use crate::analysis::requirements::ResolvedRequirement;
@@ -309,6 +310,14 @@ impl<'a> WalkNetwork<'a> {
             .map(|(b, s)| (s.edge, s.offset_m, s.leg_m, b))
             .collect();
         by_edge.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)).then(a.1.total_cmp(&b.1)));
+        let mut stretches: Vec<(u32, f64, f64, f64, u32)> = (0..self.block_access.len())
+            .flat_map(|b| {
+                self.block_access
+                    .stretches(b)
+                    .map(move |(edge, from_m, to_m, leg_m)| (edge, from_m, to_m, leg_m, b as u32))
+            })
+            .collect();
+        stretches.sort_by(|a, b| a.0.cmp(&b.0).then(a.4.cmp(&b.4)));
         let mut pairs: Vec<Pair> = sources
             .par_iter()
             .map_init(CatchmentScratch::new, |scratch, (source, snaps)| {
@@ -326,6 +335,7 @@ impl<'a> WalkNetwork<'a> {
                             best.push((block, d));
                         }
                     }
+                    best.extend(across_stretches(&piece, &stretches, reach_m));
                 }
                 // A block at a piece boundary or with several access points appears more
                 // than once: keep its shortest walk.
@@ -344,6 +354,25 @@ impl<'a> WalkNetwork<'a> {
         pairs.sort_by_key(|p| (p.block, p.facility));
         pairs
     }
+}
+
+/// The blocks facing a stretch of the piece's edge, with the shortest walk from anywhere on
+/// the stretch (the piece's distance is least at an end of the part it covers) plus the leg,
+/// when within `reach_m`.
+fn across_stretches<'s>(
+    piece: &'s CatchmentPiece,
+    stretches: &'s [(u32, f64, f64, f64, u32)],
+    reach_m: f64,
+) -> impl Iterator<Item = (u32, f64)> + 's {
+    let start = stretches.partition_point(|s| s.0 < piece.edge);
+    stretches[start..]
+        .iter()
+        .take_while(move |s| s.0 == piece.edge)
+        .filter_map(move |&(_, from_m, to_m, leg_m, block)| {
+            let (lo, hi) = (from_m.max(piece.from_offset_m), to_m.min(piece.to_offset_m));
+            let d = piece.distance_at(lo)?.min(piece.distance_at(hi)?) + leg_m;
+            (lo <= hi && d <= reach_m).then_some((block, d))
+        })
 }
 
 impl WalkNetwork<'_> {
