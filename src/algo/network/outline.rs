@@ -148,8 +148,7 @@ impl SnapIndex {
             if let Some(nearest) = found.iter().map(|f| f.0).min_by(f64::total_cmp) {
                 let limit = (nearest + snapping.band_m).min(max_snap_m);
                 if limit <= radius {
-                    let open = self.open_legs(outline, found);
-                    return best_snaps(open, limit, snapping.max_points);
+                    return self.best_snaps(outline, found, limit, snapping.max_points);
                 }
                 radius = limit;
             } else if radius >= max_snap_m {
@@ -191,7 +190,7 @@ impl SnapIndex {
         self.tree
             .locate_in_envelope_intersecting(&query)
             .flat_map(|segment| {
-                let (stretch, distance) = nearest_to_outline(segment, outline);
+                let (stretch, distance) = nearest_to_outline(segment, outline, &rect);
                 let ends = if stretch[1] > stretch[0] {
                     &stretch[..]
                 } else {
@@ -205,20 +204,40 @@ impl SnapIndex {
             .collect()
     }
 
-    /// The candidates whose access leg (from the outline's nearest point to the snap point)
-    /// crosses no other edge: a block does not join a street beyond another one.
-    fn open_legs<'s>(
+    /// The snaps of the candidates within `limit`, shortest leg first (ties: lower edge id,
+    /// then offset), at most `max_points`, leaving out those whose access leg (from the
+    /// outline's nearest point to the snap point) crosses another edge: a block does not
+    /// join a street beyond another one.
+    fn best_snaps(
         &self,
         outline: &MultiPolygon<f64>,
-        found: Vec<(f64, f64, &'s EdgeSegment)>,
-    ) -> Vec<(f64, f64, &'s EdgeSegment)> {
+        mut found: Vec<(f64, f64, &EdgeSegment)>,
+        limit: f64,
+        max_points: usize,
+    ) -> Vec<Snap> {
+        found.retain(|f| f.0 <= limit);
+        found.sort_by(|x, y| {
+            x.0.total_cmp(&y.0)
+                .then(x.2.edge.cmp(&y.2.edge))
+                .then(x.1.total_cmp(&y.1))
+        });
+        let open = |&(leg_m, t, segment): &(f64, f64, &EdgeSegment)| {
+            let (x, y) = segment.at(t);
+            let to = Coord { x, y };
+            leg_m == 0.0 || !self.crosses_other(nearest_on_outline(outline, to), to, segment.edge)
+        };
         found
             .into_iter()
-            .filter(|&(leg_m, t, segment)| {
+            .filter(open)
+            .take(max_points)
+            .map(|(leg_m, t, segment)| {
                 let (x, y) = segment.at(t);
-                let to = Coord { x, y };
-                leg_m == 0.0
-                    || !self.crosses_other(nearest_on_outline(outline, to), to, segment.edge)
+                Snap {
+                    edge: segment.edge,
+                    offset_m: t * segment.length_m,
+                    leg_m,
+                    point: Coord { x, y },
+                }
             })
             .collect()
     }
@@ -244,34 +263,6 @@ impl SnapIndex {
             .locate_in_envelope_intersecting(&query)
             .any(|s| line.intersects(&Line::new(coord(s.a), coord(s.b))))
     }
-}
-
-/// The snaps of the edges within `limit`, shortest leg first (ties: lower edge id), at most
-/// `max_points`.
-fn best_snaps(
-    mut found: Vec<(f64, f64, &EdgeSegment)>,
-    limit: f64,
-    max_points: usize,
-) -> Vec<Snap> {
-    found.retain(|f| f.0 <= limit);
-    found.sort_by(|x, y| {
-        x.0.total_cmp(&y.0)
-            .then(x.2.edge.cmp(&y.2.edge))
-            .then(x.1.total_cmp(&y.1))
-    });
-    found.truncate(max_points);
-    found
-        .into_iter()
-        .map(|(leg_m, t, segment)| {
-            let (x, y) = segment.at(t);
-            Snap {
-                edge: segment.edge,
-                offset_m: t * segment.length_m,
-                leg_m,
-                point: Coord { x, y },
-            }
-        })
-        .collect()
 }
 
 fn coord(p: [f64; 2]) -> Coord<f64> {
@@ -321,9 +312,17 @@ fn rings(outline: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> 
 /// distance), as the fractions along the edge of its two ends (equal for a single nearest
 /// point), and its leg: the longest distance on it; 0 when the edge touches or enters the
 /// outline (a single point then).
-fn nearest_to_outline(segment: &EdgeSegment, outline: &MultiPolygon<f64>) -> ([f64; 2], f64) {
+fn nearest_to_outline(
+    segment: &EdgeSegment,
+    outline: &MultiPolygon<f64>,
+    rect: &geo_types::Rect<f64>,
+) -> ([f64; 2], f64) {
+    let in_rect = |p: [f64; 2]| {
+        (rect.min().x..=rect.max().x).contains(&p[0])
+            && (rect.min().y..=rect.max().y).contains(&p[1])
+    };
     for (t, end) in [(0.0, segment.a), (1.0, segment.b)] {
-        if outline.intersects(&Point::from(coord(end))) {
+        if in_rect(end) && outline.intersects(&Point::from(coord(end))) {
             return ([t, t], 0.0);
         }
     }

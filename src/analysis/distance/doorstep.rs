@@ -45,35 +45,33 @@ pub fn block_access(
 /// The facilities of `index` within `within_m` of block `b`'s outline that the block reaches
 /// without crossing a street: inside the block, or the straight segment from the outline's
 /// point nearest the facility to the facility meets nothing `blocked` reports (a street
-/// edge or a barrier). As (facility, distance from the outline), nearest first (ties: lower
-/// facility), each facility once at its nearest location.
+/// edge). As (facility, distance from the outline), nearest first (ties: lower facility),
+/// each facility once at its nearest open location, at most `at_most` of them (the
+/// nearest; the rest are not tested).
 pub fn shortcuts(
     plane: &Plane,
     index: &FacilityIndex,
     b: usize,
-    within_m: f64,
+    (within_m, at_most): (f64, usize),
     blocked: &(dyn Fn(Coord<f64>, Coord<f64>) -> bool + Sync),
 ) -> Vec<(u32, f64)> {
     let outline = &plane.block_outlines[b];
-    let mut found: Vec<(u32, f64)> = index
-        .locations_near_outline(
-            outline,
-            plane.block_centroids[b],
-            plane.block_radius_m[b],
-            within_m,
-        )
-        .into_iter()
-        .filter(|&(_, location, d)| {
-            d == 0.0 || !blocked(nearest_on_outline(outline, location), location)
-        })
-        .map(|(f, _, d)| (f, d))
-        .collect();
-    found.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
-    let mut seen = Vec::with_capacity(found.len());
-    found.retain(|&(f, _)| {
-        let first = !seen.contains(&f);
-        seen.push(f);
-        first
-    });
+    let mut near = index.locations_near_outline(
+        outline,
+        plane.block_centroids[b],
+        plane.block_radius_m[b],
+        within_m,
+    );
+    near.sort_by(|x, y| x.2.total_cmp(&y.2).then(x.0.cmp(&y.0)));
+    let mut found: Vec<(u32, f64)> = Vec::new();
+    for (f, location, d) in near {
+        if found.len() >= at_most {
+            break;
+        }
+        let open = || d == 0.0 || !blocked(nearest_on_outline(outline, location), location);
+        if !found.iter().any(|&(g, _)| g == f) && open() {
+            found.push((f, d));
+        }
+    }
     found
 }

@@ -157,14 +157,20 @@ impl<'a> WalkNetwork<'a> {
         self.streets.index.crosses(from, to)
     }
 
-    /// The facilities of `index` within `within_m` of block `b`'s outline that it reaches
-    /// without crossing a street (see [`super::doorstep::shortcuts`]); none under
-    /// `--measure centroid`.
-    pub fn shortcuts(&self, index: &FacilityIndex, b: usize, within_m: f64) -> Vec<(u32, f64)> {
+    /// The (at most `at_most` nearest) facilities of `index` within `within_m` of block
+    /// `b`'s outline that it reaches without crossing a street (see
+    /// [`super::doorstep::shortcuts`]); none under `--measure centroid`.
+    pub fn shortcuts(
+        &self,
+        index: &FacilityIndex,
+        b: usize,
+        within_m: f64,
+        at_most: usize,
+    ) -> Vec<(u32, f64)> {
         if self.measure == Measure::Centroid {
             return Vec::new();
         }
-        shortcuts(self.plane, index, b, within_m, &|from, to| {
+        shortcuts(self.plane, index, b, (within_m, at_most), &|from, to| {
             self.crosses_street(from, to)
         })
     }
@@ -390,7 +396,7 @@ impl WalkNetwork<'_> {
         }
         nearest.par_iter_mut().enumerate().for_each(|(b, found)| {
             let kth_m = found.get(k - 1).map_or(f64::INFINITY, |&(_, d)| d);
-            let extra = self.shortcuts(index, b, reach_m.min(kth_m));
+            let extra = self.shortcuts(index, b, reach_m.min(kth_m), k);
             if !extra.is_empty() {
                 found.extend(extra);
                 keep_nearest_distinct(found, k);
@@ -414,13 +420,13 @@ impl WalkNetwork<'_> {
         let extra: Vec<Pair> = blocks
             .par_iter()
             .flat_map_iter(|&b| {
-                self.shortcuts(index, b as usize, reach_m).into_iter().map(
-                    move |(facility, distance_m)| Pair {
+                self.shortcuts(index, b as usize, reach_m, usize::MAX)
+                    .into_iter()
+                    .map(move |(facility, distance_m)| Pair {
                         block: b,
                         facility,
                         distance_m,
-                    },
-                )
+                    })
             })
             .collect();
         pairs.extend(extra);
