@@ -8,6 +8,7 @@
 
 use carecircle::algo::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 use carecircle::analysis::coverage::{evaluate, DistanceMode, Measure};
+use carecircle::analysis::distance::doorstep::block_access;
 use carecircle::analysis::distance::straight::StraightLine;
 use carecircle::analysis::distance::walking::WalkNetwork;
 use carecircle::analysis::distance::{DistanceModel, DistanceModels};
@@ -113,9 +114,13 @@ fn walk(c: &mut Criterion) {
     group.bench_function("snap_blocks", |b| {
         b.iter(|| index.snap_points(&plane.block_centroids, 500.0))
     });
+    group.bench_function("snap_block_outlines", |b| {
+        b.iter(|| block_access(&index, &plane, Measure::Edge, 500.0))
+    });
     let policy = Policy::default_policy();
     let network = WalkNetwork::build(
         &plane,
+        Measure::Edge,
         DEFAULT_MERGE_TOLERANCE_M,
         500.0,
         2.0 * policy.largest_reach_m(),

@@ -115,6 +115,7 @@ fn distances_on_a_hand_made_city_are_right() {
     carecircle()
         .arg("report")
         .arg(&manifest)
+        .args(["--measure", "centroid"])
         .arg("--out")
         .arg(&out)
         .assert()

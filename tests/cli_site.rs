@@ -185,13 +185,20 @@ fn the_same_input_gives_the_same_sites() {
     assert!(outputs[0] == outputs[1]);
 }
 
-/// Runs `report` on `city` (straight-line distances) with `extra` arguments and returns its
+/// Runs `report` on `city` (straight-line distances from centroids) with `extra` arguments and returns its
 /// summary.json.
 fn report_summary(city: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Value {
     carecircle()
         .arg("report")
         .arg(city)
-        .args(["--distance", "straight", "--quiet", "--out"])
+        .args([
+            "--distance",
+            "straight",
+            "--measure",
+            "centroid",
+            "--quiet",
+            "--out",
+        ])
         .arg(out)
         .args(extra)
         .assert()

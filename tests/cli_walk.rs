@@ -161,24 +161,26 @@ fn a_block_across_the_river_is_covered_on_the_map_but_not_on_foot() {
     assert_eq!(summary["distance"], "both");
     let (north, south) = (&blocks[0], &blocks[1]);
     assert_eq!(north["extended_met"], true);
-    // North: leg 100 m to the street at x = 0, then 100 m along it.
+    // North: from its west side (x = 80 m) a leg of 80 m to the street at x = 0, which it
+    // faces from y = 180 to 220 m, then 80 m along it to the hospice.
     let walk = north["extended_hospice_walk_m"].as_f64().unwrap();
-    assert!((walk - 200.0).abs() < 2.0, "north walks {walk} m");
+    assert!((walk - 160.0).abs() < 2.0, "north walks {walk} m");
 
-    // South: 600 m away in a straight line, but the walk goes round by the bridge:
-    // leg 40 + 260 south street + 500 bank road + 80 bridge + 500 bank road + 260 = 1,640 m.
+    // South: 580 m from its outline's corner (20, −280) in a straight line, but the walk goes
+    // round by the bridge: leg 20 + 240 south street + 500 bank road + 80 bridge + 500 bank
+    // road + 260 = 1,600 m.
     assert_eq!(south["extended_met_straight"], true);
     assert_eq!(south["extended_met"], false);
     let straight = south["extended_hospice_dist_m"].as_f64().unwrap();
     let walk = south["extended_hospice_walk_m"].as_f64().unwrap();
-    assert!((straight - 601.3).abs() < 3.0, "straight {straight}");
-    assert!((walk - 1640.0).abs() < 10.0, "walk {walk}");
+    assert!((straight - 580.3).abs() < 3.0, "straight {straight}");
+    assert!((walk - 1600.0).abs() < 10.0, "walk {walk}");
     let detour = south["extended_hospice_detour"].as_f64().unwrap();
     assert!((detour - walk / straight).abs() < 0.01);
-    assert!((south["snap_m"].as_f64().unwrap() - 40.0).abs() < 0.5);
+    assert!((south["snap_m"].as_f64().unwrap() - 20.0).abs() < 0.5);
     let reason = south["gap_reason"].as_str().unwrap();
     assert!(
-        reason.starts_with("extended: hospice 60")
+        reason.starts_with("extended: hospice 58")
             && reason.contains("m away in a straight line but 1,6")
             && reason.ends_with("m on foot"),
         "{reason}"
@@ -203,7 +205,8 @@ fn off_network_and_isolated_blocks_are_listed_not_dropped() {
         .as_str()
         .unwrap()
         .contains("no street within 500 m of the block"));
-    assert!((island["snap_m"].as_f64().unwrap() - 30.0).abs() < 0.5);
+    // 10 m from the island's southern side to the isolated street.
+    assert!((island["snap_m"].as_f64().unwrap() - 10.0).abs() < 0.5);
     assert!(island["extended_hospice_walk_m"].is_null());
     let network = &summary["network"];
     // Graph: the two streets (3 vertices each, the ends at ±40 shared with the bank roads),

@@ -17,6 +17,7 @@ fn two_unserved_pockets_make_two_ranked_zones() {
             .env("RAYON_NUM_THREADS", threads)
             .arg("report")
             .arg(dir.path().join("city.toml"))
+            .args(["--measure", "centroid"])
             .arg("--out")
             .arg(&out)
             .assert()

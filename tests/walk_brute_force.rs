@@ -1,5 +1,7 @@
 //! Walking coverage equals an independent computation: petgraph's own Dijkstra from every
-//! block, on a graph where every snap point is a real node.
+//! block, on a graph where every access point is a real node; from the outline, with every
+//! facility reachable without crossing a street (checked against every street segment)
+//! counting its straight-line distance.
 
 use carecircle::algo::network::Snap;
 use carecircle::analysis::coverage::{evaluate, Measure};
@@ -11,57 +13,122 @@ use carecircle::analysis::requirements::{matching_facilities, Requirements};
 use carecircle::config::{Manifest, Policy};
 use carecircle::input;
 use carecircle::synth::{write_city, SynthOptions};
-use petgraph::graph::{NodeIndex, UnGraph};
+use geo::{Closest, ClosestPoint, Coord, Distance, Euclidean, Intersects, Line, Point};
+use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
 
-/// The street graph with every snap inserted as a node splitting its edge, and one extra
-/// node per snapped entity joined to its snap node by its access leg. Returns the graph and
-/// each entity's node, in the order of `snaps`.
+/// The street graph (both ways) with every snap inserted as a node splitting its edge, and
+/// one extra node per entity joined to each of its snap nodes by that snap's access leg (a
+/// block facing a stretch of an edge, to every snap node along it): walks leave the first
+/// `blocks` entities and arrive at the others, so that no walk passes through an entity. Returns the graph and each entity's node (`None` without snaps), in
+/// the order of `entities`.
 fn reference_graph(
     network: &WalkNetwork,
-    snaps: &[Option<Snap>],
-) -> (UnGraph<(), f64>, Vec<Option<NodeIndex>>) {
+    entities: &[Vec<Snap>],
+    blocks: usize,
+) -> (DiGraph<(), f64>, Vec<Option<NodeIndex>>) {
     let graph = network.graph();
-    let mut reference = UnGraph::<(), f64>::new_undirected();
+    let mut reference = DiGraph::<(), f64>::new();
+    let both_ways = |reference: &mut DiGraph<(), f64>, a, b, length_m: f64| {
+        reference.add_edge(a, b, length_m);
+        reference.add_edge(b, a, length_m);
+    };
     let nodes: Vec<NodeIndex> = (0..graph.node_count())
         .map(|_| reference.add_node(()))
         .collect();
-    let mut on_edge: BTreeMap<u32, Vec<(f64, usize)>> = BTreeMap::new();
-    for (i, snap) in snaps.iter().enumerate() {
-        if let Some(s) = snap {
-            on_edge.entry(s.edge).or_default().push((s.offset_m, i));
+    let mut on_edge: BTreeMap<u32, Vec<(f64, Snap, usize)>> = BTreeMap::new();
+    let mut entity_nodes = vec![None; entities.len()];
+    for (i, snaps) in entities.iter().enumerate() {
+        for s in snaps {
+            on_edge.entry(s.edge).or_default().push((s.offset_m, *s, i));
+        }
+        if !snaps.is_empty() {
+            entity_nodes[i] = Some(reference.add_node(()));
         }
     }
-    let mut entity_nodes = vec![None; snaps.len()];
+    let facing: Vec<Vec<(u32, f64, f64, f64)>> = (0..blocks)
+        .map(|b| network.block_access().stretches(b).collect())
+        .collect();
     for (e, edge) in graph.edges().enumerate() {
         let (a, b) = (nodes[edge.a as usize], nodes[edge.b as usize]);
         let mut cuts = on_edge.remove(&(e as u32)).unwrap_or_default();
         cuts.sort_by(|x, y| x.0.total_cmp(&y.0));
         let (mut previous, mut previous_offset) = (a, 0.0);
-        for (offset, entity) in cuts {
+        let mut cut_nodes = Vec::new();
+        for (offset, snap, entity) in cuts {
             let cut = reference.add_node(());
-            reference.add_edge(previous, cut, offset - previous_offset);
-            let own = reference.add_node(());
-            reference.add_edge(cut, own, snaps[entity].unwrap().leg_m);
-            entity_nodes[entity] = Some(own);
+            both_ways(&mut reference, previous, cut, offset - previous_offset);
+            let own = entity_nodes[entity].unwrap();
+            if entity < blocks {
+                reference.add_edge(own, cut, snap.leg_m);
+            } else {
+                reference.add_edge(cut, own, snap.leg_m);
+            }
+            cut_nodes.push((offset, cut));
             (previous, previous_offset) = (cut, offset);
         }
-        reference.add_edge(previous, b, edge.length_m - previous_offset);
+        // A block facing a stretch of this edge steps onto it anywhere along the stretch.
+        for (b, stretches) in facing.iter().enumerate() {
+            for &(_, from_m, to_m, leg_m) in stretches.iter().filter(|s| s.0 == e as u32) {
+                for &(offset, cut) in &cut_nodes {
+                    if (from_m..=to_m).contains(&offset) {
+                        reference.add_edge(entity_nodes[b].unwrap(), cut, leg_m);
+                    }
+                }
+            }
+        }
+        both_ways(&mut reference, previous, b, edge.length_m - previous_offset);
     }
     (reference, entity_nodes)
 }
 
+/// Block `b`'s straight-line distance to `location` when it reaches it without crossing a
+/// street (inside the block, or the segment from the outline's nearest point meets no
+/// segment of any street line), by brute force over every street segment.
+fn open_ground_m(plane: &Plane, b: usize, location: Coord<f64>) -> Option<f64> {
+    let outline = &plane.block_outlines[b];
+    let point = Point::from(location);
+    let d = Euclidean.distance(outline, &point);
+    if d == 0.0 {
+        return Some(0.0);
+    }
+    let rings = outline
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    let nearest = rings
+        .filter_map(|ring| match ring.closest_point(&point) {
+            Closest::SinglePoint(p) | Closest::Intersection(p) => Some(p),
+            Closest::Indeterminate => None,
+        })
+        .min_by(|p, q| {
+            Euclidean
+                .distance(*p, point)
+                .total_cmp(&Euclidean.distance(*q, point))
+        })?;
+    let walk = Line::new(nearest.0, location);
+    let crosses = plane
+        .streets
+        .iter()
+        .flat_map(|street| street.lines())
+        .any(|segment| segment.intersects(&walk));
+    (!crosses).then_some(d)
+}
+
 #[test]
-fn walking_distances_equal_petgraph_dijkstra_from_every_block() {
+fn walking_distances_from_the_centroid_equal_petgraph_dijkstra_from_every_block() {
+    check_against_petgraph(Measure::Centroid, 600, 11);
+}
+
+#[test]
+fn walking_distances_from_the_outline_equal_petgraph_dijkstra_and_open_ground() {
+    check_against_petgraph(Measure::Edge, 400, 11);
+    check_against_petgraph(Measure::Edge, 300, 29);
+}
+
+fn check_against_petgraph(measure: Measure, blocks: usize, seed: u64) {
     let dir = tempfile::tempdir().unwrap();
-    write_city(
-        dir.path(),
-        &SynthOptions {
-            blocks: 600,
-            seed: 11,
-        },
-    )
-    .unwrap();
+    write_city(dir.path(), &SynthOptions { blocks, seed }).unwrap();
     let manifest = Manifest::load(&dir.path().join("city.toml")).unwrap();
     let loaded = input::load(&manifest, false, true).unwrap();
     let dataset = &loaded.dataset;
@@ -79,21 +146,23 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
     .unwrap();
     let requirements = Requirements::resolve(&policy, dataset, &plane).unwrap();
     let models = DistanceModels::walking(
-        StraightLine::new(&plane, Measure::Centroid),
-        WalkNetwork::build(&plane, 0.01, 500.0, 2.0 * policy.largest_reach_m()),
+        StraightLine::new(&plane, measure),
+        WalkNetwork::build(&plane, measure, 0.01, 500.0, 2.0 * policy.largest_reach_m()),
         DistanceMode::Both,
     );
     let network = models.walk().unwrap();
     let coverage = evaluate(&requirements, &models);
 
     // All entities in one list: blocks, then each layer's locations.
-    let mut snaps: Vec<Option<Snap>> = network.block_snaps().to_vec();
+    let mut entities: Vec<Vec<Snap>> = (0..dataset.blocks.len())
+        .map(|b| network.block_access().of(b).to_vec())
+        .collect();
     let mut layer_start = Vec::new();
     for layer_snaps in network.layer_snaps() {
-        layer_start.push(snaps.len());
-        snaps.extend(layer_snaps.iter().copied());
+        layer_start.push(entities.len());
+        entities.extend(layer_snaps.iter().map(|s| s.iter().copied().collect()));
     }
-    let (reference, entity_nodes) = reference_graph(network, &snaps);
+    let (reference, entity_nodes) = reference_graph(network, &entities, dataset.blocks.len());
     let mut all_pairs = std::collections::HashMap::new();
     for resolved in requirements.iter() {
         let requirement = resolved.requirement;
@@ -103,6 +172,7 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
         );
     }
     let (mut compared, mut met, mut missed, mut pairs_compared) = (0, 0, 0, 0);
+    let mut shortcuts = 0;
     for b in 0..dataset.blocks.len() {
         let Some(start) = entity_nodes[b] else {
             continue;
@@ -126,7 +196,27 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
                         per_facility[f as usize] = per_facility[f as usize].min(*d);
                     }
                 }
+                if measure != Measure::Centroid {
+                    for (i, &f) in layer.location_facility.iter().enumerate() {
+                        let location = plane.layer_locations[layer_index][i];
+                        let open = keep[f as usize]
+                            .then(|| open_ground_m(&plane, b, location))
+                            .flatten()
+                            .filter(|&d| d <= requirement.reach_m && d < per_facility[f as usize]);
+                        if let Some(d) = open {
+                            per_facility[f as usize] = d;
+                            shortcuts += 1;
+                        }
+                    }
+                }
                 let walk = rc.walk.as_ref().unwrap();
+                assert!(
+                    walk.nearest_m[b] >= rc.straight.nearest_m[b] - 1e-9,
+                    "block {b} {}: {} on foot, {} in a straight line",
+                    requirement.kind,
+                    walk.nearest_m[b],
+                    rc.straight.nearest_m[b]
+                );
                 let per_facility_reach = per_facility.clone();
                 let mut distances: Vec<f64> = per_facility
                     .into_iter()
@@ -190,9 +280,15 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
             }
         }
     }
-    assert!(pairs_compared > 1000, "{pairs_compared} pairs compared");
     assert!(
-        compared > 2000 && met > 100 && missed > 100,
+        pairs_compared > 2 * blocks,
+        "{pairs_compared} pairs compared"
+    );
+    if measure != Measure::Centroid {
+        assert!(shortcuts > 10, "{shortcuts} shortcuts");
+    }
+    assert!(
+        compared > 3 * blocks && met > 100 && missed > 100,
         "{compared} compared, {met} met, {missed} missed"
     );
 }

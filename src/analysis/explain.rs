@@ -10,7 +10,7 @@ use std::fmt::Write;
 pub struct GapExplainer<'a> {
     policy: &'a Policy,
     coverage: &'a Coverage,
-    walk: Option<&'a WalkNetwork>,
+    walk: Option<&'a WalkNetwork<'a>>,
     /// Per circle, per requirement: the kind as described (`hospital (tier = tertiary)`) and
     /// the reach as written (`1,000 m`, `3 min (96 m)`).
     wording: Vec<Vec<(String, String)>>,
@@ -22,7 +22,7 @@ impl<'a> GapExplainer<'a> {
     pub fn new(
         policy: &'a Policy,
         coverage: &'a Coverage,
-        walk: Option<&'a WalkNetwork>,
+        walk: Option<&'a WalkNetwork<'a>>,
     ) -> GapExplainer<'a> {
         let wording = policy
             .circles

@@ -87,8 +87,9 @@ pub struct ReportArgs {
     /// The folder to write into (created if missing; inputs are never overwritten).
     #[arg(long)]
     pub out: PathBuf,
-    /// Measure straight-line distances from block centroids or from block outlines.
-    #[arg(long, value_enum, default_value_t = MeasureArg::Centroid)]
+    /// Measure distances from block outlines (walks start at the streets along them) or
+    /// from block centroids (walks start at the street nearest the centroid).
+    #[arg(long, value_enum, default_value_t = MeasureArg::Edge)]
     pub measure: MeasureArg,
     /// Straight-line, walking-network or both [default: both when the manifest has
     /// streets, straight otherwise].
@@ -186,14 +187,16 @@ impl SiteArgs {
     }
 }
 
-/// `--measure`: where straight-line distances are measured from.
+/// `--measure`: where distances are measured from.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum MeasureArg {
-    /// From the block's centroid.
+    /// From the block's centroid; walks start at the street nearest it.
     Centroid,
-    /// From the block's outline: 0 when the facility is inside the block.
+    /// From the block's outline (0 when the facility is inside the block); walks start at
+    /// the streets along it.
     Edge,
-    /// From the centroid, and also the share of each block's area within reach.
+    /// Straight lines from the centroid, walks from the outline, and the share of each
+    /// block's area within reach.
     Area,
 }
 

@@ -100,7 +100,7 @@ pub fn distance_models<'a>(
     timings.build = started.elapsed();
     let started = Instant::now();
     let search_m = SEARCH_FACTOR * city.policy.largest_reach_m();
-    let walking = network.snap(plane, streets.max_snap_m, search_m);
+    let walking = network.snap(plane, measure, streets.max_snap_m, search_m);
     timings.snap = started.elapsed();
     DistanceModels::walking(straight, walking, mode)
 }

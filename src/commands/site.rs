@@ -58,7 +58,7 @@ pub fn suggest_sites(manifest_path: &Path, options: &SiteOptions) -> Result<Site
         &city,
         &plane,
         mode,
-        Measure::Centroid,
+        Measure::default(),
         &mut NetworkTimings::default(),
     )?;
     let requirement = study

@@ -76,7 +76,7 @@ impl Column {
 pub struct BlockTable<'a> {
     blocks: &'a Blocks,
     coverage: &'a Coverage,
-    walk: Option<&'a WalkNetwork>,
+    walk: Option<&'a WalkNetwork<'a>>,
     capacity: &'a Capacity,
     shares: Option<&'a [CircleShares]>,
     columns: Vec<Column>,

@@ -10,7 +10,9 @@
 //!   vertex do **not** connect (bridges, underpasses); zero-length segments are dropped.
 //! - [`SnapIndex`]: a point joins the network at the nearest point of the nearest edge
 //!   ([`Snap`]). The straight access leg from the point to the edge counts as walking;
-//!   points farther than the snapping limit are off-network.
+//!   points farther than the snapping limit are off-network. An area (a housing block)
+//!   joins at several [`AccessPoints`] along its outline ([`SnapIndex::snap_outline`]):
+//!   the nearest point of each edge near it, its leg measured from the outline.
 //! - [`node_labels`] and [`nearest_facilities`]: a facility starts walking from its snap
 //!   point, so it reaches each end of its edge after its leg plus the along-edge offset.
 //!   One multi-source Dijkstra labels all nodes with their k nearest distinct facilities
@@ -26,6 +28,7 @@ mod components;
 mod graph;
 mod labels;
 mod merge;
+mod outline;
 mod search;
 mod snap;
 
@@ -36,5 +39,6 @@ pub use catchment::{catchment, catchment_with, piece_geometry, CatchmentPiece, C
 pub use components::Components;
 pub use graph::{Edge, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 pub use labels::NodeLabels;
-pub use search::{nearest_facilities, node_labels};
+pub use outline::{nearest_on_outline, AccessPoints, OutlineSnapping};
+pub use search::{keep_nearest_distinct, nearest_facilities, nearest_facilities_from, node_labels};
 pub use snap::{Snap, SnapIndex};

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::graph::StreetGraph;
 use super::labels::NodeLabels;
+use super::outline::AccessPoints;
 use super::snap::Snap;
 
 /// A snap resolved against the graph: its edge's ends and the walk to each.
@@ -169,35 +170,67 @@ pub fn nearest_facilities(
     cutoff_m: f64,
     k: usize,
 ) -> Vec<Vec<(u32, f64)>> {
+    nearest_facilities_from(
+        graph,
+        facility_snaps,
+        &AccessPoints::from_snaps(queries),
+        cutoff_m,
+        k,
+    )
+}
+
+/// Like [`nearest_facilities`] for queries with several access points each (such as a
+/// block joining the streets along its outline): each query's distance to a facility is the
+/// shortest over its access points, and a facility on a stretch the query faces (see
+/// [`AccessPoints::stretches`]) is reached straight across (both legs). A query without
+/// access points gets an empty list.
+pub fn nearest_facilities_from(
+    graph: &StreetGraph,
+    facility_snaps: &[(u32, Snap)],
+    queries: &AccessPoints,
+    cutoff_m: f64,
+    k: usize,
+) -> Vec<Vec<(u32, f64)>> {
     let labels = node_labels(graph, facility_snaps, cutoff_m, k);
     let mut on_edge: Vec<(u32, Access)> = facility_snaps
         .iter()
         .filter_map(|(f, snap)| Some((*f, Access::new(graph, snap)?)))
         .collect();
     on_edge.sort_by(|(fa, a), (fb, b)| a.edge.cmp(&b.edge).then(fa.cmp(fb)));
-    queries
-        .par_iter()
-        .map(|query| {
-            query
-                .as_ref()
-                .and_then(|snap| Access::new(graph, snap))
-                .map_or_else(Vec::new, |access| {
-                    nearest_for(&labels, &on_edge, &access, cutoff_m, k)
-                })
+    (0..queries.len())
+        .into_par_iter()
+        .map(|q| {
+            let mut candidates = Vec::new();
+            for snap in queries.of(q) {
+                if let Some(access) = Access::new(graph, snap) {
+                    candidates_for(&labels, &on_edge, &access, &mut candidates);
+                }
+            }
+            for (edge, from_m, to_m, leg_m) in queries.stretches(q) {
+                // A facility on a stretch the query faces: straight across, no walk along.
+                let start = on_edge.partition_point(|(_, a)| a.edge < edge);
+                let across = on_edge[start..]
+                    .iter()
+                    .take_while(|(_, a)| a.edge == edge)
+                    .filter(|(_, a)| (from_m..=to_m).contains(&a.offset_m))
+                    .map(|(f, a)| (*f, leg_m + a.leg_m));
+                candidates.extend(across);
+            }
+            candidates.retain(|&(_, d)| d <= cutoff_m);
+            keep_nearest_distinct(&mut candidates, k);
+            candidates
         })
         .collect()
 }
 
-/// The k nearest facilities of one query, given the node labels and the facility
-/// accesses sorted by edge.
-fn nearest_for(
+/// Every (facility, distance) one access point reaches through the labels of its edge's
+/// ends, or directly along its edge, given the facility accesses sorted by edge.
+fn candidates_for(
     labels: &NodeLabels,
     on_edge: &[(u32, Access)],
     query: &Access,
-    cutoff_m: f64,
-    k: usize,
-) -> Vec<(u32, f64)> {
-    let mut candidates: Vec<(u32, f64)> = Vec::new();
+    candidates: &mut Vec<(u32, f64)>,
+) {
     for (node, walk) in query.ends {
         candidates.extend(labels.labels(node).map(|(f, d)| (f, walk + d)));
     }
@@ -209,7 +242,19 @@ fn nearest_for(
         let along = (query.offset_m - access.offset_m).abs();
         candidates.push((*facility, query.leg_m + along + access.leg_m));
     }
-    candidates.retain(|&(_, d)| d <= cutoff_m);
+}
+
+/// Keeps the `k` nearest distinct facilities of (facility, distance) candidates, nearest
+/// first (ties: lower facility index), each at its shortest distance.
+///
+/// ```
+/// use carecircle::algo::network::keep_nearest_distinct;
+///
+/// let mut found = vec![(3, 40.0), (1, 25.0), (3, 12.0), (2, 25.0)];
+/// keep_nearest_distinct(&mut found, 2);
+/// assert_eq!(found, [(3, 12.0), (1, 25.0)]);
+/// ```
+pub fn keep_nearest_distinct(candidates: &mut Vec<(u32, f64)>, k: usize) {
     candidates.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     // Keep each facility's first (shortest) entry, up to k of them, in place.
     let mut kept = 0;
@@ -224,5 +269,4 @@ fn nearest_for(
         }
     }
     candidates.truncate(kept);
-    candidates
 }

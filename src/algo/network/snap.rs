@@ -10,7 +10,7 @@ use super::graph::StreetGraph;
 const SNAP_TIE_M: f64 = 1e-6;
 
 /// Radius (metres) of the first, cheap search for the nearest edge.
-const PROBE_RADIUS_M: f64 = 50.0;
+pub(super) const PROBE_RADIUS_M: f64 = 50.0;
 
 /// Where a point meets the street graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,26 +26,26 @@ pub struct Snap {
 }
 
 /// One edge as a segment in the R-tree.
-struct EdgeSegment {
+pub(super) struct EdgeSegment {
     /// Bounding box, kept because bulk loading asks for it in every comparison.
     envelope: AABB<[f64; 2]>,
-    a: [f64; 2],
-    b: [f64; 2],
-    length_m: f64,
-    edge: u32,
+    pub(super) a: [f64; 2],
+    pub(super) b: [f64; 2],
+    pub(super) length_m: f64,
+    pub(super) edge: u32,
 }
 
 /// The nearest point of a segment to a query point.
-struct Projection {
+pub(super) struct Projection {
     /// Fraction along the segment, 0 at `a` and 1 at `b`.
-    t: f64,
+    pub(super) t: f64,
     /// Squared distance from the query point to the nearest point.
-    distance_2: f64,
+    pub(super) distance_2: f64,
 }
 
 impl EdgeSegment {
     /// Projects `p` onto the segment, clamped to its ends.
-    fn project(&self, p: &[f64; 2]) -> Projection {
+    pub(super) fn project(&self, p: &[f64; 2]) -> Projection {
         let (dx, dy) = (self.b[0] - self.a[0], self.b[1] - self.a[1]);
         let len_2 = dx * dx + dy * dy;
         let raw = ((p[0] - self.a[0]) * dx + (p[1] - self.a[1]) * dy) / len_2;
@@ -62,7 +62,7 @@ impl EdgeSegment {
     }
 
     /// The point at fraction `t` along the segment.
-    fn at(&self, t: f64) -> (f64, f64) {
+    pub(super) fn at(&self, t: f64) -> (f64, f64) {
         (
             self.a[0] + t * (self.b[0] - self.a[0]),
             self.a[1] + t * (self.b[1] - self.a[1]),
@@ -96,7 +96,7 @@ enum Probe<'a> {
 
 /// An R-tree over the edges of a [`StreetGraph`], for snapping points onto the network.
 pub struct SnapIndex {
-    tree: RTree<EdgeSegment>,
+    pub(super) tree: RTree<EdgeSegment>,
 }
 
 impl SnapIndex {
@@ -207,7 +207,7 @@ impl SnapIndex {
 
 /// Point indices sorted along a Z-order curve over the points' bounding box (ties and
 /// non-finite points: by index).
-fn morton_order(points: &[Coord<f64>]) -> Vec<u32> {
+pub(super) fn morton_order(points: &[Coord<f64>]) -> Vec<u32> {
     let finite = || points.iter().filter(|p| p.x.is_finite() && p.y.is_finite());
     let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
     for p in finite() {

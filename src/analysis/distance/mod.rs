@@ -3,6 +3,7 @@
 //! run ([`DistanceModels`]). The straight-line model is always there (for the `_dist_m`
 //! columns); the walking one when the distance mode walks, and then it decides.
 
+pub mod doorstep;
 pub mod straight;
 pub mod walking;
 
@@ -17,13 +18,17 @@ use walking::WalkNetwork;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
-    /// From the block's centroid.
-    #[default]
+    /// From the block's centroid; walks start at the street nearest the centroid, the
+    /// access leg from the centroid.
     Centroid,
-    /// From the block's outline: 0 when the facility is inside the block.
+    /// From the block's outline: 0 when the facility is inside the block. Walks start at
+    /// the streets along the outline (see [`doorstep`]), and a facility reached without
+    /// crossing a street counts its straight-line distance. The default.
+    #[default]
     Edge,
-    /// From the centroid, and also the share of each block's area within reach, which
-    /// weights its elderly in the area-weighted figures (see [`crate::analysis::area`]).
+    /// Straight lines from the centroid, walks as for `Edge`, and also the share of each
+    /// block's area within reach, which weights its elderly in the area-weighted figures
+    /// (see [`crate::analysis::area`]).
     Area,
 }
 
@@ -106,7 +111,7 @@ pub trait DistanceModel: Sync {
 pub struct DistanceModels<'a> {
     mode: DistanceMode,
     straight: StraightLine<'a>,
-    walking: Option<WalkNetwork>,
+    walking: Option<WalkNetwork<'a>>,
 }
 
 impl<'a> DistanceModels<'a> {
@@ -123,7 +128,7 @@ impl<'a> DistanceModels<'a> {
     /// shown (`network` or `both`).
     pub fn walking(
         straight: StraightLine<'a>,
-        walking: WalkNetwork,
+        walking: WalkNetwork<'a>,
         mode: DistanceMode,
     ) -> DistanceModels<'a> {
         DistanceModels {
@@ -144,7 +149,7 @@ impl<'a> DistanceModels<'a> {
     }
 
     /// The walking model, when distances are walked.
-    pub fn walk(&self) -> Option<&WalkNetwork> {
+    pub fn walk(&self) -> Option<&WalkNetwork<'a>> {
         self.walking.as_ref()
     }
 

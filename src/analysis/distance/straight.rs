@@ -116,6 +116,29 @@ impl FacilityIndex {
         )
     }
 
+    /// Every location within `reach_m` of the outline (every point of which lies within
+    /// `radius_m` of `centre`), as (facility, location, distance from the outline; 0 inside).
+    pub fn locations_near_outline(
+        &self,
+        outline: &MultiPolygon<f64>,
+        centre: Coord<f64>,
+        radius_m: f64,
+        reach_m: f64,
+    ) -> Vec<(u32, Coord<f64>, f64)> {
+        let search = reach_m + radius_m;
+        self.tree
+            .locate_within_distance([centre.x, centre.y], search * search)
+            .map(|l| {
+                let location = Coord {
+                    x: l.geom()[0],
+                    y: l.geom()[1],
+                };
+                (l.data, location, outline_distance(outline, l.geom()))
+            })
+            .filter(|&(_, _, d)| d <= reach_m)
+            .collect()
+    }
+
     /// Distinct facilities with a location within `reach_m` of the outline.
     pub fn count_from_outline(
         &self,

@@ -1,11 +1,15 @@
 //! Walking distances: the street graph, every block and facility snapped onto it, and one
-//! bounded multi-source search per requirement.
+//! bounded multi-source search per requirement. Where a block's walk starts (its access
+//! points, and the facilities it reaches without crossing a street) is [`super::doorstep`].
 
-use super::{DistanceModel, Distances};
+use super::doorstep::{block_access, shortcuts};
+use super::straight::FacilityIndex;
+use super::{DistanceModel, Distances, Measure};
 use crate::algo::floating_catchment::Pair;
 use crate::algo::network::{
-    catchment_with, nearest_facilities, piece_geometry, CatchmentScratch, Components, Snap,
-    SnapIndex, StreetGraph,
+    catchment_with, keep_nearest_distinct, nearest_facilities, nearest_facilities_from,
+    piece_geometry, AccessPoints, CatchmentPiece, CatchmentScratch, Components, Snap, SnapIndex,
+    StreetGraph,
 };
 use crate::analysis::plane::Plane;
 use crate::analysis::requirements::ResolvedRequirement;
@@ -38,18 +42,27 @@ impl StreetNetwork {
         }
     }
 
-    /// Snaps every block centroid and facility location of the plane onto the streets (no
-    /// farther than `max_snap_m`); searches will look `search_m` far.
-    pub fn snap(self, plane: &Plane, max_snap_m: f64, search_m: f64) -> WalkNetwork {
-        let block_snaps = self.index.snap_points(&plane.block_centroids, max_snap_m);
+    /// Joins every block to the streets where `measure` says (see
+    /// [`super::doorstep::block_access`]) and snaps every facility location of the plane
+    /// onto them (no farther than `max_snap_m`); searches will look `search_m` far.
+    pub fn snap(
+        self,
+        plane: &Plane,
+        measure: Measure,
+        max_snap_m: f64,
+        search_m: f64,
+    ) -> WalkNetwork<'_> {
+        let block_access = block_access(&self.index, plane, measure, max_snap_m);
         let layer_snaps = plane
             .layer_locations
             .iter()
             .map(|locations| self.index.snap_points(locations, max_snap_m))
             .collect();
         WalkNetwork {
+            plane,
+            measure,
             streets: self,
-            block_snaps,
+            block_access,
             layer_snaps,
             search_m,
             max_snap_m,
@@ -58,10 +71,14 @@ impl StreetNetwork {
 }
 
 /// The street network with every block and facility location snapped onto it.
-pub struct WalkNetwork {
+pub struct WalkNetwork<'a> {
+    plane: &'a Plane,
+    /// Where distances are measured from: from the centroid, walks start at its snap and
+    /// never take a shortcut.
+    measure: Measure,
     streets: StreetNetwork,
-    /// Each block centroid's snap; `None` when off-network.
-    block_snaps: Vec<Option<Snap>>,
+    /// Each block's access points, shortest leg first; none when off-network.
+    block_access: AccessPoints,
     /// Per layer, each facility location's snap.
     layer_snaps: Vec<Vec<Option<Snap>>>,
     /// How far searches look, in metres (walking distances beyond are unknown).
@@ -97,16 +114,17 @@ pub struct Unreachable {
     pub access: Access,
 }
 
-impl WalkNetwork {
-    /// Builds the street network from the plane's streets and snaps every block centroid and
-    /// facility location onto it (see [`StreetNetwork::new`] and [`StreetNetwork::snap`]).
+impl<'a> WalkNetwork<'a> {
+    /// Builds the street network from the plane's streets and joins every block and
+    /// facility location to it (see [`StreetNetwork::new`] and [`StreetNetwork::snap`]).
     pub fn build(
-        plane: &Plane,
+        plane: &'a Plane,
+        measure: Measure,
         merge_tolerance_m: f64,
         max_snap_m: f64,
         search_m: f64,
-    ) -> WalkNetwork {
-        StreetNetwork::new(plane, merge_tolerance_m).snap(plane, max_snap_m, search_m)
+    ) -> WalkNetwork<'a> {
+        StreetNetwork::new(plane, merge_tolerance_m).snap(plane, measure, max_snap_m, search_m)
     }
 
     /// How far searches look, in metres.
@@ -119,9 +137,9 @@ impl WalkNetwork {
         self.max_snap_m
     }
 
-    /// Block `b`'s access leg onto the streets; `None` when it is off-network.
+    /// Block `b`'s shortest access leg onto the streets; `None` when it is off-network.
     pub fn block_leg_m(&self, b: usize) -> Option<f64> {
-        self.block_snaps[b].map(|s| s.leg_m)
+        self.block_access.of(b).first().map(|s| s.leg_m)
     }
 
     /// The street graph, for independent checks of the searches.
@@ -129,9 +147,32 @@ impl WalkNetwork {
         &self.streets.graph
     }
 
-    /// Each block centroid's snap, for independent checks of the searches.
-    pub fn block_snaps(&self) -> &[Option<Snap>] {
-        &self.block_snaps
+    /// Each block's access points, for independent checks of the searches.
+    pub fn block_access(&self) -> &AccessPoints {
+        &self.block_access
+    }
+
+    /// Whether a straight walk from `from` to `to` crosses a street.
+    pub fn crosses_street(&self, from: Coord<f64>, to: Coord<f64>) -> bool {
+        self.streets.index.crosses(from, to)
+    }
+
+    /// The (at most `at_most` nearest) facilities of `index` within `within_m` of block
+    /// `b`'s outline that it reaches without crossing a street (see
+    /// [`super::doorstep::shortcuts`]); none under `--measure centroid`.
+    pub fn shortcuts(
+        &self,
+        index: &FacilityIndex,
+        b: usize,
+        within_m: f64,
+        at_most: usize,
+    ) -> Vec<(u32, f64)> {
+        if self.measure == Measure::Centroid {
+            return Vec::new();
+        }
+        shortcuts(self.plane, index, b, (within_m, at_most), &|from, to| {
+            self.crosses_street(from, to)
+        })
     }
 
     /// Per layer, each facility location's snap, for independent checks of the searches.
@@ -159,6 +200,16 @@ impl WalkNetwork {
         }
     }
 
+    /// The access point that tells how block `b` meets the network: its first on the main
+    /// component, else its first.
+    fn block_entry(&self, b: usize) -> Option<&Snap> {
+        let access = self.block_access.of(b);
+        access
+            .iter()
+            .find(|s| matches!(self.access(Some(s)), Access::Main(_)))
+            .or(access.first())
+    }
+
     /// Every block and facility location that is off-network or on an isolated component,
     /// blocks first, then layers in order.
     pub fn unreachable(&self, dataset: &Dataset) -> Vec<Unreachable> {
@@ -173,8 +224,8 @@ impl WalkNetwork {
                 });
             }
         };
-        for (id, snap) in dataset.blocks.ids.iter().zip(&self.block_snaps) {
-            note("blocks", id, snap.as_ref());
+        for (b, id) in dataset.blocks.ids.iter().enumerate() {
+            note("blocks", id, self.block_entry(b));
         }
         for (layer, snaps) in dataset.layers.iter().zip(&self.layer_snaps) {
             for (snap, &f) in snaps.iter().zip(&layer.location_facility) {
@@ -255,17 +306,24 @@ impl WalkNetwork {
     }
 
     /// Every (block, source) pair within `reach_m` on foot, for sources given as (index,
-    /// entrances): one small bounded search (a catchment) per source, then the blocks snapped
-    /// onto the street pieces it reaches, each with its access leg added. Sorted by block,
-    /// then source.
+    /// entrances): one small bounded search (a catchment) per source, then the blocks whose
+    /// access points lie on the street pieces it reaches, each with its access leg added (a
+    /// block keeps its shortest walk). Sorted by block, then source.
     pub fn blocks_within(&self, sources: &[(u32, Vec<Snap>)], reach_m: f64) -> Vec<Pair> {
         let mut by_edge: Vec<(u32, f64, f64, u32)> = self
-            .block_snaps
+            .block_access
             .iter()
-            .enumerate()
-            .filter_map(|(b, s)| s.map(|s| (s.edge, s.offset_m, s.leg_m, b as u32)))
+            .map(|(b, s)| (s.edge, s.offset_m, s.leg_m, b))
             .collect();
-        by_edge.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)));
+        by_edge.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(&b.3)).then(a.1.total_cmp(&b.1)));
+        let mut stretches: Vec<(u32, f64, f64, f64, u32)> = (0..self.block_access.len())
+            .flat_map(|b| {
+                self.block_access
+                    .stretches(b)
+                    .map(move |(edge, from_m, to_m, leg_m)| (edge, from_m, to_m, leg_m, b as u32))
+            })
+            .collect();
+        stretches.sort_by(|a, b| a.0.cmp(&b.0).then(a.4.cmp(&b.4)));
         let mut pairs: Vec<Pair> = sources
             .par_iter()
             .map_init(CatchmentScratch::new, |scratch, (source, snaps)| {
@@ -283,8 +341,10 @@ impl WalkNetwork {
                             best.push((block, d));
                         }
                     }
+                    best.extend(across_stretches(&piece, &stretches, reach_m));
                 }
-                // A block at a piece boundary appears twice: keep its shorter walk.
+                // A block at a piece boundary or with several access points appears more
+                // than once: keep its shortest walk.
                 best.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
                 best.dedup_by_key(|(block, _)| *block);
                 best.into_iter()
@@ -302,7 +362,85 @@ impl WalkNetwork {
     }
 }
 
-impl DistanceModel for WalkNetwork {
+/// The blocks facing a stretch of the piece's edge, with the shortest walk from anywhere on
+/// the stretch (the piece's distance is least at an end of the part it covers) plus the leg,
+/// when within `reach_m`.
+fn across_stretches<'s>(
+    piece: &'s CatchmentPiece,
+    stretches: &'s [(u32, f64, f64, f64, u32)],
+    reach_m: f64,
+) -> impl Iterator<Item = (u32, f64)> + 's {
+    let start = stretches.partition_point(|s| s.0 < piece.edge);
+    stretches[start..]
+        .iter()
+        .take_while(move |s| s.0 == piece.edge)
+        .filter_map(move |&(_, from_m, to_m, leg_m, block)| {
+            let (lo, hi) = (from_m.max(piece.from_offset_m), to_m.min(piece.to_offset_m));
+            let d = piece.distance_at(lo)?.min(piece.distance_at(hi)?) + leg_m;
+            (lo <= hi && d <= reach_m).then_some((block, d))
+        })
+}
+
+impl WalkNetwork<'_> {
+    /// Per block, its `k` nearest facilities on foot with the shortcuts (see
+    /// [`WalkNetwork::shortcuts`]) within `reach_m` that beat them.
+    fn with_shortcuts(
+        &self,
+        index: &FacilityIndex,
+        mut nearest: Vec<Vec<(u32, f64)>>,
+        reach_m: f64,
+        k: usize,
+    ) -> Vec<Vec<(u32, f64)>> {
+        if self.measure == Measure::Centroid || k == 0 {
+            return nearest;
+        }
+        nearest.par_iter_mut().enumerate().for_each(|(b, found)| {
+            let kth_m = found.get(k - 1).map_or(f64::INFINITY, |&(_, d)| d);
+            let extra = self.shortcuts(index, b, reach_m.min(kth_m), k);
+            if !extra.is_empty() {
+                found.extend(extra);
+                keep_nearest_distinct(found, k);
+            }
+        });
+        nearest
+    }
+
+    /// `pairs` (sorted by block, then facility) with the shortcuts within `reach_m` of the
+    /// blocks in `blocks` added; a pair found both ways keeps its shorter distance.
+    fn pairs_with_shortcuts(
+        &self,
+        mut pairs: Vec<Pair>,
+        index: &FacilityIndex,
+        blocks: &[u32],
+        reach_m: f64,
+    ) -> Vec<Pair> {
+        if self.measure == Measure::Centroid {
+            return pairs;
+        }
+        let extra: Vec<Pair> = blocks
+            .par_iter()
+            .flat_map_iter(|&b| {
+                self.shortcuts(index, b as usize, reach_m, usize::MAX)
+                    .into_iter()
+                    .map(move |(facility, distance_m)| Pair {
+                        block: b,
+                        facility,
+                        distance_m,
+                    })
+            })
+            .collect();
+        pairs.extend(extra);
+        pairs.sort_by(|x, y| {
+            (x.block, x.facility)
+                .cmp(&(y.block, y.facility))
+                .then(x.distance_m.total_cmp(&y.distance_m))
+        });
+        pairs.dedup_by_key(|p| (p.block, p.facility));
+        pairs
+    }
+}
+
+impl DistanceModel for WalkNetwork<'_> {
     /// One bounded multi-source search over the requirement's facilities, keeping the
     /// `min_count` nearest distinct facilities of every block.
     fn distances(&self, resolved: &ResolvedRequirement) -> Distances {
@@ -313,11 +451,17 @@ impl DistanceModel for WalkNetwork {
             .filter(|(_, &f)| resolved.keep[f as usize])
             .filter_map(|(snap, &f)| Some((f, (*snap)?)))
             .collect();
-        let nearest = nearest_facilities(
+        let nearest = nearest_facilities_from(
             &self.streets.graph,
             &sources,
-            &self.block_snaps,
+            &self.block_access,
             self.search_m,
+            requirement.min_count,
+        );
+        let nearest = self.with_shortcuts(
+            &resolved.index,
+            nearest,
+            requirement.reach_m,
             requirement.min_count,
         );
         let counts: Vec<u32> = nearest
@@ -347,7 +491,10 @@ impl DistanceModel for WalkNetwork {
     }
 
     fn pairs_within(&self, resolved: &ResolvedRequirement) -> Vec<Pair> {
-        self.blocks_within(&self.entrances(resolved), resolved.requirement.reach_m)
+        let reach_m = resolved.requirement.reach_m;
+        let pairs = self.blocks_within(&self.entrances(resolved), reach_m);
+        let blocks: Vec<u32> = (0..self.block_access.len() as u32).collect();
+        self.pairs_with_shortcuts(pairs, &resolved.index, &blocks, reach_m)
     }
 
     fn pairs_from_points(&self, points: &[Coord<f64>], blocks: &[u32], reach_m: f64) -> Vec<Pair> {
@@ -357,13 +504,13 @@ impl DistanceModel for WalkNetwork {
             .enumerate()
             .filter_map(|(s, snap)| Some((s as u32, vec![snap?])))
             .collect();
-        let mut wanted = vec![false; self.block_snaps.len()];
+        let mut wanted = vec![false; self.block_access.len()];
         for &b in blocks {
             wanted[b as usize] = true;
         }
         let mut pairs = self.blocks_within(&sources, reach_m);
         pairs.retain(|p| wanted[p.block as usize]);
-        pairs
+        self.pairs_with_shortcuts(pairs, &FacilityIndex::from_points(points), blocks, reach_m)
     }
 
     /// Searches [`SEARCH_FACTOR`] times `within_m` far.

@@ -1,0 +1,382 @@
+//! Snapping outlines onto the street graph: an area (a housing block) joins the streets
+//! along its whole outline, at the nearest point of each street edge near it, and not only
+//! at the street nearest its centre. Also: whether a straight segment crosses a street.
+
+use geo::{BoundingRect, Intersects};
+use geo_types::{Coord, Line, LineString, MultiPolygon, Point};
+use rayon::prelude::*;
+use rstar::AABB;
+
+use super::snap::{EdgeSegment, Snap, SnapIndex, PROBE_RADIUS_M};
+
+/// Every access point of many areas, stored one after another: area `i`'s are
+/// `snaps[start[i]..start[i + 1]]`, nearest (shortest leg) first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessPoints {
+    start: Vec<u32>,
+    snaps: Vec<Snap>,
+}
+
+impl AccessPoints {
+    /// One access point (or none) per entity, as from [`SnapIndex::snap_points`].
+    pub fn from_snaps(snaps: &[Option<Snap>]) -> AccessPoints {
+        AccessPoints::from_lists(snaps.iter().map(|s| s.iter().copied().collect()).collect())
+    }
+
+    /// Gathers per-entity lists.
+    fn from_lists(lists: Vec<Vec<Snap>>) -> AccessPoints {
+        let mut start = Vec::with_capacity(lists.len() + 1);
+        start.push(0);
+        let mut snaps = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for list in lists {
+            snaps.extend(list);
+            start.push(snaps.len() as u32);
+        }
+        AccessPoints { start, snaps }
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Entity `i`'s access points, shortest leg first (empty when off-network).
+    pub fn of(&self, i: usize) -> &[Snap] {
+        &self.snaps[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+
+    /// Every access point with its entity, in entity order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Snap)> + '_ {
+        (0..self.len()).flat_map(move |i| self.of(i).iter().map(move |s| (i as u32, s)))
+    }
+
+    /// Entity `i`'s stretches: two consecutive access points on the same edge with the same
+    /// leg are the ends of a stretch of the edge that the entity faces all along (see
+    /// [`SnapIndex::snap_outline`]); as (edge, start offset, end offset, leg), in metres.
+    pub fn stretches(&self, i: usize) -> impl Iterator<Item = (u32, f64, f64, f64)> + '_ {
+        self.of(i).windows(2).filter_map(|pair| {
+            let (a, b) = (&pair[0], &pair[1]);
+            (a.edge == b.edge && a.leg_m == b.leg_m && a.offset_m != b.offset_m).then(|| {
+                (
+                    a.edge,
+                    a.offset_m.min(b.offset_m),
+                    a.offset_m.max(b.offset_m),
+                    a.leg_m,
+                )
+            })
+        })
+    }
+
+    /// Every access point, in entity order (entity `i`'s start at `start(i)`).
+    pub fn snaps(&self) -> &[Snap] {
+        &self.snaps
+    }
+
+    /// Where entity `i`'s access points start in [`AccessPoints::snaps`].
+    pub fn start(&self, i: usize) -> usize {
+        self.start[i] as usize
+    }
+}
+
+/// Points of an edge this close (metres) to its nearest distance from an outline are
+/// nearest too: the edge runs (nearly) parallel to a side there. The stretch's leg is the
+/// longest of them, so that no walk is shorter than the straight line.
+const STRETCH_TIE_M: f64 = 0.5;
+
+/// An edge this close (metres) to the end of an access leg only touches it there.
+const TOUCH_M: f64 = 1e-6;
+
+/// A nearest stretch shorter than this fraction of its edge is one point.
+const STRETCH_MIN: f64 = 1e-9;
+
+/// How an outline joins the streets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutlineSnapping {
+    /// No access leg is longer than this, in metres.
+    pub max_snap_m: f64,
+    /// Edges up to this much farther from the outline than the nearest edge also join it.
+    pub band_m: f64,
+    /// At most this many access points per outline: the shortest legs (ties: lower edge id).
+    pub max_points: usize,
+}
+
+impl SnapIndex {
+    /// Snaps an outline onto every edge within `snapping.band_m` of the nearest one (and
+    /// within `snapping.max_snap_m`), at the point of each edge nearest the outline, its leg
+    /// measured from the outline (0 when the edge touches or enters it). An edge running
+    /// parallel to a side is nearest along a stretch: it gets a snap at each end of the
+    /// stretch. Shortest leg first, then by edge id and offset; empty when no edge is near
+    /// enough.
+    ///
+    /// # Examples
+    ///
+    /// A 40 m square block between two streets, 10 m west and 20 m east of it:
+    ///
+    /// ```
+    /// use carecircle::algo::network::{OutlineSnapping, SnapIndex, StreetGraph};
+    /// use geo_types::{line_string, polygon, MultiPolygon};
+    ///
+    /// let west = line_string![(x: -10.0, y: -100.0), (x: -10.0, y: 100.0)];
+    /// let east = line_string![(x: 60.0, y: -100.0), (x: 60.0, y: 100.0)];
+    /// let graph = StreetGraph::new(&[west, east], 0.01);
+    /// let block = MultiPolygon(vec![polygon![
+    ///     (x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0)
+    /// ]]);
+    /// let snapping = OutlineSnapping { max_snap_m: 500.0, band_m: 30.0, max_points: 6 };
+    /// let access = SnapIndex::new(&graph).snap_outline(&block, &snapping);
+    /// // Each street is nearest along the whole side: a snap at each end of it.
+    /// let found: Vec<(f64, f64)> = access.iter().map(|s| (s.leg_m, s.point.y)).collect();
+    /// assert_eq!(found, [(10.0, 0.0), (10.0, 40.0), (20.0, 0.0), (20.0, 40.0)]);
+    /// ```
+    pub fn snap_outline(
+        &self,
+        outline: &MultiPolygon<f64>,
+        snapping: &OutlineSnapping,
+    ) -> Vec<Snap> {
+        let Some(rect) = outline.bounding_rect() else {
+            return Vec::new();
+        };
+        let max_snap_m = snapping.max_snap_m;
+        let mut radius = PROBE_RADIUS_M.min(max_snap_m);
+        while radius.is_finite() && radius >= 0.0 {
+            let found = self.edges_near(outline, rect, radius);
+            if let Some(nearest) = found.iter().map(|f| f.0).min_by(f64::total_cmp) {
+                let limit = (nearest + snapping.band_m).min(max_snap_m);
+                if limit <= radius {
+                    return self.best_snaps(outline, found, limit, snapping.max_points);
+                }
+                radius = limit;
+            } else if radius >= max_snap_m {
+                break;
+            } else {
+                radius = (radius * 4.0).min(max_snap_m);
+            }
+        }
+        Vec::new()
+    }
+
+    /// Snaps many outlines (see [`SnapIndex::snap_outline`]) in parallel; results are in
+    /// input order and independent of the number of threads.
+    pub fn snap_outlines(
+        &self,
+        outlines: &[MultiPolygon<f64>],
+        snapping: &OutlineSnapping,
+    ) -> AccessPoints {
+        AccessPoints::from_lists(
+            outlines
+                .par_iter()
+                .map(|o| self.snap_outline(o, snapping))
+                .collect(),
+        )
+    }
+
+    /// Every edge within `radius` of the outline as (distance, fraction along the edge of
+    /// a nearest point, edge): one or two (the ends of a nearest stretch) per edge.
+    fn edges_near(
+        &self,
+        outline: &MultiPolygon<f64>,
+        rect: geo_types::Rect<f64>,
+        radius: f64,
+    ) -> Vec<(f64, f64, &EdgeSegment)> {
+        let query = AABB::from_corners(
+            [rect.min().x - radius, rect.min().y - radius],
+            [rect.max().x + radius, rect.max().y + radius],
+        );
+        self.tree
+            .locate_in_envelope_intersecting(&query)
+            .flat_map(|segment| {
+                let (stretch, distance) = nearest_to_outline(segment, outline, &rect);
+                let ends = if stretch[1] > stretch[0] {
+                    &stretch[..]
+                } else {
+                    &stretch[..1]
+                };
+                ends.iter()
+                    .map(|&t| (distance, t, segment))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|f| f.0 <= radius)
+            .collect()
+    }
+
+    /// The snaps of the candidates within `limit`, shortest leg first (ties: lower edge id,
+    /// then offset), at most `max_points`, leaving out those whose access leg (from the
+    /// outline's nearest point to the snap point) crosses another edge: a block does not
+    /// join a street beyond another one.
+    fn best_snaps(
+        &self,
+        outline: &MultiPolygon<f64>,
+        mut found: Vec<(f64, f64, &EdgeSegment)>,
+        limit: f64,
+        max_points: usize,
+    ) -> Vec<Snap> {
+        found.retain(|f| f.0 <= limit);
+        found.sort_by(|x, y| {
+            x.0.total_cmp(&y.0)
+                .then(x.2.edge.cmp(&y.2.edge))
+                .then(x.1.total_cmp(&y.1))
+        });
+        let open = |&(leg_m, t, segment): &(f64, f64, &EdgeSegment)| {
+            let (x, y) = segment.at(t);
+            let to = Coord { x, y };
+            leg_m == 0.0 || !self.crosses_other(nearest_on_outline(outline, to), to, segment.edge)
+        };
+        found
+            .into_iter()
+            .filter(open)
+            .take(max_points)
+            .map(|(leg_m, t, segment)| {
+                let (x, y) = segment.at(t);
+                Snap {
+                    edge: segment.edge,
+                    offset_m: t * segment.length_m,
+                    leg_m,
+                    point: Coord { x, y },
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the segment `from`–`to` (`to` on edge `own`) meets another edge anywhere but
+    /// at `to` (edges sharing the node `to` lies on do not count).
+    fn crosses_other(&self, from: Coord<f64>, to: Coord<f64>, own: u32) -> bool {
+        let line = Line::new(from, to);
+        let query = AABB::from_corners([from.x, from.y], [to.x, to.y]);
+        self.tree.locate_in_envelope_intersecting(&query).any(|s| {
+            s.edge != own
+                && line.intersects(&Line::new(coord(s.a), coord(s.b)))
+                && point_to_segment([to.x, to.y], s.a, s.b) > TOUCH_M
+        })
+    }
+
+    /// Whether the straight segment from `from` to `to` meets any street edge (crossing,
+    /// touching or running along it).
+    pub fn crosses(&self, from: Coord<f64>, to: Coord<f64>) -> bool {
+        let line = Line::new(from, to);
+        let query = AABB::from_corners([from.x, from.y], [to.x, to.y]);
+        self.tree
+            .locate_in_envelope_intersecting(&query)
+            .any(|s| line.intersects(&Line::new(coord(s.a), coord(s.b))))
+    }
+}
+
+fn coord(p: [f64; 2]) -> Coord<f64> {
+    Coord { x: p[0], y: p[1] }
+}
+
+/// The point of the outline's rings (exterior and holes) nearest `p`; `p` itself for an
+/// empty outline.
+///
+/// ```
+/// use carecircle::algo::network::nearest_on_outline;
+/// use geo_types::{coord, polygon, MultiPolygon};
+///
+/// let block = MultiPolygon(vec![polygon![
+///     (x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0)
+/// ]]);
+/// assert_eq!(nearest_on_outline(&block, coord! { x: 55.0, y: 10.0 }), coord! { x: 40.0, y: 10.0 });
+/// ```
+pub fn nearest_on_outline(outline: &MultiPolygon<f64>, p: Coord<f64>) -> Coord<f64> {
+    let mut best = (f64::INFINITY, p);
+    for line in rings(outline).flat_map(|ring| ring.lines()) {
+        let d = line.delta();
+        let t = ((p - line.start).x * d.x + (p - line.start).y * d.y) / (d.x * d.x + d.y * d.y);
+        let t = if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let q = line.start + d * t;
+        let distance = (p - q).x.hypot((p - q).y);
+        if distance < best.0 {
+            best = (distance, q);
+        }
+    }
+    best.1
+}
+
+/// Every ring (exterior and holes) of an outline.
+fn rings(outline: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    outline
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+}
+
+/// The stretch of the edge nearest the outline (within [`STRETCH_TIE_M`] of the nearest
+/// distance), as the fractions along the edge of its two ends (equal for a single nearest
+/// point), and its leg: the longest distance on it; 0 when the edge touches or enters the
+/// outline (a single point then).
+fn nearest_to_outline(
+    segment: &EdgeSegment,
+    outline: &MultiPolygon<f64>,
+    rect: &geo_types::Rect<f64>,
+) -> ([f64; 2], f64) {
+    let in_rect = |p: [f64; 2]| {
+        (rect.min().x..=rect.max().x).contains(&p[0])
+            && (rect.min().y..=rect.max().y).contains(&p[1])
+    };
+    for (t, end) in [(0.0, segment.a), (1.0, segment.b)] {
+        if in_rect(end) && outline.intersects(&Point::from(coord(end))) {
+            return ([t, t], 0.0);
+        }
+    }
+    let mut offers: Vec<(f64, f64)> = Vec::new();
+    for line in rings(outline).flat_map(|ring| ring.lines()) {
+        let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
+        if let Some(t) = crossing(segment.a, segment.b, p, q) {
+            return ([t, t], 0.0);
+        }
+        let projection = segment.project(&p);
+        offers.push((projection.t, projection.distance_2.sqrt()));
+        offers.push((0.0, point_to_segment(segment.a, p, q)));
+        offers.push((1.0, point_to_segment(segment.b, p, q)));
+    }
+    let distance = offers.iter().map(|o| o.1).fold(f64::INFINITY, f64::min);
+    let nearest = offers.iter().filter(|o| o.1 <= distance + STRETCH_TIE_M);
+    let (lo, hi, leg) = nearest.fold(
+        (f64::INFINITY, f64::NEG_INFINITY, distance),
+        |(lo, hi, leg), o| (lo.min(o.0), hi.max(o.0), leg.max(o.1)),
+    );
+    if hi - lo > STRETCH_MIN {
+        ([lo, hi], leg)
+    } else {
+        let t = offers.iter().find(|o| o.1 == distance).map_or(0.0, |o| o.0);
+        ([t, t], distance)
+    }
+}
+
+/// Where segment a–b crosses segment p–q, as the fraction along a–b; `None` when they do not
+/// cross or are parallel.
+fn crossing(a: [f64; 2], b: [f64; 2], p: [f64; 2], q: [f64; 2]) -> Option<f64> {
+    let cross = |u: [f64; 2], v: [f64; 2]| u[0] * v[1] - u[1] * v[0];
+    let (r, s, ap) = (
+        [b[0] - a[0], b[1] - a[1]],
+        [q[0] - p[0], q[1] - p[1]],
+        [p[0] - a[0], p[1] - a[1]],
+    );
+    let denominator = cross(r, s);
+    if denominator == 0.0 {
+        return None;
+    }
+    let (t, u) = (cross(ap, s) / denominator, cross(ap, r) / denominator);
+    ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then_some(t)
+}
+
+/// The distance from point `x` to segment p–q.
+fn point_to_segment(x: [f64; 2], p: [f64; 2], q: [f64; 2]) -> f64 {
+    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+    let len_2 = dx * dx + dy * dy;
+    let raw = ((x[0] - p[0]) * dx + (x[1] - p[1]) * dy) / len_2;
+    let t = if raw.is_finite() {
+        raw.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (x[0] - p[0] - t * dx).hypot(x[1] - p[1] - t * dy)
+}
