@@ -17,9 +17,25 @@ use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-/// Per requirement of the synthetic city's policy (300 blocks, seed 5): blocks with a walking
-/// distance, their sum in millimetres, blocks meeting it, (block, facility) pairs within
-/// reach and their sum in millimetres.
+/// The synthetic city's policy when the figures were pinned (all reaches in metres), so that
+/// later changes of the built-in policy do not move them.
+const PINNED_POLICY: &str = r#"
+[[circles]]
+name = "basic"
+requires = [{ kind = "care_bed", within_m = 100 }, { kind = "responder", within_m = 100 }]
+
+[[circles]]
+name = "specialty"
+requires = [{ kind = "hospital", within_m = 500, where = { tier = "tertiary" } }]
+
+[[circles]]
+name = "extended"
+requires = [{ kind = "hospice", within_m = 1000 }]
+"#;
+
+/// Per requirement of [`PINNED_POLICY`] on the synthetic city (300 blocks, seed 5): blocks
+/// with a walking distance, their sum in millimetres, blocks meeting it, (block, facility)
+/// pairs within reach and their sum in millimetres.
 fn walking_figures(measure: Measure) -> Vec<(String, usize, i64, usize, usize, i64)> {
     let dir = tempfile::tempdir().unwrap();
     write_city(
@@ -30,6 +46,7 @@ fn walking_figures(measure: Measure) -> Vec<(String, usize, i64, usize, usize, i
         },
     )
     .unwrap();
+    fs::write(dir.path().join("policy.toml"), PINNED_POLICY).unwrap();
     let manifest = Manifest::load(&dir.path().join("city.toml")).unwrap();
     let policy = manifest.load_policy(&dir.path().join("city.toml")).unwrap();
     let loaded = input::load(&manifest, false, true).unwrap();
