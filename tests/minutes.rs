@@ -76,11 +76,13 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// Runs `report` with `args` and returns its stdout.
+/// Runs `report` with `args`, measuring from block centroids (so every block's access leg
+/// is its [`LEG_M`] to the street), and returns its stdout.
 fn report(manifest: &Path, out: &Path, args: &[&str]) -> String {
     let output = carecircle()
         .arg("report")
         .arg(manifest)
+        .args(["--measure", "centroid"])
         .args(args)
         .arg("--out")
         .arg(out)
