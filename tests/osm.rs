@@ -1,4 +1,5 @@
-//! `carecircle osm` on the real extracts in `../shared/data`: Monaco (complete) and central
+//! `carecircle osm` on the real extracts in `fixtures/osm` (OpenStreetMap, ODbL 1.0; see each
+//! folder's README): Monaco (complete) and central
 //! Helsinki (clipped, with building multipolygons). Counts are checked against a tally made
 //! here by a separate code path (osmpbf's plain sequential `ElementReader::for_each` and
 //! hand-written tag tests) and against the data READMEs.
@@ -17,16 +18,16 @@ use std::sync::OnceLock;
 
 fn data(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
+        .join("fixtures/osm")
         .join(relative)
 }
 
 fn monaco_pbf() -> PathBuf {
-    data("monaco-osm/monaco.osm.pbf")
+    data("monaco/monaco.osm.pbf")
 }
 
 fn helsinki_pbf() -> PathBuf {
-    data("helsinki-osm/helsinki.osm.pbf")
+    data("helsinki/helsinki.osm.pbf")
 }
 
 /// A fresh folder under Cargo's temporary folder for integration tests.
