@@ -145,7 +145,8 @@ impl SnapIndex {
         let mut radius = PROBE_RADIUS_M.min(max_snap_m);
         while radius.is_finite() && radius >= 0.0 {
             let found = self.edges_near(outline, rect, radius);
-            if let Some(nearest) = found.iter().map(|f| f.0).min_by(f64::total_cmp) {
+            let within = found.iter().map(|f| f.0).filter(|&d| d <= radius);
+            if let Some(nearest) = within.min_by(f64::total_cmp) {
                 let limit = (nearest + snapping.band_m).min(max_snap_m);
                 if limit <= radius {
                     return self.best_snaps(outline, found, limit, snapping.max_points);
@@ -175,8 +176,9 @@ impl SnapIndex {
         )
     }
 
-    /// Every edge within `radius` of the outline as (distance, fraction along the edge of
-    /// a nearest point, edge): one or two (the ends of a nearest stretch) per edge.
+    /// Every edge whose box comes within `radius` of the outline's box, as (distance,
+    /// fraction along the edge of a nearest point, edge): one or two (the ends of a nearest
+    /// stretch) per edge. Every edge within `radius` of the outline is among them.
     fn edges_near(
         &self,
         outline: &MultiPolygon<f64>,
@@ -200,14 +202,14 @@ impl SnapIndex {
                     .map(|&t| (distance, t, segment))
                     .collect::<Vec<_>>()
             })
-            .filter(|f| f.0 <= radius)
             .collect()
     }
 
     /// The snaps of the candidates within `limit`, shortest leg first (ties: lower edge id,
     /// then offset), at most `max_points`, leaving out those whose access leg (from the
     /// outline's nearest point to the snap point) crosses another edge: a block does not
-    /// join a street beyond another one.
+    /// join a street beyond another one. An edge crossing a leg lies within the leg's length
+    /// (at most `limit`) of the outline, so it is among `found`: no further search.
     fn best_snaps(
         &self,
         outline: &MultiPolygon<f64>,
@@ -215,6 +217,7 @@ impl SnapIndex {
         limit: f64,
         max_points: usize,
     ) -> Vec<Snap> {
+        let near: Vec<&EdgeSegment> = found.iter().map(|f| f.2).collect();
         found.retain(|f| f.0 <= limit);
         found.sort_by(|x, y| {
             x.0.total_cmp(&y.0)
@@ -224,7 +227,7 @@ impl SnapIndex {
         let open = |&(leg_m, t, segment): &(f64, f64, &EdgeSegment)| {
             let (x, y) = segment.at(t);
             let to = Coord { x, y };
-            leg_m == 0.0 || !self.crosses_other(nearest_on_outline(outline, to), to, segment.edge)
+            leg_m == 0.0 || !crosses_other(&near, nearest_on_outline(outline, to), to, segment.edge)
         };
         found
             .into_iter()
@@ -242,27 +245,49 @@ impl SnapIndex {
             .collect()
     }
 
-    /// Whether the segment `from`–`to` (`to` on edge `own`) meets another edge anywhere but
-    /// at `to` (edges sharing the node `to` lies on do not count).
-    fn crosses_other(&self, from: Coord<f64>, to: Coord<f64>, own: u32) -> bool {
-        let line = Line::new(from, to);
-        let query = AABB::from_corners([from.x, from.y], [to.x, to.y]);
-        self.tree.locate_in_envelope_intersecting(&query).any(|s| {
-            s.edge != own
-                && line.intersects(&Line::new(coord(s.a), coord(s.b)))
-                && point_to_segment([to.x, to.y], s.a, s.b) > TOUCH_M
-        })
-    }
-
     /// Whether the straight segment from `from` to `to` meets any street edge (crossing,
     /// touching or running along it).
+    ///
+    /// A long segment is searched piece by piece from `from`, each piece's box widened by
+    /// [`PIECE_MARGIN_M`]: in a city the first street usually lies in the first piece, so
+    /// the search stops there instead of visiting every edge in the whole segment's box.
+    /// Every edge meeting the segment meets it inside some piece's box, so the answer is
+    /// the same as one search over the whole box.
     pub fn crosses(&self, from: Coord<f64>, to: Coord<f64>) -> bool {
         let line = Line::new(from, to);
-        let query = AABB::from_corners([from.x, from.y], [to.x, to.y]);
-        self.tree
-            .locate_in_envelope_intersecting(&query)
-            .any(|s| line.intersects(&Line::new(coord(s.a), coord(s.b))))
+        let pieces = ((to - from).x.hypot((to - from).y) / PIECE_M)
+            .ceil()
+            .max(1.0);
+        let at = |i: f64| from + (to - from) * (i / pieces);
+        (0..pieces as usize).any(|i| {
+            let (a, b) = (at(i as f64), at(i as f64 + 1.0));
+            let query = AABB::from_corners(
+                [a.x.min(b.x) - PIECE_MARGIN_M, a.y.min(b.y) - PIECE_MARGIN_M],
+                [a.x.max(b.x) + PIECE_MARGIN_M, a.y.max(b.y) + PIECE_MARGIN_M],
+            );
+            self.tree
+                .locate_in_envelope_intersecting(&query)
+                .any(|s| line.intersects(&Line::new(coord(s.a), coord(s.b))))
+        })
     }
+}
+
+/// Length (metres) of the pieces [`SnapIndex::crosses`] searches one after another.
+const PIECE_M: f64 = 40.0;
+
+/// How much (metres) each piece's search box is widened, so that rounding where two pieces
+/// meet cannot hide an edge crossing there.
+const PIECE_MARGIN_M: f64 = 1e-6;
+
+/// Whether the segment `from`–`to` (`to` on edge `own`) meets another of the `near` edges
+/// anywhere but at `to` (edges sharing the node `to` lies on do not count).
+fn crosses_other(near: &[&EdgeSegment], from: Coord<f64>, to: Coord<f64>, own: u32) -> bool {
+    let line = Line::new(from, to);
+    near.iter().any(|s| {
+        s.edge != own
+            && line.intersects(&Line::new(coord(s.a), coord(s.b)))
+            && point_to_segment([to.x, to.y], s.a, s.b) > TOUCH_M
+    })
 }
 
 fn coord(p: [f64; 2]) -> Coord<f64> {
@@ -326,19 +351,32 @@ fn nearest_to_outline(
             return ([t, t], 0.0);
         }
     }
-    let mut offers: Vec<(f64, f64)> = Vec::new();
-    for line in rings(outline).flat_map(|ring| ring.lines()) {
+    let offers = |line: geo_types::Line<f64>| {
+        let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
+        let projection = segment.project(&p);
+        [
+            (projection.t, projection.distance_2.sqrt()),
+            (0.0, point_to_segment(segment.a, p, q)),
+            (1.0, point_to_segment(segment.b, p, q)),
+        ]
+    };
+    let lines = || rings(outline).flat_map(|ring| ring.lines());
+    // The nearest distance and the first offer at it, unless the edge crosses the outline.
+    let (mut distance, mut first_t) = (f64::INFINITY, 0.0);
+    for line in lines() {
         let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
         if let Some(t) = crossing(segment.a, segment.b, p, q) {
             return ([t, t], 0.0);
         }
-        let projection = segment.project(&p);
-        offers.push((projection.t, projection.distance_2.sqrt()));
-        offers.push((0.0, point_to_segment(segment.a, p, q)));
-        offers.push((1.0, point_to_segment(segment.b, p, q)));
+        for (t, d) in offers(line) {
+            if d < distance {
+                (distance, first_t) = (d, t);
+            }
+        }
     }
-    let distance = offers.iter().map(|o| o.1).fold(f64::INFINITY, f64::min);
-    let nearest = offers.iter().filter(|o| o.1 <= distance + STRETCH_TIE_M);
+    let nearest = lines()
+        .flat_map(offers)
+        .filter(|o| o.1 <= distance + STRETCH_TIE_M);
     let (lo, hi, leg) = nearest.fold(
         (f64::INFINITY, f64::NEG_INFINITY, distance),
         |(lo, hi, leg), o| (lo.min(o.0), hi.max(o.0), leg.max(o.1)),
@@ -346,8 +384,7 @@ fn nearest_to_outline(
     if hi - lo > STRETCH_MIN {
         ([lo, hi], leg)
     } else {
-        let t = offers.iter().find(|o| o.1 == distance).map_or(0.0, |o| o.0);
-        ([t, t], distance)
+        ([first_t, first_t], distance)
     }
 }
 
