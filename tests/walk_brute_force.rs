@@ -3,7 +3,7 @@
 //! facility reachable without crossing a street (checked against every street segment)
 //! counting its straight-line distance.
 
-use carecircle::algo::network::Snap;
+use carecircle::algo::network::{nearest_on_outline, Snap};
 use carecircle::analysis::coverage::{evaluate, Measure};
 use carecircle::analysis::distance::straight::StraightLine;
 use carecircle::analysis::distance::walking::WalkNetwork;
@@ -83,8 +83,9 @@ fn reference_graph(
 }
 
 /// Block `b`'s straight-line distance to `location` when it reaches it without crossing a
-/// street (inside the block, or the segment from the outline's nearest point meets no
-/// segment of any street line), by brute force over every street segment.
+/// street or a barrier (inside the block, or the segment from the outline's nearest point
+/// meets no segment of any street line and no barrier), by brute force over every street
+/// segment and geo's own predicate on every barrier.
 fn open_ground_m(plane: &Plane, b: usize, location: Coord<f64>) -> Option<f64> {
     let outline = &plane.block_outlines[b];
     let point = Point::from(location);
@@ -112,7 +113,15 @@ fn open_ground_m(plane: &Plane, b: usize, location: Coord<f64>) -> Option<f64> {
         .iter()
         .flat_map(|street| street.lines())
         .any(|segment| segment.intersects(&walk));
-    (!crosses).then_some(d)
+    (!crosses && !crosses_barrier(plane, walk)).then_some(d)
+}
+
+/// Whether a straight walk meets a barrier of the plane (geo's predicate, no index).
+fn crosses_barrier(plane: &Plane, walk: Line<f64>) -> bool {
+    plane
+        .barriers
+        .iter()
+        .any(|barrier| barrier.intersects(&walk))
 }
 
 #[test]
@@ -151,6 +160,24 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
         DistanceMode::Both,
     );
     let network = models.walk().unwrap();
+    assert_eq!(plane.barriers.len(), 2, "the river and the railway");
+    if measure != Measure::Centroid {
+        // No access leg from the outline crosses the river or the railway.
+        for b in 0..dataset.blocks.len() {
+            for snap in network
+                .block_access()
+                .of(b)
+                .iter()
+                .filter(|s| s.leg_m > 0.0)
+            {
+                let from = nearest_on_outline(&plane.block_outlines[b], snap.point);
+                assert!(
+                    !crosses_barrier(&plane, Line::new(from, snap.point)),
+                    "block {b}"
+                );
+            }
+        }
+    }
     let coverage = evaluate(&requirements, &models);
 
     // All entities in one list: blocks, then each layer's locations.
