@@ -224,3 +224,102 @@ fn a_bridge_makes_the_walk_long_and_the_gap_reason_still_names_the_river() {
         "{block}"
     );
 }
+
+/// A CSV entrance layer: one row per (block id, x, y in metres).
+fn entrances_csv(rows: &[(&str, f64, f64)]) -> String {
+    let mut text = "block,lon,lat\n".to_string();
+    for &(block, x, y) in rows {
+        let (lon, lat) = at(x, y);
+        text.push_str(&format!("{block},{lon},{lat}\n"));
+    }
+    text
+}
+
+#[test]
+fn a_block_whose_only_entrance_faces_the_back_street_walks_from_there() {
+    let dir = tempfile::tempdir().unwrap();
+    // The front street 7.5 m east of the block, the back street 10 m west, joined 200 m north.
+    let front: &[(f64, f64)] = &[(27.5, -300.0), (27.5, 200.0)];
+    let join: &[(f64, f64)] = &[(27.5, 200.0), (-30.0, 200.0)];
+    let back: &[(f64, f64)] = &[(-30.0, 200.0), (-30.0, -300.0)];
+    let streets = [front, join, back];
+    let mut city = City::new(&streets, BED);
+    city.within_m = 250.0;
+    // Without entrances: out of the east side, across the front street: 15 m.
+    let block = city.report(dir.path(), &[]);
+    assert!((number(&block, "basic_care_bed_walk_m") - 15.0).abs() < 0.5);
+    // The only entrance is in the middle of the west side.
+    city.entrances = Some(("entrances.csv", entrances_csv(&[("b", -20.0, 0.0)])));
+    let block = city.report(dir.path(), &[]);
+    // 10 m to the back street, 200 m north, 57.5 m east, 200 m south, 7.5 m to the bed; the
+    // straight line from the entrance crosses the front street.
+    let walk = number(&block, "basic_care_bed_walk_m");
+    assert!((walk - 475.0).abs() < 1.5, "{walk}");
+    assert!((number(&block, "basic_care_bed_dist_m") - 15.0).abs() < 0.5);
+    assert_eq!(block["basic_met"], false);
+    assert_eq!(
+        block["gap_reason"],
+        format!(
+            "basic: care_bed 15 m away in a straight line but {} m on foot",
+            walk.round()
+        )
+    );
+    // From the centroid nothing changes: 27.5 m to the front street, 7.5 m to the bed.
+    let block = city.report(dir.path(), &["--measure", "centroid"]);
+    assert!((number(&block, "basic_care_bed_walk_m") - 35.0).abs() < 0.5);
+}
+
+#[test]
+fn a_shortcut_starts_at_the_nearest_entrance_but_a_facility_inside_counts_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let street: &[(f64, f64)] = &[(27.5, -300.0), (27.5, 300.0)];
+    let streets = [street];
+    // A bed 20 m west of the block on open ground; the entrance in the middle of the east side.
+    let mut city = City::new(&streets, (-40.0, 0.0));
+    city.entrances = Some(("entrances.csv", entrances_csv(&[("b", 20.0, 0.0)])));
+    let block = city.report(dir.path(), &[]);
+    // From the entrance straight through the block: 60 m (by the street: 7.5 + 67.5 m).
+    let walk = number(&block, "basic_care_bed_walk_m");
+    assert!((walk - 60.0).abs() < 0.5, "{walk}");
+    // A bed inside the block is 0 m away, entrance or not.
+    city.bed = (-5.0, 5.0);
+    let block = city.report(dir.path(), &[]);
+    assert_eq!(number(&block, "basic_care_bed_walk_m"), 0.0);
+}
+
+#[test]
+fn check_lists_unknown_entrance_blocks_and_bad_barriers_with_the_other_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let streets = [LANE];
+    let mut city = City::new(&streets, BED);
+    city.barriers = vec![river(), (r#"{"name":"pond"}"#.into(), point((50.0, 50.0)))];
+    let entrance = |block: &str| (format!(r#"{{"block":"{block}"}}"#), point((20.0, 0.0)));
+    city.entrances = Some((
+        "entrances.geojson",
+        collection(&[
+            entrance("b"),
+            entrance("zz"),
+            ("{}".into(), point((20.0, 5.0))),
+        ]),
+    ));
+    let manifest = city.write(dir.path());
+    let output = carecircle().arg("check").arg(&manifest).assert().failure();
+    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    for expected in [
+        "barriers.geojson, feature 2, field `geometry`: expected a LineString, MultiLineString, \
+         Polygon or MultiPolygon, found a Point",
+        "entrances.geojson, feature 2, field `block`: no block has the id `zz`",
+        "entrances.geojson, feature 3, field `block`: missing id",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    // --skip-invalid leaves the three out and walks as without them.
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .args(["--skip-invalid", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+}
