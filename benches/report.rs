@@ -6,6 +6,7 @@
 //! `walk_<n>` (graph build, snapping, one requirement's search, end to end with
 //! `--distance both`), `site_<n>` (50 care-bed sites from 20,000 candidates, on foot).
 
+use carecircle::algo::barriers::BarrierIndex;
 use carecircle::algo::network::{SnapIndex, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 use carecircle::analysis::coverage::{evaluate, DistanceMode, Measure};
 use carecircle::analysis::distance::doorstep::block_access;
@@ -114,8 +115,9 @@ fn walk(c: &mut Criterion) {
     group.bench_function("snap_blocks", |b| {
         b.iter(|| index.snap_points(&plane.block_centroids, 500.0))
     });
+    let barriers = BarrierIndex::new(&plane.barriers);
     group.bench_function("snap_block_outlines", |b| {
-        b.iter(|| block_access(&index, &plane, Measure::Edge, 500.0))
+        b.iter(|| block_access(&index, &plane, Measure::Edge, 500.0, &barriers))
     });
     let policy = Policy::default_policy();
     let network = WalkNetwork::build(

@@ -3,7 +3,7 @@
 //! Geometry here is WGS 84 lon/lat, as read (after any GCJ-02 / BD-09 conversion). The
 //! metre-based working copy lives in [`crate::analysis::plane`].
 
-use geo_types::{Coord, LineString, MultiPolygon};
+use geo_types::{Coord, Geometry, LineString, MultiPolygon};
 use std::path::PathBuf;
 
 /// Housing blocks: the demand side.
@@ -75,6 +75,24 @@ impl FacilityLayer {
     }
 }
 
+/// Barriers a straight walk off the streets cannot cross (rivers, railways, walls).
+#[derive(Debug, Clone, Default)]
+pub struct Barriers {
+    /// Each barrier's lines (LineString / MultiLineString) or areas (MultiPolygon), WGS 84.
+    pub shapes: Vec<Geometry<f64>>,
+    /// What gap reasons call each barrier: its name, else its kind; `None` for neither.
+    pub names: Vec<Option<String>>,
+}
+
+/// Building entrances: where blocks with entrances join the streets.
+#[derive(Debug, Clone, Default)]
+pub struct Entrances {
+    /// The block (index in [`Blocks`]) of each entrance.
+    pub block: Vec<u32>,
+    /// Each entrance's location in WGS 84.
+    pub locations: Vec<Coord<f64>>,
+}
+
 /// A loaded city: blocks and facility layers by kind (in kind order).
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -84,6 +102,10 @@ pub struct Dataset {
     pub layers: Vec<FacilityLayer>,
     /// The street lines in WGS 84 (empty without a street layer).
     pub streets: Vec<LineString<f64>>,
+    /// Barriers (none without a barrier layer).
+    pub barriers: Barriers,
+    /// Building entrances (none without an entrance layer).
+    pub entrances: Entrances,
 }
 
 impl Dataset {

@@ -3,7 +3,7 @@
 //! facility reachable without crossing a street (checked against every street segment)
 //! counting its straight-line distance.
 
-use carecircle::algo::network::Snap;
+use carecircle::algo::network::{nearest_on_outline, Snap};
 use carecircle::analysis::coverage::{evaluate, Measure};
 use carecircle::analysis::distance::straight::StraightLine;
 use carecircle::analysis::distance::walking::WalkNetwork;
@@ -83,8 +83,9 @@ fn reference_graph(
 }
 
 /// Block `b`'s straight-line distance to `location` when it reaches it without crossing a
-/// street (inside the block, or the segment from the outline's nearest point meets no
-/// segment of any street line), by brute force over every street segment.
+/// street or a barrier (inside the block, or the segment from the outline's nearest point
+/// meets no segment of any street line and no barrier), by brute force over every street
+/// segment and geo's own predicate on every barrier.
 fn open_ground_m(plane: &Plane, b: usize, location: Coord<f64>) -> Option<f64> {
     let outline = &plane.block_outlines[b];
     let point = Point::from(location);
@@ -106,29 +107,107 @@ fn open_ground_m(plane: &Plane, b: usize, location: Coord<f64>) -> Option<f64> {
                 .distance(*p, point)
                 .total_cmp(&Euclidean.distance(*q, point))
         })?;
-    let walk = Line::new(nearest.0, location);
+    // A block with entrances is left at the one nearest the facility, never nearer than
+    // its outline.
+    let entrances = &plane.block_entrances[b];
+    let (start, d) = match entrances
+        .iter()
+        .map(|&e| (e, Euclidean.distance(Point::from(e), point)))
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+    {
+        Some((e, from_entrance)) => (e, from_entrance.max(d)),
+        None => (nearest.0, d),
+    };
+    let walk = Line::new(start, location);
     let crosses = plane
         .streets
         .iter()
         .flat_map(|street| street.lines())
         .any(|segment| segment.intersects(&walk));
-    (!crosses).then_some(d)
+    (!crosses && !crosses_barrier(plane, walk)).then_some(d)
+}
+
+/// Whether a straight walk meets a barrier of the plane (geo's predicate, no index).
+fn crosses_barrier(plane: &Plane, walk: Line<f64>) -> bool {
+    plane
+        .barriers
+        .iter()
+        .any(|barrier| barrier.intersects(&walk))
 }
 
 #[test]
 fn walking_distances_from_the_centroid_equal_petgraph_dijkstra_from_every_block() {
-    check_against_petgraph(Measure::Centroid, 600, 11);
+    check_against_petgraph(Measure::Centroid, 600, 11, false);
 }
 
 #[test]
 fn walking_distances_from_the_outline_equal_petgraph_dijkstra_and_open_ground() {
-    check_against_petgraph(Measure::Edge, 400, 11);
-    check_against_petgraph(Measure::Edge, 300, 29);
+    check_against_petgraph(Measure::Edge, 400, 11, false);
+    check_against_petgraph(Measure::Edge, 300, 29, false);
 }
 
-fn check_against_petgraph(measure: Measure, blocks: usize, seed: u64) {
+#[test]
+fn walking_distances_from_entrances_equal_petgraph_dijkstra_and_open_ground() {
+    check_against_petgraph(Measure::Edge, 300, 29, true);
+}
+
+/// Gives every third block of the synthetic city in `dir` an entrance at the first vertex of
+/// its outline, and every ninth a second one at the third vertex (on the outline, exactly).
+fn add_entrances(dir: &std::path::Path) {
+    let manifest = Manifest::load(&dir.join("city.toml")).unwrap();
+    let loaded = input::load(&manifest, false, false).unwrap();
+    let blocks = &loaded.dataset.blocks;
+    let mut csv = "block,lon,lat\n".to_string();
+    for (b, (id, outline)) in blocks.ids.iter().zip(&blocks.outlines).enumerate() {
+        let ring = &outline.0[0].exterior().0;
+        let vertices: &[usize] = match b % 9 {
+            0 => &[0, 2],
+            3 | 6 => &[0],
+            _ => &[],
+        };
+        for &v in vertices {
+            csv.push_str(&format!("{id},{},{}\n", ring[v].x, ring[v].y));
+        }
+    }
+    std::fs::write(dir.join("entrances.csv"), csv).unwrap();
+    let mut text = std::fs::read_to_string(dir.join("city.toml")).unwrap();
+    text.push_str("\n[entrances]\npath = \"entrances.csv\"\n");
+    std::fs::write(dir.join("city.toml"), text).unwrap();
+}
+
+/// Block `b`'s access points at its entrances are each an entrance's street point, the leg
+/// from that entrance (to within the float nudge that keeps two entrances apart), and no
+/// leg is shorter than the way from the entrances to the nearest street segment.
+fn check_entrance_legs(network: &WalkNetwork, plane: &Plane, b: usize) {
+    let entrances = &plane.block_entrances[b];
+    let access = network.block_access().of(b);
+    assert!(access.len() <= entrances.len(), "block {b}");
+    for snap in access {
+        let from_some_entrance = entrances
+            .iter()
+            .any(|&e| ((e - snap.point).x.hypot((e - snap.point).y) - snap.leg_m).abs() < 1e-6);
+        assert!(from_some_entrance, "block {b}: leg {}", snap.leg_m);
+        let nearest_street = plane
+            .streets
+            .iter()
+            .flat_map(|street| street.lines())
+            .map(|segment| {
+                entrances
+                    .iter()
+                    .map(|&e| Euclidean.distance(&segment, &Point::from(e)))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .fold(f64::INFINITY, f64::min);
+        assert!(snap.leg_m >= nearest_street - 1e-6, "block {b}");
+    }
+}
+
+fn check_against_petgraph(measure: Measure, blocks: usize, seed: u64, entrances: bool) {
     let dir = tempfile::tempdir().unwrap();
     write_city(dir.path(), &SynthOptions { blocks, seed }).unwrap();
+    if entrances {
+        add_entrances(dir.path());
+    }
     let manifest = Manifest::load(&dir.path().join("city.toml")).unwrap();
     let loaded = input::load(&manifest, false, true).unwrap();
     let dataset = &loaded.dataset;
@@ -151,6 +230,37 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
         DistanceMode::Both,
     );
     let network = models.walk().unwrap();
+    assert_eq!(plane.barriers.len(), 2, "the river and the railway");
+    let with_entrances = plane
+        .block_entrances
+        .iter()
+        .filter(|e| !e.is_empty())
+        .count();
+    assert_eq!(
+        with_entrances,
+        if entrances { blocks.div_ceil(3) } else { 0 }
+    );
+    if measure != Measure::Centroid {
+        // No access leg from the outline crosses the river or the railway.
+        for b in 0..dataset.blocks.len() {
+            if !plane.block_entrances[b].is_empty() {
+                check_entrance_legs(network, &plane, b);
+                continue;
+            }
+            for snap in network
+                .block_access()
+                .of(b)
+                .iter()
+                .filter(|s| s.leg_m > 0.0)
+            {
+                let from = nearest_on_outline(&plane.block_outlines[b], snap.point);
+                assert!(
+                    !crosses_barrier(&plane, Line::new(from, snap.point)),
+                    "block {b}"
+                );
+            }
+        }
+    }
     let coverage = evaluate(&requirements, &models);
 
     // All entities in one list: blocks, then each layer's locations.

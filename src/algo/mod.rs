@@ -2,12 +2,14 @@
 //! numbers and geometry in metres and could be a crate of its own. Nothing here imports the
 //! rest of carecircle.
 //!
+//! - [`barriers`]: rivers, railways and walls a straight walk may not cross.
 //! - [`network`]: the street graph, snapping, bounded multi-source search and catchments.
 //! - [`siting`]: maximal covering location (greedy, exact, with capacity).
 //! - [`floating_catchment`]: two-step floating catchment area (2SFCA) with distance decay.
 //! - [`linkage`]: single-linkage clustering and buffered outlines (gap zones).
 //! - [`crs`]: datums (GCJ-02, BD-09) and the local transverse Mercator projection.
 
+pub mod barriers;
 pub mod crs;
 pub mod floating_catchment;
 pub mod linkage;

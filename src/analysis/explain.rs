@@ -2,6 +2,7 @@
 
 use crate::analysis::coverage::{Coverage, Distances, RequirementCoverage};
 use crate::analysis::distance::walking::WalkNetwork;
+use crate::analysis::requirements::Requirements;
 use crate::config::Policy;
 use crate::format::thousands;
 use std::fmt::Write;
@@ -14,6 +15,9 @@ pub struct GapExplainer<'a> {
     /// Per circle, per requirement: the kind as described (`hospital (tier = tertiary)`) and
     /// the reach as written (`1,000 m`, `3 min (96 m)`).
     wording: Vec<Vec<(String, String)>>,
+    /// The resolved requirements and what each barrier is called, to say which barrier lies
+    /// between a block and a facility near in a straight line but far on foot.
+    barriers: Option<(&'a Requirements<'a>, &'a [Option<String>])>,
 }
 
 impl<'a> GapExplainer<'a> {
@@ -39,7 +43,41 @@ impl<'a> GapExplainer<'a> {
             coverage,
             walk,
             wording,
+            barriers: None,
         }
+    }
+
+    /// Also says which barrier lies between a block and a facility within reach in a
+    /// straight line but not on foot (`(the river lies between)`): `requirements` are the
+    /// coverage's, `names` what each barrier of the walking network is called (`None`:
+    /// `a barrier`).
+    pub fn with_barriers(
+        mut self,
+        requirements: &'a Requirements<'a>,
+        names: &'a [Option<String>],
+    ) -> GapExplainer<'a> {
+        self.barriers = Some((requirements, names));
+        self
+    }
+
+    /// `the river lies between`, when a barrier lies on the straight line from block `b`'s
+    /// outline to its nearest facility of circle `c`'s requirement `r` within reach.
+    fn barrier_between(
+        &self,
+        network: &WalkNetwork,
+        c: usize,
+        r: usize,
+        b: usize,
+    ) -> Option<String> {
+        let (requirements, names) = self.barriers?;
+        let resolved = requirements.of_circle(c).get(r)?;
+        let barrier = network.barrier_between(&resolved.index, b, resolved.requirement.reach_m)?;
+        Some(
+            match names.get(barrier as usize).and_then(Option::as_deref) {
+                Some(name) => format!("the {name} lies between"),
+                None => "a barrier lies between".to_string(),
+            },
+        )
     }
 
     /// Why block `b` is outside each circle it misses: `basic: no care_bed within 100 m,
@@ -83,7 +121,12 @@ impl<'a> GapExplainer<'a> {
                     _ if rc.facilities == 0 => {
                         let _ = write!(out, "no {kind} in the data");
                     }
-                    (Some(network), Some(walk)) => gap.walking(&mut out, network, walk),
+                    (Some(network), Some(walk)) => {
+                        let between = rc.straight.met[b]
+                            .then(|| self.barrier_between(network, c, r, b))
+                            .flatten();
+                        gap.walking(&mut out, network, walk, between.as_deref());
+                    }
                     _ => gap.straight(&mut out),
                 }
             }
@@ -132,9 +175,16 @@ impl Gap<'_> {
         };
     }
 
-    /// Like [`Gap::straight`], on foot, saying when the gap exists only on foot:
-    /// `hospice 620 m away in a straight line but 1,480 m on foot`.
-    fn walking(&self, out: &mut String, network: &WalkNetwork, walk: &Distances) {
+    /// Like [`Gap::straight`], on foot, saying when the gap exists only on foot and what
+    /// lies `between` when known: `hospice 620 m away in a straight line but 1,480 m on foot
+    /// (the river lies between)`.
+    fn walking(
+        &self,
+        out: &mut String,
+        network: &WalkNetwork,
+        walk: &Distances,
+        between: Option<&str>,
+    ) {
         let Gap {
             kind,
             reach,
@@ -151,11 +201,14 @@ impl Gap<'_> {
             return;
         }
         let straight = thousands(rc.straight.nearest_m[b]);
-        let on_foot = if walk.nearest_m[b].is_finite() {
+        let mut on_foot = if walk.nearest_m[b].is_finite() {
             format!("{} m on foot", thousands(walk.nearest_m[b]))
         } else {
             format!("more than {} m on foot", thousands(network.search_m()))
         };
+        if let Some(between) = between {
+            let _ = write!(on_foot, " ({between})");
+        }
         let _ = match (min_count > 1, rc.straight.met[b]) {
             (false, true) => write!(
                 out,

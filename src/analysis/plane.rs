@@ -4,7 +4,7 @@ use crate::algo::crs::LocalProjection;
 use crate::analysis::AnalysisError;
 use crate::dataset::Dataset;
 use crate::error::Error;
-use geo::{BoundingRect, Centroid, Coord, LineString, MapCoords, MultiPolygon};
+use geo::{BoundingRect, Centroid, Coord, Geometry, LineString, MapCoords, MultiPolygon};
 use rayon::prelude::*;
 
 /// The projected working copy of a [`Dataset`]: block outlines and centroids, and facility
@@ -23,30 +23,17 @@ pub struct Plane {
     pub layer_locations: Vec<Vec<Coord<f64>>>,
     /// Street lines.
     pub streets: Vec<LineString<f64>>,
+    /// Barrier lines and areas, in the dataset's barrier order.
+    pub barriers: Vec<Geometry<f64>>,
+    /// Each block's entrances (empty for a block without), in the entrance layer's order.
+    pub block_entrances: Vec<Vec<Coord<f64>>>,
 }
 
 impl Plane {
     /// Projects a dataset into a transverse Mercator plane centred on its blocks. An error
     /// when there are no blocks or they cannot be projected.
     pub fn new(dataset: &Dataset) -> Result<Plane, Error> {
-        let bounds = dataset
-            .blocks
-            .outlines
-            .iter()
-            .filter_map(|o| o.bounding_rect())
-            .reduce(|a, b| {
-                geo::Rect::new(
-                    Coord {
-                        x: a.min().x.min(b.min().x),
-                        y: a.min().y.min(b.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(b.max().x),
-                        y: a.max().y.max(b.max().y),
-                    },
-                )
-            })
-            .ok_or(AnalysisError::NoBlocks)?;
+        let bounds = blocks_bounds(dataset).ok_or(AnalysisError::NoBlocks)?;
         let projection = LocalProjection::for_bounds(
             bounds.min().x,
             bounds.min().y,
@@ -86,6 +73,13 @@ impl Plane {
             .par_iter()
             .map(|line| line.map_coords(project))
             .collect();
+        let barriers = dataset
+            .barriers
+            .shapes
+            .iter()
+            .map(|shape| shape.map_coords(project))
+            .collect();
+        let block_entrances = entrances_by_block(dataset, project);
         let mut plane = Plane {
             projection,
             block_outlines: Vec::with_capacity(projected.len()),
@@ -93,6 +87,8 @@ impl Plane {
             block_radius_m: Vec::with_capacity(projected.len()),
             layer_locations,
             streets,
+            barriers,
+            block_entrances,
         };
         for (shape, centroid, radius) in projected {
             plane.block_outlines.push(shape);
@@ -101,6 +97,40 @@ impl Plane {
         }
         Ok(plane)
     }
+}
+
+/// The bounding box of every block outline, WGS 84; `None` without blocks.
+fn blocks_bounds(dataset: &Dataset) -> Option<geo::Rect<f64>> {
+    dataset
+        .blocks
+        .outlines
+        .iter()
+        .filter_map(|o| o.bounding_rect())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                Coord {
+                    x: a.min().x.min(b.min().x),
+                    y: a.min().y.min(b.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(b.max().x),
+                    y: a.max().y.max(b.max().y),
+                },
+            )
+        })
+}
+
+/// Each block's entrances, projected, in the entrance layer's order.
+fn entrances_by_block(
+    dataset: &Dataset,
+    project: impl Fn(Coord<f64>) -> Coord<f64>,
+) -> Vec<Vec<Coord<f64>>> {
+    let entrances = &dataset.entrances;
+    let mut by_block = vec![Vec::new(); dataset.blocks.len()];
+    for (&b, &c) in entrances.block.iter().zip(&entrances.locations) {
+        by_block[b as usize].push(project(c));
+    }
+    by_block
 }
 
 /// A zero-area outline has no area centroid; its first vertex stands in.

@@ -17,6 +17,15 @@
 //!
 //! [streets]
 //! path = "streets.geojson"
+//!
+//! [barriers]                        # optional; rivers, railways, walls, expressways
+//! path = "barriers.geojson"         # GeoJSON lines and/or polygons
+//! name = "name"                     # the property naming a barrier in gap reasons (default)
+//! kind = "kind"                     # said when it has no name (default); else "a barrier"
+//!
+//! [entrances]                       # optional; building entrances, GeoJSON points or CSV
+//! path = "entrances.csv"
+//! block = "block"                   # the property or column holding the block id (default)
 //! ```
 //!
 //! Relative paths are resolved against the manifest's folder.
@@ -45,6 +54,10 @@ pub struct Manifest {
     pub layers: BTreeMap<String, LayerSource>,
     /// The street network for walking distances.
     pub streets: Option<StreetsSource>,
+    /// Barriers a walk off the streets cannot cross (read only when walking).
+    pub barriers: Option<BarriersSource>,
+    /// Building entrances: where blocks join the streets (read only when walking).
+    pub entrances: Option<EntrancesSource>,
 }
 
 /// One property name, or several whose values are summed (for example age bands).
@@ -123,6 +136,79 @@ pub struct StreetsSource {
     /// Blocks and facilities farther than this from every street are off-network.
     #[serde(default = "default_max_snap_m")]
     pub max_snap_m: f64,
+}
+
+/// Barriers a straight walk from a block to a facility cannot cross: a GeoJSON layer of
+/// LineString / MultiLineString (railways, walls) and Polygon / MultiPolygon (rivers) features.
+/// They never block the street graph (streets are the bridges).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BarriersSource {
+    /// The GeoJSON file.
+    pub path: PathBuf,
+    /// The coordinate system of the file.
+    #[serde(default)]
+    pub crs: Crs,
+    /// Keep only features whose properties match.
+    #[serde(default, rename = "where")]
+    pub filter: Filter,
+    /// The property naming a barrier in gap reasons (`the Keelung River lies between`).
+    #[serde(default = "default_barrier_name")]
+    pub name: String,
+    /// The property saying what an unnamed barrier is (`the railway lies between`); an
+    /// unnamed barrier without it is `a barrier`.
+    #[serde(default = "default_barrier_kind")]
+    pub kind: String,
+}
+
+fn default_barrier_name() -> String {
+    "name".to_string()
+}
+
+fn default_barrier_kind() -> String {
+    "kind".to_string()
+}
+
+/// Building entrances: points (GeoJSON Point / MultiPoint, or CSV rows like a facility
+/// layer's) each naming the block it opens from. Under `--measure edge` and `area` a block
+/// with entrances joins the streets at them instead of along its outline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntrancesSource {
+    /// The GeoJSON or CSV file (told apart by the `.csv` extension).
+    pub path: PathBuf,
+    /// The property or column holding the id of the entrance's block.
+    #[serde(default = "default_entrance_block")]
+    pub block: String,
+    /// CSV longitude column; common spellings are detected when absent.
+    pub lon: Option<String>,
+    /// CSV latitude column; common spellings are detected when absent.
+    pub lat: Option<String>,
+    /// The coordinate system of the file.
+    #[serde(default)]
+    pub crs: Crs,
+    /// Keep only features whose properties match.
+    #[serde(default, rename = "where")]
+    pub filter: Filter,
+}
+
+fn default_entrance_block() -> String {
+    "block".to_string()
+}
+
+impl EntrancesSource {
+    /// The entrances read as a facility layer would be, the block id standing as each
+    /// point's id.
+    pub fn as_layer(&self) -> LayerSource {
+        LayerSource {
+            path: self.path.clone(),
+            id: Some(self.block.clone()),
+            lon: self.lon.clone(),
+            lat: self.lat.clone(),
+            crs: self.crs,
+            filter: self.filter.clone(),
+        }
+    }
 }
 
 /// Default largest access leg from a block or facility to the street network: 500 m.
@@ -213,6 +299,12 @@ impl Manifest {
         if let Some(streets) = self.streets.as_mut() {
             resolve(folder, &mut streets.path);
         }
+        if let Some(barriers) = self.barriers.as_mut() {
+            resolve(folder, &mut barriers.path);
+        }
+        if let Some(entrances) = self.entrances.as_mut() {
+            resolve(folder, &mut entrances.path);
+        }
     }
 
     /// The city's name: `name`, or else the name of the folder holding the manifest at
@@ -230,13 +322,16 @@ impl Manifest {
             .unwrap_or_default()
     }
 
-    /// Every input file the manifest names (policy, blocks, layers, streets).
+    /// Every input file the manifest names (policy, blocks, layers, streets, barriers,
+    /// entrances).
     pub fn input_files(&self) -> Vec<&Path> {
         let mut files: Vec<&Path> = Vec::new();
         files.extend(self.policy.as_deref());
         files.push(&self.blocks.path);
         files.extend(self.layers.values().map(|l| l.path.as_path()));
         files.extend(self.streets.as_ref().map(|s| s.path.as_path()));
+        files.extend(self.barriers.as_ref().map(|s| s.path.as_path()));
+        files.extend(self.entrances.as_ref().map(|s| s.path.as_path()));
         files
     }
 }

@@ -21,23 +21,37 @@ pub const LON_COLUMNS: &[&str] = &["lon", "lng", "long", "longitude", "x", "经�
 /// Latitude column names recognised when the manifest does not name one (case-insensitive).
 pub const LAT_COLUMNS: &[&str] = &["lat", "latitude", "y", "纬度", "緯度"];
 
-struct FacilityRow {
-    id: String,
-    properties: Map<String, Value>,
-    locations: Vec<Coord<f64>>,
+/// One valid feature or row of a point layer.
+pub(crate) struct FacilityRow {
+    /// Its id.
+    pub(crate) id: String,
+    /// Its properties (CSV cells as strings).
+    pub(crate) properties: Map<String, Value>,
+    /// Its locations, WGS 84.
+    pub(crate) locations: Vec<Coord<f64>>,
 }
 
-/// Reads one facility layer of the given kind.
-pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer>, Problem> {
+/// Every feature or row of a point layer in file order (`None` when the filter leaves it
+/// out), how many there were, and where each is: `Location::Feature(i + 1)` or
+/// `Location::Row(i + 1)` for the `i`-th.
+pub(crate) type PointRows = (Rows, fn(usize) -> Location);
+
+/// Reads a point layer (GeoJSON or CSV, told apart by the `.csv` extension) row by row.
+pub(crate) fn read_point_rows(source: &LayerSource) -> Result<PointRows, Problem> {
     let is_csv = source
         .path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let (rows, features) = if is_csv {
-        read_csv_rows(source)?
+    Ok(if is_csv {
+        (read_csv_rows(source)?, Location::Row)
     } else {
-        read_geojson_rows(source)?
-    };
+        (read_geojson_rows(source)?, Location::Feature)
+    })
+}
+
+/// Reads one facility layer of the given kind.
+pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer>, Problem> {
+    let ((rows, features), _) = read_point_rows(source)?;
     let mut layer = FacilityLayer {
         kind: kind.to_string(),
         path: source.path.clone(),
@@ -58,7 +72,7 @@ pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer
     })
 }
 
-type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
+pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
 
 fn read_geojson_rows(source: &LayerSource) -> Result<Rows, Problem> {
     let path = source.path.as_path();

@@ -1,7 +1,9 @@
 //! Input readers: every format produces parts of a [`Dataset`], and every problem names its
 //! file, feature (or row) and field.
 
+pub mod barriers;
 pub mod blocks;
+pub mod entrances;
 pub mod facilities;
 pub mod geojson;
 pub mod problem;
@@ -61,6 +63,8 @@ struct Gathered {
     fatal: Vec<Problem>,
     /// Problems with single features.
     feature_problems: Vec<Problem>,
+    /// Whether the blocks layer was read (entrances name blocks by id).
+    blocks_read: bool,
 }
 
 impl Gathered {
@@ -100,7 +104,25 @@ impl Gathered {
     }
 }
 
-/// Reads every layer the manifest names (the streets only when `with_streets`). Problems with
+/// Reads the barrier and entrance layers, when the manifest names them.
+fn load_walking_extras(manifest: &Manifest, all: &mut Gathered, dataset: &mut Dataset) {
+    if let Some(source) = &manifest.barriers {
+        let read = barriers::read_barriers(source);
+        if let Some(barriers) = all.add("barriers", &source.path, read, |b| b.shapes.len()) {
+            dataset.barriers = barriers;
+        }
+    }
+    if let Some(source) = manifest.entrances.as_ref().filter(|_| all.blocks_read) {
+        let read = entrances::read_entrances(source, &dataset.blocks);
+        if let Some(entrances) = all.add("entrances", &source.path, read, |e| e.block.len()) {
+            dataset.entrances = entrances;
+        }
+    }
+}
+
+/// Reads every layer the manifest names (the streets, barriers and entrances only when
+/// `with_streets`: they matter only on foot; entrances only once the blocks are read, to
+/// match their block ids). Problems with
 /// whole files always fail; problems with single features fail unless `skip_invalid`, in
 /// which case those features are skipped and listed. On failure every problem found is
 /// returned, in file order.
@@ -123,6 +145,7 @@ pub fn load(
                 .push(Problem::file(path, "the blocks layer has no features"));
         }
         dataset.blocks = blocks;
+        all.blocks_read = true;
     }
     for (kind, source) in &manifest.layers {
         let read = facilities::read_layer(kind, source);
@@ -152,6 +175,7 @@ pub fn load(
             }
             dataset.streets = lines;
         }
+        load_walking_extras(manifest, &mut all, &mut dataset);
     }
     if !all.fatal.is_empty() || (!skip_invalid && !all.feature_problems.is_empty()) {
         all.fatal.extend(all.feature_problems);

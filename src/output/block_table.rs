@@ -172,7 +172,8 @@ impl<'a> BlockTable<'a> {
         .into_iter()
         .map(|(name, column)| (Field::new(name, column.kind()), column))
         .unzip();
-        let explainer = GapExplainer::new(policy, coverage, walk);
+        let explainer = GapExplainer::new(policy, coverage, walk)
+            .with_barriers(&study.requirements, &study.dataset.barriers.names);
         let gap_reasons = (0..blocks.len())
             .into_par_iter()
             .map(|b| explainer.gap_reason(b))

@@ -168,7 +168,8 @@ pub fn generate(options: &SynthOptions) -> SynthCity {
 
 /// Writes the city into `dir` (created if needed): `blocks.geojson`, `care_beds.csv`,
 /// `responders.geojson`, `hospitals.geojson`, `extended_care.geojson`, `streets.geojson`,
-/// `policy.toml` and, last, the manifest `city.toml`. Every file is written atomically.
+/// `barriers.geojson` (the river and the railway), `policy.toml` and, last, the manifest
+/// `city.toml`. Every file is written atomically.
 pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary> {
     std::fs::create_dir_all(dir)?;
     let plan = Plan::new(options.seed, options.blocks);
@@ -195,6 +196,8 @@ pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary
     )?;
     let streets = streets::streets(&plan);
     write::write_list(&dir.join("streets.geojson"), &streets, write::push_street)?;
+    let (river, railway) = barriers(&plan);
+    write::write_barriers(&dir.join("barriers.geojson"), &river, &railway)?;
     write::write_policy(&dir.join("policy.toml"))?;
     write::write_manifest(&dir.join("city.toml"), options)?;
     Ok(SynthSummary {

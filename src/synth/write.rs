@@ -73,6 +73,23 @@ pub(crate) fn push_street(buf: &mut Vec<u8>, first: bool, s: &Street) {
     );
 }
 
+/// Writes the river (its water surface) and the railway (its centre line) as barriers,
+/// named `river` and `railway` with their `kind`.
+pub(crate) fn write_barriers(
+    target: &Path,
+    river: &geo_types::Polygon<f64>,
+    railway: &geo_types::LineString<f64>,
+) -> io::Result<()> {
+    let barriers = [
+        ("river", "water", Geometry::Polygon(river.clone())),
+        ("railway", "railway", Geometry::LineString(railway.clone())),
+    ];
+    write_list(target, &barriers, |buf, first, (name, kind, geometry)| {
+        let properties = [("name", Value::Str(name)), ("kind", Value::Str(kind))];
+        push_feature(buf, first, &properties, geometry);
+    })
+}
+
 /// Writes already generated features.
 pub(crate) fn write_list<T: Sync>(
     target: &Path,
@@ -161,6 +178,9 @@ where = {{ category = ["hospice", "home_sickbed_referral"] }}
 
 [streets]
 path = "streets.geojson"
+
+[barriers]
+path = "barriers.geojson"
 "#,
         options.blocks,
         options.seed,

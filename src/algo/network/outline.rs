@@ -23,8 +23,8 @@ impl AccessPoints {
         AccessPoints::from_lists(snaps.iter().map(|s| s.iter().copied().collect()).collect())
     }
 
-    /// Gathers per-entity lists.
-    fn from_lists(lists: Vec<Vec<Snap>>) -> AccessPoints {
+    /// Gathers per-entity lists, each shortest leg first.
+    pub fn from_lists(lists: Vec<Vec<Snap>>) -> AccessPoints {
         let mut start = Vec::with_capacity(lists.len() + 1);
         start.push(0);
         let mut snaps = Vec::with_capacity(lists.iter().map(Vec::len).sum());
@@ -138,6 +138,17 @@ impl SnapIndex {
         outline: &MultiPolygon<f64>,
         snapping: &OutlineSnapping,
     ) -> Vec<Snap> {
+        self.snap_outline_where(outline, snapping, &|_, _| true)
+    }
+
+    /// Like [`SnapIndex::snap_outline`], keeping only access legs (from the outline to the
+    /// street) that `open_leg` allows as well, for example those crossing no barrier.
+    pub fn snap_outline_where(
+        &self,
+        outline: &MultiPolygon<f64>,
+        snapping: &OutlineSnapping,
+        open_leg: &dyn Fn(Coord<f64>, Coord<f64>) -> bool,
+    ) -> Vec<Snap> {
         let Some(rect) = outline.bounding_rect() else {
             return Vec::new();
         };
@@ -149,7 +160,7 @@ impl SnapIndex {
             if let Some(nearest) = within.min_by(f64::total_cmp) {
                 let limit = (nearest + snapping.band_m).min(max_snap_m);
                 if limit <= radius {
-                    return self.best_snaps(outline, found, limit, snapping.max_points);
+                    return self.best_snaps(outline, found, limit, snapping.max_points, open_leg);
                 }
                 radius = limit;
             } else if radius >= max_snap_m {
@@ -216,6 +227,7 @@ impl SnapIndex {
         mut found: Vec<(f64, f64, &EdgeSegment)>,
         limit: f64,
         max_points: usize,
+        open_leg: &dyn Fn(Coord<f64>, Coord<f64>) -> bool,
     ) -> Vec<Snap> {
         let near: Vec<&EdgeSegment> = found.iter().map(|f| f.2).collect();
         found.retain(|f| f.0 <= limit);
@@ -227,7 +239,8 @@ impl SnapIndex {
         let open = |&(leg_m, t, segment): &(f64, f64, &EdgeSegment)| {
             let (x, y) = segment.at(t);
             let to = Coord { x, y };
-            leg_m == 0.0 || !crosses_other(&near, nearest_on_outline(outline, to), to, segment.edge)
+            let from = nearest_on_outline(outline, to);
+            leg_m == 0.0 || (!crosses_other(&near, from, to, segment.edge) && open_leg(from, to))
         };
         found
             .into_iter()

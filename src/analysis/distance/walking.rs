@@ -2,9 +2,10 @@
 //! bounded multi-source search per requirement. Where a block's walk starts (its access
 //! points, and the facilities it reaches without crossing a street) is [`super::doorstep`].
 
-use super::doorstep::{block_access, shortcuts};
+use super::doorstep::{barrier_between, block_access, shortcuts};
 use super::straight::FacilityIndex;
 use super::{DistanceModel, Distances, Measure};
+use crate::algo::barriers::BarrierIndex;
 use crate::algo::floating_catchment::Pair;
 use crate::algo::network::{
     catchment_with, keep_nearest_distinct, nearest_facilities, nearest_facilities_from,
@@ -52,7 +53,8 @@ impl StreetNetwork {
         max_snap_m: f64,
         search_m: f64,
     ) -> WalkNetwork<'_> {
-        let block_access = block_access(&self.index, plane, measure, max_snap_m);
+        let barriers = BarrierIndex::new(&plane.barriers);
+        let block_access = block_access(&self.index, plane, measure, max_snap_m, &barriers);
         let layer_snaps = plane
             .layer_locations
             .iter()
@@ -66,6 +68,7 @@ impl StreetNetwork {
             layer_snaps,
             search_m,
             max_snap_m,
+            barriers,
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct WalkNetwork<'a> {
     search_m: f64,
     /// The largest access leg; farther blocks and facilities are off-network.
     max_snap_m: f64,
+    /// The plane's barriers, which shortcuts may not cross.
+    barriers: BarrierIndex,
 }
 
 /// Where an entity meets the network.
@@ -157,8 +162,19 @@ impl<'a> WalkNetwork<'a> {
         self.streets.index.crosses(from, to)
     }
 
+    /// The barriers (rivers, railways, walls) a straight walk may not cross.
+    pub fn barriers(&self) -> &BarrierIndex {
+        &self.barriers
+    }
+
+    /// The barrier (its number in the plane) between block `b` and its nearest facility of
+    /// `index` within `within_m` in a straight line (see [`super::doorstep::barrier_between`]).
+    pub fn barrier_between(&self, index: &FacilityIndex, b: usize, within_m: f64) -> Option<u32> {
+        barrier_between(self.plane, index, &self.barriers, b, within_m)
+    }
+
     /// The (at most `at_most` nearest) facilities of `index` within `within_m` of block
-    /// `b`'s outline that it reaches without crossing a street (see
+    /// `b`'s outline that it reaches without crossing a street or a barrier (see
     /// [`super::doorstep::shortcuts`]); none under `--measure centroid`.
     pub fn shortcuts(
         &self,
@@ -171,7 +187,7 @@ impl<'a> WalkNetwork<'a> {
             return Vec::new();
         }
         shortcuts(self.plane, index, b, (within_m, at_most), &|from, to| {
-            self.crosses_street(from, to)
+            self.crosses_street(from, to) || self.barriers.crosses(from, to)
         })
     }
 

@@ -11,6 +11,7 @@ fn same_options_give_identical_bytes_whatever_the_thread_count() {
     assert_eq!(
         names,
         [
+            "barriers.geojson",
             "blocks.geojson",
             "care_beds.csv",
             "city.toml",
@@ -58,6 +59,16 @@ fn written_files_match_the_in_memory_city() {
         assert!((first.x - expected.x).abs() < 1e-7 && (first.y - expected.y).abs() < 1e-7);
     }
     assert!(multi > 0, "a few blocks should be MultiPolygons");
+    let barriers = features(file(&files, "barriers.geojson"));
+    let names: Vec<_> = barriers
+        .iter()
+        .map(|f| f.properties.as_ref().unwrap()["name"].clone())
+        .collect();
+    assert_eq!(names, ["river", "railway"]);
+    let river: Geometry<f64> = barriers[0].geometry.clone().unwrap().try_into().unwrap();
+    let first = polygons(&river)[0].exterior().0[0];
+    let expected = city.river.exterior().0[0];
+    assert!((first.x - expected.x).abs() < 1e-7 && (first.y - expected.y).abs() < 1e-7);
     for (name, count) in [
         ("responders.geojson", summary.responders),
         ("hospitals.geojson", summary.hospitals),
@@ -111,6 +122,9 @@ where = { category = ["hospice", "home_sickbed_referral"] }
 
 [streets]
 path = "streets.geojson"
+
+[barriers]
+path = "barriers.geojson"
 "#;
     assert_eq!(body, expected);
     let parsed: toml::Table = manifest.parse().unwrap();
