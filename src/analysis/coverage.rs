@@ -4,7 +4,7 @@
 
 pub use crate::analysis::distance::{DistanceMode, Distances, Measure};
 use crate::analysis::distance::{DistanceModel, DistanceModels};
-use crate::analysis::requirements::{RequirementId, Requirements};
+use crate::analysis::requirements::{RequirementId, Requirements, ResolvedRequirement};
 use std::ops::Index;
 
 /// One requirement's results.
@@ -71,17 +71,28 @@ impl Index<RequirementId> for Coverage {
 
 /// Evaluates every requirement by straight-line distance and, when the models walk, by
 /// walking distance too (which then decides whether requirements are met).
+///
+/// Requirements that measure the same thing (see [`ResolvedRequirement::measures_like`]; a
+/// kind checked by several circles, for example) are computed once and their results
+/// copied.
 pub fn evaluate(requirements: &Requirements, models: &DistanceModels) -> Coverage {
+    let mut done: Vec<(&ResolvedRequirement, RequirementCoverage)> = Vec::new();
+    for resolved in requirements.iter() {
+        let earlier = done.iter().find(|(r, _)| r.measures_like(resolved));
+        let coverage = match earlier {
+            Some((_, coverage)) => coverage.clone(),
+            None => RequirementCoverage {
+                facilities: resolved.facilities,
+                straight: models.straight().distances(resolved),
+                walk: models.walk().map(|w| w.distances(resolved)),
+            },
+        };
+        done.push((resolved, coverage));
+    }
+    let mut results = done.into_iter().map(|(_, coverage)| coverage);
     let circles = (0..requirements.circles())
         .map(|c| {
-            let of_circle = requirements
-                .of_circle(c)
-                .iter()
-                .map(|resolved| RequirementCoverage {
-                    facilities: resolved.facilities,
-                    straight: models.straight().distances(resolved),
-                    walk: models.walk().map(|w| w.distances(resolved)),
-                });
+            let of_circle = results.by_ref().take(requirements.of_circle(c).len());
             CircleCoverage::from_requirements(of_circle.collect())
         })
         .collect();

@@ -68,6 +68,18 @@ pub struct Requirements<'a> {
     circle_start: Vec<usize>,
 }
 
+impl ResolvedRequirement<'_> {
+    /// Whether `other` has the same distances, counts and met flags as this one: the same
+    /// layer and kept facilities, reach and `min_count` (the circle, capacity and wording
+    /// may differ).
+    pub fn measures_like(&self, other: &ResolvedRequirement) -> bool {
+        self.layer_index == other.layer_index
+            && self.requirement.reach_m == other.requirement.reach_m
+            && self.requirement.min_count == other.requirement.min_count
+            && self.keep == other.keep
+    }
+}
+
 impl<'a> Requirements<'a> {
     /// Resolves every requirement of `policy` against `dataset`, indexing facility locations
     /// in `plane`. An error lists every kind without a layer, or else every capacity value

@@ -5,7 +5,7 @@
 use geo::{BoundingRect, Intersects};
 use geo_types::{Coord, Line, LineString, MultiPolygon, Point};
 use rayon::prelude::*;
-use rstar::AABB;
+use rstar::{Envelope, RTreeObject, AABB};
 
 use super::snap::{EdgeSegment, Snap, SnapIndex, PROBE_RADIUS_M};
 
@@ -202,16 +202,11 @@ impl SnapIndex {
         );
         self.tree
             .locate_in_envelope_intersecting(&query)
+            .filter(|segment| box_distance_2(&segment.envelope(), &rect) <= radius * radius)
             .flat_map(|segment| {
                 let (stretch, distance) = nearest_to_outline(segment, outline, &rect);
-                let ends = if stretch[1] > stretch[0] {
-                    &stretch[..]
-                } else {
-                    &stretch[..1]
-                };
-                ends.iter()
-                    .map(|&t| (distance, t, segment))
-                    .collect::<Vec<_>>()
+                let ends = if stretch[1] > stretch[0] { 2 } else { 1 };
+                (0..ends).map(move |end| (distance, stretch[end], segment))
             })
             .collect()
     }
@@ -296,8 +291,10 @@ const PIECE_MARGIN_M: f64 = 1e-6;
 /// anywhere but at `to` (edges sharing the node `to` lies on do not count).
 fn crosses_other(near: &[&EdgeSegment], from: Coord<f64>, to: Coord<f64>, own: u32) -> bool {
     let line = Line::new(from, to);
+    let leg_box = AABB::from_corners([from.x, from.y], [to.x, to.y]);
     near.iter().any(|s| {
         s.edge != own
+            && s.envelope().intersects(&leg_box)
             && line.intersects(&Line::new(coord(s.a), coord(s.b)))
             && point_to_segment([to.x, to.y], s.a, s.b) > TOUCH_M
     })
@@ -330,9 +327,9 @@ pub fn nearest_on_outline(outline: &MultiPolygon<f64>, p: Coord<f64>) -> Coord<f
             0.0
         };
         let q = line.start + d * t;
-        let distance = (p - q).x.hypot((p - q).y);
-        if distance < best.0 {
-            best = (distance, q);
+        let distance_2 = (p - q).x.powi(2) + (p - q).y.powi(2);
+        if distance_2 < best.0 {
+            best = (distance_2, q);
         }
     }
     best.1
@@ -364,41 +361,55 @@ fn nearest_to_outline(
             return ([t, t], 0.0);
         }
     }
+    // Squared distances: a square root only for the two that are kept.
     let offers = |line: geo_types::Line<f64>| {
         let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
         let projection = segment.project(&p);
         [
-            (projection.t, projection.distance_2.sqrt()),
-            (0.0, point_to_segment(segment.a, p, q)),
-            (1.0, point_to_segment(segment.b, p, q)),
+            (projection.t, projection.distance_2),
+            (0.0, point_to_segment_2(segment.a, p, q)),
+            (1.0, point_to_segment_2(segment.b, p, q)),
         ]
     };
     let lines = || rings(outline).flat_map(|ring| ring.lines());
     // The nearest distance and the first offer at it, unless the edge crosses the outline.
-    let (mut distance, mut first_t) = (f64::INFINITY, 0.0);
+    let (mut nearest_2, mut first_t) = (f64::INFINITY, 0.0);
     for line in lines() {
         let (p, q) = ([line.start.x, line.start.y], [line.end.x, line.end.y]);
         if let Some(t) = crossing(segment.a, segment.b, p, q) {
             return ([t, t], 0.0);
         }
-        for (t, d) in offers(line) {
-            if d < distance {
-                (distance, first_t) = (d, t);
+        for (t, d_2) in offers(line) {
+            if d_2 < nearest_2 {
+                (nearest_2, first_t) = (d_2, t);
             }
         }
     }
-    let nearest = lines()
-        .flat_map(offers)
-        .filter(|o| o.1 <= distance + STRETCH_TIE_M);
-    let (lo, hi, leg) = nearest.fold(
-        (f64::INFINITY, f64::NEG_INFINITY, distance),
-        |(lo, hi, leg), o| (lo.min(o.0), hi.max(o.0), leg.max(o.1)),
+    let distance = nearest_2.sqrt();
+    let tie_2 = (distance + STRETCH_TIE_M).powi(2);
+    let nearest = lines().flat_map(offers).filter(|o| o.1 <= tie_2);
+    let (lo, hi, leg_2) = nearest.fold(
+        (f64::INFINITY, f64::NEG_INFINITY, nearest_2),
+        |(lo, hi, leg_2), o| (lo.min(o.0), hi.max(o.0), leg_2.max(o.1)),
     );
     if hi - lo > STRETCH_MIN {
-        ([lo, hi], leg)
+        ([lo, hi], leg_2.sqrt())
     } else {
         ([first_t, first_t], distance)
     }
+}
+
+/// The squared distance between two boxes (0 when they meet): no point of one is nearer
+/// than that to any point of the other.
+fn box_distance_2(envelope: &AABB<[f64; 2]>, rect: &geo_types::Rect<f64>) -> f64 {
+    let (lower, upper) = (envelope.lower(), envelope.upper());
+    let dx = (rect.min().x - upper[0])
+        .max(lower[0] - rect.max().x)
+        .max(0.0);
+    let dy = (rect.min().y - upper[1])
+        .max(lower[1] - rect.max().y)
+        .max(0.0);
+    dx * dx + dy * dy
 }
 
 /// Where segment a–b crosses segment p–q, as the fraction along a–b; `None` when they do not
@@ -420,6 +431,11 @@ fn crossing(a: [f64; 2], b: [f64; 2], p: [f64; 2], q: [f64; 2]) -> Option<f64> {
 
 /// The distance from point `x` to segment p–q.
 fn point_to_segment(x: [f64; 2], p: [f64; 2], q: [f64; 2]) -> f64 {
+    point_to_segment_2(x, p, q).sqrt()
+}
+
+/// The squared distance from point `x` to segment p–q.
+fn point_to_segment_2(x: [f64; 2], p: [f64; 2], q: [f64; 2]) -> f64 {
     let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
     let len_2 = dx * dx + dy * dy;
     let raw = ((x[0] - p[0]) * dx + (x[1] - p[1]) * dy) / len_2;
@@ -428,5 +444,5 @@ fn point_to_segment(x: [f64; 2], p: [f64; 2], q: [f64; 2]) -> f64 {
     } else {
         0.0
     };
-    (x[0] - p[0] - t * dx).hypot(x[1] - p[1] - t * dy)
+    (x[0] - p[0] - t * dx).powi(2) + (x[1] - p[1] - t * dy).powi(2)
 }
