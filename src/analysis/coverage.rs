@@ -81,11 +81,16 @@ pub fn evaluate(requirements: &Requirements, models: &DistanceModels) -> Coverag
         let earlier = done.iter().find(|(r, _)| r.measures_like(resolved));
         let coverage = match earlier {
             Some((_, coverage)) => coverage.clone(),
-            None => RequirementCoverage {
-                facilities: resolved.facilities,
-                straight: models.straight().distances(resolved),
-                walk: models.walk().map(|w| w.distances(resolved)),
-            },
+            None => {
+                let straight = models.straight().distances(resolved);
+                RequirementCoverage {
+                    facilities: resolved.facilities,
+                    walk: models
+                        .walk()
+                        .map(|w| w.distances_beside(resolved, Some(&straight))),
+                    straight,
+                }
+            }
         };
         done.push((resolved, coverage));
     }

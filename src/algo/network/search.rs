@@ -201,10 +201,19 @@ pub fn nearest_facilities_from(
         .into_par_iter()
         .map(|q| {
             let mut candidates = Vec::new();
+            let mut ends: Vec<(u32, f64)> = Vec::new();
             for snap in queries.of(q) {
                 if let Some(access) = Access::new(graph, snap) {
-                    candidates_for(&labels, &on_edge, &access, &mut candidates);
+                    ends.extend(access.ends);
+                    along_edge(&on_edge, &access, &mut candidates);
                 }
+            }
+            // Access points around a block share the nodes of the streets they face: each
+            // node's labels are read once, from its shortest walk.
+            ends.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            ends.dedup_by_key(|end| end.0);
+            for (node, walk) in ends {
+                candidates.extend(labels.labels(node).map(|(f, d)| (f, walk + d)));
             }
             for (edge, from_m, to_m, leg_m) in queries.stretches(q) {
                 // A facility on a stretch the query faces: straight across, no walk along.
@@ -223,17 +232,9 @@ pub fn nearest_facilities_from(
         .collect()
 }
 
-/// Every (facility, distance) one access point reaches through the labels of its edge's
-/// ends, or directly along its edge, given the facility accesses sorted by edge.
-fn candidates_for(
-    labels: &NodeLabels,
-    on_edge: &[(u32, Access)],
-    query: &Access,
-    candidates: &mut Vec<(u32, f64)>,
-) {
-    for (node, walk) in query.ends {
-        candidates.extend(labels.labels(node).map(|(f, d)| (f, walk + d)));
-    }
+/// Every (facility, distance) one access point reaches directly along its edge, given the
+/// facility accesses sorted by edge.
+fn along_edge(on_edge: &[(u32, Access)], query: &Access, candidates: &mut Vec<(u32, f64)>) {
     let start = on_edge.partition_point(|(_, a)| a.edge < query.edge);
     for (facility, access) in on_edge[start..]
         .iter()

@@ -400,25 +400,96 @@ fn across_stretches<'s>(
 impl WalkNetwork<'_> {
     /// Per block, its `k` nearest facilities on foot with the shortcuts (see
     /// [`WalkNetwork::shortcuts`]) within `reach_m` that beat them.
+    ///
+    /// With the straight-line distances of the same requirement (`straight`), blocks whose
+    /// nearest facility in a straight line is beyond that are not searched: no shortcut can
+    /// be shorter than the straight line from the outline.
     fn with_shortcuts(
         &self,
         index: &FacilityIndex,
         mut nearest: Vec<Vec<(u32, f64)>>,
-        reach_m: f64,
-        k: usize,
+        (reach_m, k): (f64, usize),
+        straight: Option<&Distances>,
     ) -> Vec<Vec<(u32, f64)>> {
         if self.measure == Measure::Centroid || k == 0 {
             return nearest;
         }
         nearest.par_iter_mut().enumerate().for_each(|(b, found)| {
             let kth_m = found.get(k - 1).map_or(f64::INFINITY, |&(_, d)| d);
-            let extra = self.shortcuts(index, b, reach_m.min(kth_m), k);
+            let within_m = reach_m.min(kth_m);
+            if straight.is_some_and(|s| self.outline_at_least_m(s, b) > within_m) {
+                return;
+            }
+            let extra = self.shortcuts(index, b, within_m, k);
             if !extra.is_empty() {
                 found.extend(extra);
                 keep_nearest_distinct(found, k);
             }
         });
         nearest
+    }
+
+    /// A lower bound on block `b`'s distance from its outline to any facility, from the
+    /// straight-line model's nearest distance (measured from the outline under `edge`, from
+    /// the centroid otherwise).
+    fn outline_at_least_m(&self, straight: &Distances, b: usize) -> f64 {
+        match self.measure {
+            Measure::Edge => straight.nearest_m[b],
+            Measure::Centroid | Measure::Area => {
+                straight.nearest_m[b] - self.plane.block_radius_m[b]
+            }
+        }
+    }
+
+    /// Per block: the nearest facility of the requirement on foot, its distance, how many
+    /// are within reach and whether the requirement is met (see
+    /// [`DistanceModel::distances`]), given the requirement's straight-line distances when
+    /// they are known (they spare searching for shortcuts that cannot exist).
+    pub fn distances_beside(
+        &self,
+        resolved: &ResolvedRequirement,
+        straight: Option<&Distances>,
+    ) -> Distances {
+        let requirement = resolved.requirement;
+        let sources: Vec<(u32, Snap)> = self.layer_snaps[resolved.layer_index]
+            .iter()
+            .zip(&resolved.layer.location_facility)
+            .filter(|(_, &f)| resolved.keep[f as usize])
+            .filter_map(|(snap, &f)| Some((f, (*snap)?)))
+            .collect();
+        let nearest = nearest_facilities_from(
+            &self.streets.graph,
+            &sources,
+            &self.block_access,
+            self.search_m,
+            requirement.min_count,
+        );
+        let reach = (requirement.reach_m, requirement.min_count);
+        let nearest = self.with_shortcuts(&resolved.index, nearest, reach, straight);
+        let counts: Vec<u32> = nearest
+            .iter()
+            .map(|found| {
+                found
+                    .iter()
+                    .filter(|&&(_, d)| d <= requirement.reach_m)
+                    .count() as u32
+            })
+            .collect();
+        Distances {
+            nearest_facility: nearest
+                .iter()
+                .map(|found| found.first().map(|&(f, _)| f))
+                .collect(),
+            nearest_m: nearest
+                .iter()
+                .map(|found| found.first().map_or(f64::INFINITY, |&(_, d)| d))
+                .collect(),
+            met: counts
+                .iter()
+                .map(|&c| c as usize >= requirement.min_count)
+                .collect(),
+            count_within: (requirement.min_count > 1).then_some(counts),
+        }
     }
 
     /// `pairs` (sorted by block, then facility) with the shortcuts within `reach_m` of the
@@ -460,50 +531,7 @@ impl DistanceModel for WalkNetwork<'_> {
     /// One bounded multi-source search over the requirement's facilities, keeping the
     /// `min_count` nearest distinct facilities of every block.
     fn distances(&self, resolved: &ResolvedRequirement) -> Distances {
-        let requirement = resolved.requirement;
-        let sources: Vec<(u32, Snap)> = self.layer_snaps[resolved.layer_index]
-            .iter()
-            .zip(&resolved.layer.location_facility)
-            .filter(|(_, &f)| resolved.keep[f as usize])
-            .filter_map(|(snap, &f)| Some((f, (*snap)?)))
-            .collect();
-        let nearest = nearest_facilities_from(
-            &self.streets.graph,
-            &sources,
-            &self.block_access,
-            self.search_m,
-            requirement.min_count,
-        );
-        let nearest = self.with_shortcuts(
-            &resolved.index,
-            nearest,
-            requirement.reach_m,
-            requirement.min_count,
-        );
-        let counts: Vec<u32> = nearest
-            .iter()
-            .map(|found| {
-                found
-                    .iter()
-                    .filter(|&&(_, d)| d <= requirement.reach_m)
-                    .count() as u32
-            })
-            .collect();
-        Distances {
-            nearest_facility: nearest
-                .iter()
-                .map(|found| found.first().map(|&(f, _)| f))
-                .collect(),
-            nearest_m: nearest
-                .iter()
-                .map(|found| found.first().map_or(f64::INFINITY, |&(_, d)| d))
-                .collect(),
-            met: counts
-                .iter()
-                .map(|&c| c as usize >= requirement.min_count)
-                .collect(),
-            count_within: (requirement.min_count > 1).then_some(counts),
-        }
+        self.distances_beside(resolved, None)
     }
 
     fn pairs_within(&self, resolved: &ResolvedRequirement) -> Vec<Pair> {
