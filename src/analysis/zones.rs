@@ -22,7 +22,7 @@ use serde::Serialize;
 pub const ZONE_BUFFER_M: f64 = 10.0;
 
 /// Zone outlines are drawn with grid cells this wide.
-pub const ZONE_CELL_M: f64 = 5.0;
+pub const ZONE_CELL_M: f64 = 10.0;
 
 /// The facility a zone is nearest to, for its most failed requirement.
 #[derive(Debug, Clone, PartialEq)]

@@ -54,10 +54,11 @@ pub struct ZoneShape {
 /// 1. [`cluster`] with `shape.link_m`.
 /// 2. Every cluster whose outline could span more than `shape.span_m` is split: across its
 ///    longer side at the widest gap between its centroids in the middle half of their range
-///    (else at the median), each side clustered again, until every zone of more than one
-///    block spans (see [`span_m`]) at most `shape.span_m` less twice the outline's margin
-///    (a cell and the buffer, see below). So no outline of more than one block spans more
-///    than `shape.span_m`; a single block wider than that is a zone of its own.
+///    (else at the median) until every part of more than one block spans (see [`span_m`])
+///    at most `shape.span_m` less twice the outline's margin (a cell and the buffer, see
+///    below); each part is then linked again (a cut may strand blocks that linked only
+///    across it). So no outline of more than one block spans more than `shape.span_m`; a
+///    single block wider than that is a zone of its own.
 /// 3. Every zone claims, on one grid of square cells of side `shape.cell_m` anchored at the
 ///    plane's origin, the cells whose centre lies inside one of its blocks (a block too thin
 ///    to hold a cell centre: the cells its outline passes through), then the cells whose
@@ -262,32 +263,36 @@ fn link_by_grid(points: &[(usize, [f64; 2])], link_m: f64, sets: &mut DisjointSe
     let mut by_cell: Vec<((i64, i64), usize, [f64; 2])> =
         points.iter().map(|&(k, p)| (cell(&p), k, p)).collect();
     by_cell.sort_unstable_by_key(|&(c, k, _)| (c, k));
-    let mut groups: std::collections::HashMap<(i64, i64), std::ops::Range<usize>> =
-        Default::default();
+    // Cells in ascending order with their points' range in `by_cell`.
+    let mut groups: Vec<((i64, i64), std::ops::Range<usize>)> = Vec::new();
     let mut start = 0;
     for i in 1..=by_cell.len() {
         if i == by_cell.len() || by_cell[i].0 != by_cell[start].0 {
             for j in start + 1..i {
                 sets.union(by_cell[start].1, by_cell[j].1);
             }
-            groups.insert(by_cell[start].0, start..i);
+            groups.push((by_cell[start].0, start..i));
             start = i;
         }
     }
     if side <= 0.0 {
         return;
     }
-    let mut keys: Vec<(i64, i64)> = groups.keys().copied().collect();
-    keys.sort_unstable();
-    for a in keys {
-        let cells_a = groups[&a].clone();
+    let range_of = |cell: (i64, i64)| {
+        groups
+            .binary_search_by_key(&cell, |g| g.0)
+            .ok()
+            .map(|k| groups[k].1.clone())
+    };
+    for (a, cells_a) in &groups {
+        let (a, cells_a) = (*a, cells_a.clone());
         for (dx, dy) in (-2..=2).flat_map(|dx| (-2..=2).map(move |dy| (dx, dy))) {
             let b = (a.0 + dx, a.1 + dy);
             // Each pair of cells once.
             if b <= a {
                 continue;
             }
-            let Some(cells_b) = groups.get(&b).cloned() else {
+            let Some(cells_b) = range_of(b) else {
                 continue;
             };
             if sets.find(by_cell[cells_a.start].1) == sets.find(by_cell[cells_b.start].1) {

@@ -41,9 +41,10 @@ impl Grid {
         } else {
             0
         };
+        let within = |d2: i32| f64::from(d2) * cell_m * cell_m <= buffer_m * buffer_m;
         let disk = (-radius..=radius)
             .flat_map(|dy| (-radius..=radius).map(move |dx| (dx, dy, dx * dx + dy * dy)))
-            .filter(|&(_, _, d2)| d2 > 0 && d2 <= radius * radius)
+            .filter(|&(_, _, d2)| d2 > 0 && within(d2))
             .map(|(dx, dy, d2)| (dx, dy, d2 as u8))
             .collect();
         Grid {
@@ -87,15 +88,6 @@ impl Claims {
             h: 0,
             level: Vec::new(),
         }
-    }
-
-    /// The level of global cell (i, j), [`FREE`] outside the window.
-    fn at(&self, i: i32, j: i32) -> u8 {
-        let (x, y) = (i - self.i0, j - self.j0);
-        if x < 0 || y < 0 || x as usize >= self.w || y as usize >= self.h {
-            return FREE;
-        }
-        self.level[y as usize * self.w + x as usize]
     }
 
     /// Lowers the level of global cell (i, j) to `level`, when it is in the window.
@@ -220,24 +212,30 @@ fn finite(ring: &[Coord<f64>]) -> Vec<Coord<f64>> {
 /// Claims every cell within the buffer of an inside or touched cell at level `2 + d²`.
 fn buffer(grid: &Grid, claims: &mut Claims) {
     let (w, h) = (claims.w, claims.h);
-    let core = |level: &[u8], x: usize, y: usize| level[y * w + x] <= TOUCHED;
+    let level = &claims.level;
+    let core = |k: usize| level[k] <= TOUCHED;
     // Only the edge of the claimed cells spreads: every cell within the buffer of an inner
     // one is within the buffer of an edge one too, or claimed already.
-    let edge: Vec<(i32, i32)> = (0..h)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .filter(|&(x, y)| core(&claims.level, x, y))
-        .filter(|&(x, y)| {
-            x == 0
-                || y == 0
-                || x + 1 == w
-                || y + 1 == h
-                || !core(&claims.level, x - 1, y)
-                || !core(&claims.level, x + 1, y)
-                || !core(&claims.level, x, y - 1)
-                || !core(&claims.level, x, y + 1)
-        })
-        .map(|(x, y)| (claims.i0 + x as i32, claims.j0 + y as i32))
-        .collect();
+    let mut edge: Vec<(i32, i32)> = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let k = y * w + x;
+            if !core(k) {
+                continue;
+            }
+            let inner = x > 0
+                && y > 0
+                && x + 1 < w
+                && y + 1 < h
+                && core(k - 1)
+                && core(k + 1)
+                && core(k - w)
+                && core(k + w);
+            if !inner {
+                edge.push((claims.i0 + x as i32, claims.j0 + y as i32));
+            }
+        }
+    }
     for (i, j) in edge {
         for &(dx, dy, d2) in &grid.disk {
             claims.claim(i + dx, j + dy, 2 + d2);
@@ -271,12 +269,16 @@ fn resolve(all: &[Claims]) -> Vec<Vec<bool>> {
                 let theirs = &all[w];
                 let (lo, hi) = (window.lower(), window.upper());
                 let (olo, ohi) = (theirs.window().lower(), theirs.window().upper());
+                let (i0, i1) = (lo[0].max(olo[0]), hi[0].min(ohi[0]));
+                let n = (i1 - i0 + 1) as usize;
                 for j in lo[1].max(olo[1])..=hi[1].min(ohi[1]) {
-                    for i in lo[0].max(olo[0])..=hi[0].min(ohi[0]) {
-                        let (a, b) = (mine.at(i, j), theirs.at(i, j));
+                    let at = |c: &Claims| (j - c.j0) as usize * c.w + (i0 - c.i0) as usize;
+                    let (k, t) = (at(mine), at(theirs));
+                    let ours = &mine.level[k..k + n];
+                    let rivals = &theirs.level[t..t + n];
+                    for (x, (&a, &b)) in ours.iter().zip(rivals).enumerate() {
                         if a != FREE && (b < a || (b == a && w < z)) {
-                            let k = (j - mine.j0) as usize * mine.w + (i - mine.i0) as usize;
-                            keep[k] = false;
+                            keep[k + x] = false;
                         }
                     }
                 }

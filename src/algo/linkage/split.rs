@@ -72,31 +72,39 @@ pub(crate) struct SplitInput<'a> {
 /// gap between consecutive member centroids (sorted along that side, ties by block index)
 /// whose middle lies in the middle half of the centroids' range (gaps equal to the
 /// millimetre: the one nearest the middle of the range, then the first), or at the median
-/// when there is none; each side is then clustered again by single linkage, so that a part never
-/// holds blocks the cut left unlinked. Parts come out in a fixed order, each ascending.
+/// when there is none; each final part is then clustered again by single linkage, so that a
+/// part never holds blocks the cuts left unlinked. Parts come out in a fixed order, each
+/// ascending.
 pub(crate) fn split_to_span(input: &SplitInput, members: Vec<u32>) -> Vec<Vec<u32>> {
-    let mut done = Vec::new();
-    let mut todo = vec![members];
-    while let Some(part) = todo.pop() {
+    // Parts with whether a cut made them.
+    let mut done: Vec<(Vec<u32>, bool)> = Vec::new();
+    let mut todo = vec![(members, false)];
+    while let Some((part, cut_off)) = todo.pop() {
         let bounds = union(part.iter().map(|&b| input.boxes[b as usize]));
         let Some(b) = bounds.filter(|_| part.len() > 1) else {
-            done.push(part);
+            done.push((part, cut_off));
             continue;
         };
         let (width, height) = (b[2] - b[0], b[3] - b[1]);
         if width.max(height) <= input.max_span_m {
-            done.push(part);
+            done.push((part, cut_off));
             continue;
         }
         let (low, high) = cut(input.centroids, &part, width >= height);
         // Later parts are pushed first so that parts come out low side first.
-        for side in [high, low] {
-            let mut pieces = cluster(input.centroids, &side, input.link_m);
-            pieces.reverse();
-            todo.extend(pieces);
-        }
+        todo.push((high, true));
+        todo.push((low, true));
     }
-    done
+    // A cut may leave blocks on one side that linked only through the other.
+    done.into_iter()
+        .flat_map(|(part, cut_off)| {
+            if cut_off && part.len() > 1 {
+                cluster(input.centroids, &part, input.link_m)
+            } else {
+                vec![part]
+            }
+        })
+        .collect()
 }
 
 /// Cuts `part` (at least two blocks) in two along x (`along_x`) or y, as [`split_to_span`]

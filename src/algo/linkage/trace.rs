@@ -10,10 +10,15 @@ use std::collections::HashMap;
 /// Directions of a boundary step: east, north, west, south.
 const STEPS: [(i32, i32); 4] = [(1, 0), (0, 1), (-1, 0), (0, -1)];
 
+/// The bits of a vertex's boundary steps (one per direction of [`STEPS`]).
+const ALL_STEPS: u8 = 0b1111;
+/// Marks a pinch: a vertex where two set cells meet only at the corner (two steps leave it).
+const PINCH: u8 = 0b1_0000;
+
 /// The polygons covering the cells set in `keep` (`w` × `h`, row by row, the first row the
 /// southernmost) of a window whose lower-left cell is `origin` on a grid of `cell_m`:
 /// exteriors counter-clockwise, holes clockwise, collinear vertices dropped; polygons in the
-/// order of their first cell (row by row), holes in the order they are found.
+/// order their exterior is found (vertices row by row), holes likewise.
 pub(crate) fn trace(
     keep: &[bool],
     w: usize,
@@ -21,37 +26,23 @@ pub(crate) fn trace(
     origin: (i32, i32),
     cell_m: f64,
 ) -> MultiPolygon<f64> {
-    let inside = |x: i32, y: i32| {
-        x >= 0
-            && y >= 0
-            && (x as usize) < w
-            && (y as usize) < h
-            && keep[y as usize * w + x as usize]
-    };
-    let component = components(keep, w, h);
-    let mut out = boundary_steps(w, h, &inside);
-    let pinch: Vec<bool> = out.iter().map(|bits| bits.count_ones() == 2).collect();
-    // Per component: its exteriors and holes, in vertex coordinates of the window.
-    let mut shells: Vec<Vec<Vec<(i32, i32)>>> = Vec::new();
-    let mut holes: Vec<Vec<Vec<(i32, i32)>>> = Vec::new();
+    let mut out = boundary_steps(keep, w, h);
     let vw = w + 1;
+    let mut shells: Vec<Vec<(i32, i32)>> = Vec::new();
+    let mut holes: Vec<Vec<(i32, i32)>> = Vec::new();
     for start in 0..out.len() {
-        while out[start] != 0 {
-            let ring = follow(&mut out, &pinch, vw, start);
-            for lp in split_at_pinches(ring, &pinch, vw) {
-                let label = left_component(&lp, &component, w) as usize;
-                if shells.len() <= label {
-                    shells.resize(label + 1, Vec::new());
-                    holes.resize(label + 1, Vec::new());
-                }
+        while out[start] & ALL_STEPS != 0 {
+            let ring = follow(&mut out, vw, start);
+            for lp in split_at_pinches(ring, &out, vw) {
                 if twice_area(&lp) > 0 {
-                    shells[label].push(lp);
+                    shells.push(lp);
                 } else {
-                    holes[label].push(lp);
+                    holes.push(lp);
                 }
             }
         }
     }
+    let inner = holes_of(&shells, holes);
     let to_plane = |(x, y): (i32, i32)| Coord {
         x: f64::from(origin.0 + x) * cell_m,
         y: f64::from(origin.1 + y) * cell_m,
@@ -61,77 +52,89 @@ pub(crate) fn trace(
         coords.push(coords[0]);
         LineString::new(coords)
     };
-    let mut polygons = Vec::new();
-    for (mine, inner) in shells.into_iter().zip(holes) {
-        let mut mine = mine.into_iter();
-        if let Some(shell) = mine.next() {
-            polygons.push(Polygon::new(
-                ring(shell),
-                inner.into_iter().map(ring).collect(),
-            ));
-        }
-        // A component has one exterior; any other would stand alone.
-        polygons.extend(mine.map(|extra| Polygon::new(ring(extra), Vec::new())));
-    }
+    let polygons = shells
+        .into_iter()
+        .zip(inner)
+        .map(|(shell, holes)| Polygon::new(ring(shell), holes.into_iter().map(ring).collect()))
+        .collect();
     MultiPolygon::new(polygons)
 }
 
-/// Labels the 4-connected components of the set cells, in order of their first cell.
-fn components(keep: &[bool], w: usize, h: usize) -> Vec<u32> {
-    let mut label = vec![u32::MAX; keep.len()];
-    let mut next = 0;
-    let mut stack = Vec::new();
-    for first in 0..keep.len() {
-        if !keep[first] || label[first] != u32::MAX {
-            continue;
+/// Per exterior, its holes: each hole goes to the smallest exterior around the set cell on
+/// its first step's left.
+fn holes_of(shells: &[Vec<(i32, i32)>], holes: Vec<Vec<(i32, i32)>>) -> Vec<Vec<Vec<(i32, i32)>>> {
+    let areas: Vec<i64> = shells.iter().map(|s| twice_area(s)).collect();
+    let boxes: Vec<[i32; 4]> = shells.iter().map(|s| loop_box(s)).collect();
+    let mut inner: Vec<Vec<Vec<(i32, i32)>>> = vec![Vec::new(); shells.len()];
+    for hole in holes {
+        let (x, y) = left_cell(&hole);
+        let mut around: Vec<usize> = (0..shells.len())
+            .filter(|&k| {
+                let b = boxes[k];
+                x >= b[0] && x < b[2] && y >= b[1] && y < b[3]
+            })
+            .collect();
+        // The only exterior whose box holds the cell holds the hole.
+        if around.len() > 1 {
+            around.sort_by_key(|&k| (areas[k], k));
+            let centre = (2 * x + 1, 2 * y + 1);
+            around.retain(|&k| encloses(&shells[k], centre));
         }
-        label[first] = next;
-        stack.push(first);
-        while let Some(k) = stack.pop() {
-            let (x, y) = (k % w, k / w);
-            let neighbours = [
-                (x > 0).then(|| k - 1),
-                (x + 1 < w).then(|| k + 1),
-                (y > 0).then(|| k - w),
-                (y + 1 < h).then(|| k + w),
-            ];
-            for n in neighbours.into_iter().flatten() {
-                if keep[n] && label[n] == u32::MAX {
-                    label[n] = next;
-                    stack.push(n);
-                }
-            }
+        if let Some(&k) = around.first() {
+            inner[k].push(hole);
         }
-        next += 1;
     }
-    label
+    inner
+}
+
+/// The bounding box of a loop's vertices: (min x, min y, max x, max y).
+fn loop_box(lp: &[(i32, i32)]) -> [i32; 4] {
+    lp.iter()
+        .fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, &(x, y)| {
+            [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+        })
+}
+
+/// Whether the loop of grid vertices encloses a point given in half units (odd coordinates:
+/// a cell centre, never on the loop): even-odd ray casting towards the east.
+fn encloses(lp: &[(i32, i32)], (px, py): (i32, i32)) -> bool {
+    let mut inside = false;
+    for k in 0..lp.len() {
+        let (a, b) = (lp[k], lp[(k + 1) % lp.len()]);
+        // Only vertical steps cross a horizontal ray.
+        if a.0 == b.0 && 2 * a.0 > px && (2 * a.1 < py) != (2 * b.1 < py) {
+            inside = !inside;
+        }
+    }
+    inside
 }
 
 /// Per vertex of the window ((w + 1) × (h + 1), row by row), a bit per direction of
-/// [`STEPS`] for each boundary step leaving it with the set cells on its left.
-fn boundary_steps(w: usize, h: usize, inside: &dyn Fn(i32, i32) -> bool) -> Vec<u8> {
+/// [`STEPS`] for each boundary step leaving it with the set cells on its left, and
+/// [`PINCH`] where two leave.
+fn boundary_steps(keep: &[bool], w: usize, h: usize) -> Vec<u8> {
     let vw = w + 1;
     let mut out = vec![0u8; vw * (h + 1)];
-    for y in 0..h as i32 {
-        for x in 0..w as i32 {
-            if !inside(x, y) {
-                continue;
+    for y in 0..h {
+        let row = &keep[y * w..(y + 1) * w];
+        for x in (0..w).filter(|&x| row[x]) {
+            if y == 0 || !keep[(y - 1) * w + x] {
+                out[y * vw + x] |= 1;
             }
-            let mut set = |vx: i32, vy: i32, dir: u8| {
-                out[vy as usize * vw + vx as usize] |= 1 << dir;
-            };
-            if !inside(x, y - 1) {
-                set(x, y, 0);
+            if x + 1 == w || !row[x + 1] {
+                out[y * vw + x + 1] |= 1 << 1;
             }
-            if !inside(x + 1, y) {
-                set(x + 1, y, 1);
+            if y + 1 == h || !keep[(y + 1) * w + x] {
+                out[(y + 1) * vw + x + 1] |= 1 << 2;
             }
-            if !inside(x, y + 1) {
-                set(x + 1, y + 1, 2);
+            if x == 0 || !row[x - 1] {
+                out[(y + 1) * vw + x] |= 1 << 3;
             }
-            if !inside(x - 1, y) {
-                set(x, y + 1, 3);
-            }
+        }
+    }
+    for bits in &mut out {
+        if bits.count_ones() == 2 {
+            *bits |= PINCH;
         }
     }
     out
@@ -141,8 +144,8 @@ fn boundary_steps(w: usize, h: usize, inside: &dyn Fn(i32, i32) -> bool) -> Vec<
 /// at a pinch (a vertex where two set cells meet only at the corner) it turns left, which
 /// keeps each cell with the cells it shares a side with. Returns the vertices visited, the
 /// start once.
-fn follow(out: &mut [u8], pinch: &[bool], vw: usize, start: usize) -> Vec<(i32, i32)> {
-    let first = out[start].trailing_zeros() as u8;
+fn follow(out: &mut [u8], vw: usize, start: usize) -> Vec<(i32, i32)> {
+    let first = (out[start] & ALL_STEPS).trailing_zeros() as u8;
     let mut ring = Vec::new();
     let (mut v, mut dir) = (start, first);
     loop {
@@ -151,7 +154,7 @@ fn follow(out: &mut [u8], pinch: &[bool], vw: usize, start: usize) -> Vec<(i32, 
         let (dx, dy) = STEPS[dir as usize];
         let (x, y) = ((v % vw) as i32 + dx, (v / vw) as i32 + dy);
         v = y as usize * vw + x as usize;
-        let next = if pinch[v] {
+        let next = if out[v] & PINCH != 0 {
             (dir + 1) % 4
         } else {
             // The one step ever leaving `v`, used or not.
@@ -165,12 +168,12 @@ fn follow(out: &mut [u8], pinch: &[bool], vw: usize, start: usize) -> Vec<(i32, 
 }
 
 /// Splits a ring that passes a pinch vertex twice into simple loops.
-fn split_at_pinches(ring: Vec<(i32, i32)>, pinch: &[bool], vw: usize) -> Vec<Vec<(i32, i32)>> {
+fn split_at_pinches(ring: Vec<(i32, i32)>, out: &[u8], vw: usize) -> Vec<Vec<(i32, i32)>> {
     let mut loops = Vec::new();
     let mut stack: Vec<(i32, i32)> = Vec::with_capacity(ring.len());
     let mut seen: HashMap<(i32, i32), usize> = HashMap::new();
     for v in ring {
-        if !pinch[v.1 as usize * vw + v.0 as usize] {
+        if out[v.1 as usize * vw + v.0 as usize] & PINCH == 0 {
             stack.push(v);
             continue;
         }
@@ -191,16 +194,15 @@ fn split_at_pinches(ring: Vec<(i32, i32)>, pinch: &[bool], vw: usize) -> Vec<Vec
     loops
 }
 
-/// The component of the set cell left of a loop's first step.
-fn left_component(lp: &[(i32, i32)], component: &[u32], w: usize) -> u32 {
+/// The set cell left of a loop's first step.
+fn left_cell(lp: &[(i32, i32)]) -> (i32, i32) {
     let (a, b) = (lp[0], lp[1 % lp.len()]);
-    let (x, y) = match (b.0 - a.0, b.1 - a.1) {
+    match (b.0 - a.0, b.1 - a.1) {
         (1, 0) => (a.0, a.1),
         (0, 1) => (a.0 - 1, a.1),
         (-1, 0) => (a.0 - 1, a.1 - 1),
         _ => (a.0, a.1 - 1),
-    };
-    component[y as usize * w + x as usize]
+    }
 }
 
 /// Twice the signed area of a closed loop of grid vertices (positive counter-clockwise).
