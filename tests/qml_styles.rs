@@ -264,21 +264,20 @@ fn every_style_references_only_fields_of_its_layer() {
     check_gaps_style(&extended, "extended");
 
     // Report sites: a category for every value the layer has.
-    for (name, attr) in [("sites", "kind")] {
-        let qml = check_style(&out, name, "categorizedSymbol");
-        assert!(qml.contains("<labeling type=\"simple\">"), "{name}");
-        let (field, categories) = renderer_categories(&qml);
-        assert_eq!(field, attr);
-        let values: BTreeSet<String> = categories
-            .iter()
-            .map(|(v, _)| serde_json::Value::from(v.as_str()).to_string())
-            .collect();
-        let present = layer_values(&out.join(format!("{name}.geojson")), attr);
-        assert!(
-            !present.is_empty() && present.is_subset(&values),
-            "{name}: {present:?} not all in {values:?}"
-        );
-    }
+    let (name, attr) = ("sites", "kind");
+    let qml = check_style(&out, name, "categorizedSymbol");
+    assert!(qml.contains("<labeling type=\"simple\">"), "{name}");
+    let (field, categories) = renderer_categories(&qml);
+    assert_eq!(field, attr);
+    let values: BTreeSet<String> = categories
+        .iter()
+        .map(|(v, _)| serde_json::Value::from(v.as_str()).to_string())
+        .collect();
+    let present = layer_values(&out.join(format!("{name}.geojson")), attr);
+    assert!(
+        !present.is_empty() && present.is_subset(&values),
+        "{name}: {present:?} not all in {values:?}"
+    );
     check_style(&out, "service_areas", "graduatedSymbol");
 
     // Facilities: one category per kind of the city, each with its own marker shape and
