@@ -37,6 +37,24 @@ pub fn percent(part: f64, total: f64) -> String {
     }
 }
 
+/// An English ordinal: `1st`, `2nd`, `3rd`, `4th`, `11th`, `12th`, `13th`, `21st`, `112th`.
+///
+/// ```
+/// use carecircle::format::ordinal;
+/// let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 112].map(ordinal).into();
+/// assert_eq!(words, ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "112th"]);
+/// ```
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,13 @@ fn referenced_fields(qml: &str) -> Vec<String> {
         if node.has_tag_name("renderer-v2") {
             fields.extend(node.attribute("attr").map(str::to_string));
         }
+        if node.has_tag_name("rule") {
+            fields.extend(
+                node.attribute("filter")
+                    .map(expression_fields)
+                    .unwrap_or_default(),
+            );
+        }
         if node.has_tag_name("text-style") {
             let text = node.attribute("fieldName").expect("a label field");
             if node.attribute("isExpression") == Some("1") {
@@ -151,6 +158,68 @@ fn marker(qml: &str, symbol: &str) -> (String, String) {
     (option("name"), option("color"))
 }
 
+/// Gap zones: one rule per circle filtering on `circle`, only the view circle's checked
+/// and labelled, labels that never overlap, higher ranks first.
+fn check_gaps_style(out: &Path, view: &str) {
+    let qml = check_style(out, "gaps", "RuleRenderer");
+    let doc = roxmltree::Document::parse(&qml).unwrap();
+    let rules = |parent: &str| -> Vec<roxmltree::Node> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(parent))
+            .flat_map(|n| n.descendants().filter(|r| r.has_tag_name("rule")))
+            .collect()
+    };
+    let circles = ["basic", "specialty", "extended"];
+    let drawn = rules("renderer-v2");
+    assert_eq!(drawn.len(), circles.len());
+    for (rule, circle) in drawn.iter().zip(circles) {
+        assert_eq!(
+            rule.attribute("filter"),
+            Some(format!("\"circle\" = '{circle}'").as_str())
+        );
+        assert_eq!(rule.attribute("label"), Some(circle));
+        let on = rule.attribute("checkstate") != Some("0");
+        assert_eq!(on, circle == view, "{circle}");
+    }
+    let labelled = rules("labeling");
+    assert_eq!(labelled.len(), circles.len());
+    for (rule, circle) in labelled.iter().zip(circles) {
+        assert_eq!(
+            rule.attribute("active"),
+            Some(if circle == view { "1" } else { "0" })
+        );
+        let rendering = rule
+            .descendants()
+            .find(|n| n.has_tag_name("rendering"))
+            .unwrap();
+        assert_eq!(
+            rendering.attribute("displayAll"),
+            Some("0"),
+            "no overlapping labels"
+        );
+        let priority = rule
+            .descendants()
+            .find(|n| n.attribute("name") == Some("Priority"))
+            .expect("a priority by rank");
+        let expression = priority
+            .descendants()
+            .find(|n| n.attribute("name") == Some("expression"))
+            .and_then(|n| n.attribute("value"))
+            .unwrap();
+        assert_eq!(expression_fields(expression), ["rank"]);
+    }
+    // Every circle in the layer has its rule.
+    let present = layer_values(&out.join("gaps.geojson"), "circle");
+    let named: BTreeSet<String> = circles
+        .iter()
+        .map(|c| serde_json::Value::from(*c).to_string())
+        .collect();
+    assert!(
+        !present.is_empty() && present.is_subset(&named),
+        "{present:?}"
+    );
+}
+
 #[test]
 fn expression_fields_are_the_double_quoted_names() {
     assert_eq!(
@@ -183,22 +252,32 @@ fn every_style_references_only_fields_of_its_layer() {
         BTreeSet::from(["false".into(), "true".into()])
     );
 
-    // Gap zones and report sites: a category for every value the layer has.
-    for (name, attr) in [("gaps", "circle"), ("sites", "kind")] {
-        let qml = check_style(&out, name, "categorizedSymbol");
-        assert!(qml.contains("<labeling type=\"simple\">"), "{name}");
-        let (field, categories) = renderer_categories(&qml);
-        assert_eq!(field, attr);
-        let values: BTreeSet<String> = categories
-            .iter()
-            .map(|(v, _)| serde_json::Value::from(v.as_str()).to_string())
-            .collect();
-        let present = layer_values(&out.join(format!("{name}.geojson")), attr);
-        assert!(
-            !present.is_empty() && present.is_subset(&values),
-            "{name}: {present:?} not all in {values:?}"
-        );
-    }
+    check_gaps_style(&out, "basic");
+    let extended = dir.path().join("out-extended");
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .args(["--view", "extended", "--out"])
+        .arg(&extended)
+        .assert()
+        .success();
+    check_gaps_style(&extended, "extended");
+
+    // Report sites: a category for every value the layer has.
+    let (name, attr) = ("sites", "kind");
+    let qml = check_style(&out, name, "categorizedSymbol");
+    assert!(qml.contains("<labeling type=\"simple\">"), "{name}");
+    let (field, categories) = renderer_categories(&qml);
+    assert_eq!(field, attr);
+    let values: BTreeSet<String> = categories
+        .iter()
+        .map(|(v, _)| serde_json::Value::from(v.as_str()).to_string())
+        .collect();
+    let present = layer_values(&out.join(format!("{name}.geojson")), attr);
+    assert!(
+        !present.is_empty() && present.is_subset(&values),
+        "{name}: {present:?} not all in {values:?}"
+    );
     check_style(&out, "service_areas", "graduatedSymbol");
 
     // Facilities: one category per kind of the city, each with its own marker shape and

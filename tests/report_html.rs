@@ -127,7 +127,7 @@ fn check_report_html(out: &Path, command: &str) {
     assert_rows(
         &table(&doc, "gap-zones"),
         zones,
-        |row| (row[0].clone(), count(&row[1]), count(&row[3])),
+        |row| (row[0].clone(), count(&row[1]), count(&row[4])),
         |z| {
             let circle = z["circle"].as_str().unwrap().to_string();
             (

@@ -248,6 +248,7 @@ mod tests {
                 nearest_m: vec![nearest],
                 nearest_facility: vec![None],
                 count_within: count.map(|c| vec![c]),
+                kth_nearest: None,
                 met: vec![met],
             },
             walk: None,

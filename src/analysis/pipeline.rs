@@ -12,7 +12,7 @@ use crate::analysis::service_areas::{service_areas, ServiceAreaPiece};
 use crate::analysis::sites::{suggest_sites, SiteRequest, Suggestion};
 use crate::analysis::study::Study;
 use crate::analysis::summary::{circle_summaries, Summary};
-use crate::analysis::zones::{ranked_gap_zones, RankedZone};
+use crate::analysis::zones::{ranked_gap_zones, zone_rank_by_block, RankedZone};
 use crate::error::Error;
 use crate::input::Loaded;
 use crate::progress::Progress;
@@ -43,6 +43,8 @@ pub struct Analysis<'a> {
     pub coverage: Coverage,
     /// Gap zones of every circle, ranked.
     pub zones: Vec<RankedZone>,
+    /// Per circle, per block: the rank of its gap zone in the circle (`None`: covered).
+    pub zone_rank: Vec<Vec<Option<u32>>>,
     /// Area shares, with the `area` measure.
     pub shares: Option<Vec<CircleShares>>,
     /// Capacity accessibility of the requirements with a capacity rule.
@@ -103,6 +105,7 @@ pub fn analyse<'a>(
         .unwrap_or_default();
     progress.stage("finding gap zones, referral chains and capacity");
     let zones = ranked_gap_zones(study.policy, study.dataset, study.plane, &coverage);
+    let zone_rank = zone_rank_by_block(study.policy, &zones, study.dataset.blocks.len());
     let shares = (options.measure == Measure::Area)
         .then(|| area_shares(&study.requirements, study.plane, &coverage));
     let referrals = check_referrals(study.policy, study.dataset, &study.models)?;
@@ -121,6 +124,7 @@ pub fn analyse<'a>(
         options,
         coverage,
         zones,
+        zone_rank,
         shares,
         capacity,
         referrals,
@@ -155,6 +159,7 @@ pub fn summarise(analysis: &Analysis, loaded: &Loaded) -> Summary {
             .iter()
             .map(|r| r.summary(study.policy))
             .collect(),
+        zone_span_m: study.policy.zone_span_m,
         top_gap_zones: analysis
             .zones
             .iter()

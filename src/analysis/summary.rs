@@ -28,6 +28,8 @@ pub struct Summary {
     pub circles: Vec<CircleSummary>,
     /// Referral-chain checks.
     pub referrals: Vec<ReferralSummary>,
+    /// No gap zone spans more than this across, in metres (the policy's `zone_span_m`).
+    pub zone_span_m: f64,
     /// The largest gap zones of each circle (see `gaps.geojson` for all).
     pub top_gap_zones: Vec<ZoneSummary>,
     /// Per input file.

@@ -1,17 +1,42 @@
 //! Gap zones: where the blocks outside each circle cluster, ranked by uncovered elderly, with
-//! the requirements they fail and the nearest existing facility.
+//! the requirements they fail and the nearest existing facility that would serve them.
+//!
+//! Blocks outside a circle whose centroids lie within the circle's smallest reach of each
+//! other (transitively) cluster; a cluster spanning more than the policy's `zone_span_m` is
+//! split where its blocks are farthest apart (see [`gap_zones`]), so that every zone is an
+//! area a district can act on. Zone outlines are the union of the zone's blocks, buffered by
+//! [`ZONE_BUFFER_M`] on a grid of [`ZONE_CELL_M`], and never overlap within a circle.
 
-use crate::algo::linkage::gap_zones;
+use crate::algo::linkage::{gap_zones, ZoneShape};
 use crate::analysis::coverage::{CircleCoverage, Coverage};
 use crate::analysis::plane::Plane;
 use crate::config::{Circle, Policy};
 use crate::dataset::Dataset;
-use geo::MultiPolygon;
+use crate::format::{ordinal, thousands};
+use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// Zone outlines are buffered outward by this much so that they read on a map.
-pub const ZONE_BUFFER_M: f64 = 20.0;
+/// Zone outlines take in the ground within this of their blocks, so that the streets
+/// between the blocks of a zone are filled.
+pub const ZONE_BUFFER_M: f64 = 10.0;
+
+/// Zone outlines are drawn with grid cells this wide.
+pub const ZONE_CELL_M: f64 = 10.0;
+
+/// The facility a zone is nearest to, for its most failed requirement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneNearest {
+    /// The requirement's facility kind.
+    pub kind: String,
+    /// The facility's id.
+    pub id: String,
+    /// Which nearest it is: the requirement's `min_count` (2 for the 2nd nearest).
+    pub rank: usize,
+    /// Its distance from the nearest of the zone's blocks failing the requirement, in
+    /// metres (walking when computed).
+    pub distance_m: f64,
+}
 
 /// One gap zone of one circle.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +45,8 @@ pub struct RankedZone {
     pub circle: String,
     /// 1 for the zone with the most uncovered elderly in its circle.
     pub rank: usize,
-    /// Blocks in the zone.
-    pub blocks: usize,
+    /// The zone's blocks (indices), ascending.
+    pub members: Vec<u32>,
     /// Elderly people in the zone.
     pub elderly: f64,
     /// Residents in the zone, when known.
@@ -29,9 +54,9 @@ pub struct RankedZone {
     /// Each failing requirement's kind with the number of the zone's blocks failing it, most
     /// failed first.
     pub failing: Vec<(String, usize)>,
-    /// The most failed requirement's nearest facility to the zone: kind, id, metres (walking
-    /// when computed).
-    pub nearest: Option<(String, String, f64)>,
+    /// The most failed requirement's `min_count`-th nearest facility to the zone's blocks
+    /// that fail it.
+    pub nearest: Option<ZoneNearest>,
     /// The zone outline in the plane's metres.
     pub outline: MultiPolygon<f64>,
 }
@@ -45,6 +70,8 @@ pub struct ZoneSummary {
     pub rank: usize,
     /// Blocks in the zone.
     pub blocks: usize,
+    /// The larger side of the zone outline's bounding box, in metres.
+    pub span_m: f64,
     /// Elderly people in the zone.
     pub elderly_uncovered: f64,
     /// Residents in the zone, when known.
@@ -53,25 +80,33 @@ pub struct ZoneSummary {
     pub failing: String,
     /// The most failed requirement's kind.
     pub nearest_kind: Option<String>,
-    /// Its nearest facility to the zone.
+    /// Its `nearest_rank`-th nearest facility to the zone's blocks failing it.
     pub nearest_facility_id: Option<String>,
-    /// That facility's distance from the nearest block of the zone, in metres.
+    /// Which nearest that is: the requirement's `min_count` (1: the nearest).
+    pub nearest_rank: Option<usize>,
+    /// That facility's distance from the nearest of those blocks, in metres.
     pub nearest_m: Option<f64>,
 }
 
 impl RankedZone {
     /// The zone's figures without its outline.
     pub fn summary(&self) -> ZoneSummary {
+        let nearest = self.nearest.as_ref();
         ZoneSummary {
             circle: self.circle.clone(),
             rank: self.rank,
-            blocks: self.blocks,
+            blocks: self.members.len(),
+            span_m: self
+                .outline
+                .bounding_rect()
+                .map_or(0.0, |r| r.width().max(r.height())),
             elderly_uncovered: self.elderly,
             residents_uncovered: self.residents,
             failing: self.failing_text(),
-            nearest_kind: self.nearest.as_ref().map(|n| n.0.clone()),
-            nearest_facility_id: self.nearest.as_ref().map(|n| n.1.clone()),
-            nearest_m: self.nearest.as_ref().map(|n| (n.2 * 10.0).round() / 10.0),
+            nearest_kind: nearest.map(|n| n.kind.clone()),
+            nearest_facility_id: nearest.map(|n| n.id.clone()),
+            nearest_rank: nearest.map(|n| n.rank),
+            nearest_m: nearest.map(|n| (n.distance_m * 10.0).round() / 10.0),
         }
     }
 
@@ -82,62 +117,78 @@ impl RankedZone {
             .iter()
             .map(|(kind, n)| {
                 let plural = if *n == 1 { "" } else { "s" };
-                format!(
-                    "{kind} ({} block{plural})",
-                    crate::format::thousands(*n as f64)
-                )
+                format!("{kind} ({} block{plural})", thousands(*n as f64))
             })
             .collect();
         parts.join(", ")
     }
 }
 
-/// A failing requirement's kind with its failing blocks, and the nearest facility.
-type FailingAndNearest = (Vec<(String, usize)>, Option<(String, String, f64)>);
+impl ZoneSummary {
+    /// `nearest care_bed CB1 at 340 m`, or `2nd nearest pharmacy P7 at 1,240 m` when the
+    /// requirement asks for two; `None` when no facility was found.
+    pub fn nearest_words(&self) -> Option<String> {
+        let (Some(kind), Some(id), Some(m)) = (
+            &self.nearest_kind,
+            &self.nearest_facility_id,
+            self.nearest_m,
+        ) else {
+            return None;
+        };
+        let which = match self.nearest_rank.unwrap_or(1) {
+            1 => "nearest".to_string(),
+            k => format!("{} nearest", ordinal(k)),
+        };
+        Some(format!("{which} {kind} {id} at {} m", thousands(m)))
+    }
+}
 
 /// The requirements of `circle` a zone's `members` fail (kind, blocks failing), most failed
-/// first, and the most failed requirement's nearest facility to the zone.
+/// first (ties: policy order), and the most failed requirement's `min_count`-th nearest
+/// facility to the members that fail it (ties: the lower facility index).
 fn failing_and_nearest(
     circle: &Circle,
     cc: &CircleCoverage,
     dataset: &Dataset,
     members: &[u32],
-) -> FailingAndNearest {
-    let mut failing: Vec<(usize, String, usize)> = circle
-        .requires
+) -> (Vec<(String, usize)>, Option<ZoneNearest>) {
+    let mut failing: Vec<(usize, usize)> = cc
+        .requirements
         .iter()
-        .zip(&cc.requirements)
         .enumerate()
-        .map(|(i, (r, rc))| {
+        .map(|(i, rc)| {
             let met = &rc.decisive().met;
-            (
-                i,
-                r.kind.clone(),
-                members.iter().filter(|&&b| !met[b as usize]).count(),
-            )
+            (i, members.iter().filter(|&&b| !met[b as usize]).count())
         })
-        .filter(|(_, _, n)| *n > 0)
+        .filter(|&(_, n)| n > 0)
         .collect();
-    failing.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-    let nearest = failing.first().and_then(|&(i, ref kind, _)| {
+    failing.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let nearest = failing.first().and_then(|&(i, _)| {
+        let requirement = &circle.requires[i];
         let distances = cc.requirements[i].decisive();
-        let layer = dataset.layer(kind)?;
+        let layer = dataset.layer(&requirement.kind)?;
+        let k = requirement.min_count;
         members
             .iter()
-            .filter_map(|&b| {
-                let f = distances.nearest_facility[b as usize]?;
-                Some((distances.nearest_m[b as usize], f))
+            .filter(|&&b| !distances.met[b as usize])
+            .filter_map(|&b| distances.kth(b as usize, k))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(f, d)| ZoneNearest {
+                kind: requirement.kind.clone(),
+                id: layer.ids[f as usize].clone(),
+                rank: k,
+                distance_m: d,
             })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-            .map(|(d, f)| (kind.clone(), layer.ids[f as usize].clone(), d))
     });
-    let failing = failing.into_iter().map(|(_, k, n)| (k, n)).collect();
+    let failing = failing
+        .into_iter()
+        .map(|(i, n)| (circle.requires[i].kind.clone(), n))
+        .collect();
     (failing, nearest)
 }
 
-/// The gap zones of every circle: blocks outside the circle whose centroids lie within the
-/// circle's smallest reach of each other (transitively) form one zone. Zones are ranked by
-/// uncovered elderly within their circle (ties: first block), circles in policy order.
+/// The gap zones of every circle (see the module), ranked by uncovered elderly within their
+/// circle (ties: first block), circles in policy order.
 pub fn ranked_gap_zones(
     policy: &Policy,
     dataset: &Dataset,
@@ -150,39 +201,44 @@ pub fn ranked_gap_zones(
         let outside: Vec<u32> = (0..blocks.len() as u32)
             .filter(|&b| !cc.met[b as usize])
             .collect();
-        let link_m = circle
-            .requires
-            .iter()
-            .map(|r| r.reach_m)
-            .fold(f64::INFINITY, f64::min);
+        let shape = ZoneShape {
+            link_m: circle
+                .requires
+                .iter()
+                .map(|r| r.reach_m)
+                .fold(f64::INFINITY, f64::min),
+            span_m: policy.zone_span_m,
+            cell_m: ZONE_CELL_M,
+            buffer_m: ZONE_BUFFER_M,
+        };
         let clusters = gap_zones(
             &plane.block_centroids,
             &plane.block_outlines,
             &outside,
-            link_m,
-            ZONE_BUFFER_M,
+            &shape,
         );
         let mut circle_zones: Vec<(f64, u32, RankedZone)> = clusters
             .into_par_iter()
             .map(|cluster| {
-                let members = &cluster.blocks;
+                let members = cluster.blocks;
                 let elderly: f64 = members.iter().map(|&b| blocks.elderly[b as usize]).sum();
                 let residents = blocks
                     .residents
                     .as_ref()
                     .map(|r| members.iter().map(|&b| r[b as usize]).sum());
-                let (failing, nearest) = failing_and_nearest(circle, cc, dataset, members);
+                let (failing, nearest) = failing_and_nearest(circle, cc, dataset, &members);
+                let first = members[0];
                 let zone = RankedZone {
                     circle: circle.name.clone(),
                     rank: 0,
-                    blocks: members.len(),
+                    members,
                     elderly,
                     residents,
                     failing,
                     nearest,
                     outline: cluster.outline,
                 };
-                (elderly, members[0], zone)
+                (elderly, first, zone)
             })
             .collect();
         circle_zones.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -192,4 +248,26 @@ pub fn ranked_gap_zones(
         }
     }
     zones
+}
+
+/// Per circle of `policy`, per block: the rank of the circle's gap zone holding the block,
+/// `None` for a block in none (it is inside the circle).
+pub fn zone_rank_by_block(
+    policy: &Policy,
+    zones: &[RankedZone],
+    blocks: usize,
+) -> Vec<Vec<Option<u32>>> {
+    policy
+        .circles
+        .iter()
+        .map(|circle| {
+            let mut rank = vec![None; blocks];
+            for zone in zones.iter().filter(|z| z.circle == circle.name) {
+                for &b in &zone.members {
+                    rank[b as usize] = Some(zone.rank as u32);
+                }
+            }
+            rank
+        })
+        .collect()
 }

@@ -159,7 +159,8 @@ fn layers<'a>(
 ) -> std::io::Result<Vec<StyledLayer<'a>>> {
     let study = &analysis.study;
     let policy = study.policy;
-    let view = format!("{}_met", policy.circles[analysis.options.view].name);
+    let view_circle = &policy.circles[analysis.options.view].name;
+    let view = format!("{view_circle}_met");
     let circles: Vec<&str> = policy.circles.iter().map(|c| c.name.as_str()).collect();
     let kinds: Vec<&str> = study
         .dataset
@@ -169,7 +170,9 @@ fn layers<'a>(
         .collect();
     let mut layers = vec![
         StyledLayer::new(table, |fields| blocks_style(&view, fields))?,
-        StyledLayer::new(&parts.gaps, |fields| gaps_style(&circles, fields))?,
+        StyledLayer::new(&parts.gaps, |fields| {
+            gaps_style(&circles, view_circle, fields)
+        })?,
         StyledLayer::new(&parts.facilities, |fields| facilities_style(&kinds, fields))?,
     ];
     if let Some(layer) = &parts.service_areas {

@@ -101,6 +101,11 @@ pub enum Issue {
         /// The kind referred to.
         to: String,
     },
+    /// The largest gap-zone span is not a positive number of metres.
+    #[error(
+        "zone_span_m must be a positive number of metres (the largest gap zone across), got {0}"
+    )]
+    ZoneSpan(f64),
     /// A circle requires a kind the city manifest has no layer for.
     #[error(
         "circle `{circle}` requires kind `{kind}`, but the city manifest has no [layers.{kind}]"

@@ -11,7 +11,7 @@ pub use check::{check_config, CheckedConfig};
 pub use error::{ConfigError, ConfigProblem};
 pub use filter::Filter;
 pub use manifest::Manifest;
-pub use policy::{CapacityRule, Circle, Policy, Requirement};
+pub use policy::{CapacityRule, Circle, Policy, Requirement, DEFAULT_ZONE_SPAN_M};
 pub use reach::{Minutes, Reach};
 
 use error::{ConfigFile, Issue, Origin};

@@ -20,7 +20,14 @@ pub struct Policy {
     pub circles: Vec<Circle>,
     /// Referral-chain checks between facility kinds.
     pub referrals: Vec<Referral>,
+    /// No gap zone spans more than this across, in metres (`zone_span_m`, default
+    /// [`DEFAULT_ZONE_SPAN_M`]): wider clusters of uncovered blocks are split.
+    pub zone_span_m: f64,
 }
+
+/// The largest span of a gap zone when the policy does not set `zone_span_m`: 1 km, what
+/// one district's team can walk and act on.
+pub const DEFAULT_ZONE_SPAN_M: f64 = 1000.0;
 
 /// A referral-chain check: every facility of kind `from` (for example a home-care-bed point)
 /// should have a facility of kind `to` (a hospice or referral facility) within `within_m` of
@@ -92,6 +99,7 @@ struct PolicyFile {
     circles: Vec<CircleFile>,
     #[serde(default)]
     referrals: Vec<Referral>,
+    zone_span_m: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -248,10 +256,15 @@ impl Policy {
                 });
             }
         }
+        let zone_span_m = file.zone_span_m.unwrap_or(DEFAULT_ZONE_SPAN_M);
+        if !(zone_span_m.is_finite() && zone_span_m > 0.0) {
+            issues.push(Issue::ZoneSpan(zone_span_m));
+        }
         ConfigError::check(unlocated(issues))?;
         Ok(Policy {
             circles,
             referrals: file.referrals,
+            zone_span_m,
         })
     }
 
@@ -403,11 +416,30 @@ mod tests {
                 "[[circles]]\nname='a'\nrequires=[{kind='x', within_m=1}, {kind='x', within_m=2}]",
                 "two requirements",
             ),
+            (
+                "zone_span_m=0\n[[circles]]\nname='a'\nrequires=[{kind='x', within_m=1}]",
+                "zone_span_m must be a positive number of metres",
+            ),
+            (
+                "zone_span_m=-5\n[[circles]]\nname='a'\nrequires=[{kind='x', within_m=1}]",
+                "got -5",
+            ),
         ];
         for (text, expected) in cases {
             let err = Policy::parse(text).unwrap_err().to_string();
             assert!(err.contains(expected), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn zone_span_defaults_to_a_kilometre_and_can_be_set() {
+        assert_eq!(Policy::default_policy().zone_span_m, DEFAULT_ZONE_SPAN_M);
+        assert_eq!(DEFAULT_ZONE_SPAN_M, 1000.0);
+        let p = Policy::parse(
+            "zone_span_m = 600\n[[circles]]\nname='a'\nrequires=[{kind='x', within_m=1}]",
+        )
+        .unwrap();
+        assert_eq!(p.zone_span_m, 600.0);
     }
 
     #[test]

@@ -27,6 +27,8 @@ enum Column {
     Met(usize),
     /// Whether the circle is met by straight-line distance.
     MetStraight(usize),
+    /// The rank of the circle's gap zone holding the block, or null.
+    GapZone(usize),
     /// Straight-line distance to the nearest facility.
     DistM(usize, usize),
     /// Walking distance to the nearest facility.
@@ -57,7 +59,9 @@ impl Column {
         match self {
             Column::Id | Column::GapReason => FieldType::Text,
             Column::Met(_) | Column::MetStraight(_) | Column::BelowNorm(_) => FieldType::Boolean,
-            Column::Count(..) | Column::CountStraight(..) => FieldType::Integer,
+            Column::Count(..) | Column::CountStraight(..) | Column::GapZone(_) => {
+                FieldType::Integer
+            }
             Column::Elderly
             | Column::Residents
             | Column::SnapM
@@ -79,6 +83,7 @@ pub struct BlockTable<'a> {
     walk: Option<&'a WalkNetwork<'a>>,
     capacity: &'a Capacity,
     shares: Option<&'a [CircleShares]>,
+    zone_rank: &'a [Vec<Option<u32>>],
     columns: Vec<Column>,
     schema: Schema,
     gap_reasons: Vec<Option<String>>,
@@ -114,6 +119,7 @@ fn columns(
         if area {
             columns.push((format!("{name}_share"), Column::Share(c)));
         }
+        columns.push((format!("{name}_gap_zone"), Column::GapZone(c)));
         for (r, requirement) in circle.requires.iter().enumerate() {
             let prefix = format!("{name}_{}", requirement.kind);
             if mode.shows_straight() {
@@ -184,6 +190,7 @@ impl<'a> BlockTable<'a> {
             walk,
             capacity: &analysis.capacity,
             shares,
+            zone_rank: &analysis.zone_rank,
             columns,
             schema: Schema {
                 name: "blocks",
@@ -220,6 +227,9 @@ impl<'a> BlockTable<'a> {
                 }),
             Column::Met(c) => Value::Bool(self.coverage.circles[c].met[b]),
             Column::MetStraight(c) => Value::Bool(self.coverage.circles[c].met_straight[b]),
+            Column::GapZone(c) => {
+                self.zone_rank[c][b].map_or(Value::Null, |r| Value::Int(r.into()))
+            }
             // Infinite distances (nothing found) are written as null.
             Column::DistM(c, r) => Value::Num(round_to(
                 requirement(c, r).straight.nearest_m[b],

@@ -6,13 +6,16 @@ use crate::algo::crs::LocalProjection;
 use crate::analysis::zones::{RankedZone, ZoneSummary};
 use geo::{MapCoords, MultiPolygon};
 
-/// Every gap zone with its circle, rank, size, uncovered people, failing requirements and
-/// nearest existing facility.
+/// Every gap zone with its circle, rank, size and span, uncovered people, failing
+/// requirements and the nearest existing facility (`nearest_rank`: 2 for the 2nd nearest,
+/// for a requirement asking for two), also in words.
 pub struct GapLayer<'a> {
     zones: &'a [RankedZone],
     /// Each zone's outline in WGS 84.
     outlines: Vec<MultiPolygon<f64>>,
     summaries: Vec<ZoneSummary>,
+    /// Each zone's nearest facility in words (`2nd nearest pharmacy P7 at 1,240 m`).
+    nearest: Vec<Option<String>>,
     schema: Schema,
 }
 
@@ -20,6 +23,8 @@ impl<'a> GapLayer<'a> {
     /// The layer of the ranked gap zones, their outlines unprojected with `projection`.
     pub fn new(zones: &'a [RankedZone], projection: &LocalProjection) -> GapLayer<'a> {
         use FieldType::{Integer, Real, Text};
+        let summaries: Vec<ZoneSummary> = zones.iter().map(RankedZone::summary).collect();
+        let nearest = summaries.iter().map(ZoneSummary::nearest_words).collect();
         GapLayer {
             zones,
             outlines: zones
@@ -31,7 +36,8 @@ impl<'a> GapLayer<'a> {
                     })
                 })
                 .collect(),
-            summaries: zones.iter().map(RankedZone::summary).collect(),
+            summaries,
+            nearest,
             schema: Schema {
                 name: "gaps",
                 geometry_type: GeometryType::MultiPolygon,
@@ -39,12 +45,15 @@ impl<'a> GapLayer<'a> {
                     ("circle", Text),
                     ("rank", Integer),
                     ("blocks", Integer),
+                    ("span_m", Real),
                     ("elderly_uncovered", Real),
                     ("residents_uncovered", Real),
                     ("failing", Text),
                     ("nearest_kind", Text),
                     ("nearest_facility_id", Text),
+                    ("nearest_rank", Integer),
                     ("nearest_m", Real),
+                    ("nearest", Text),
                 ]),
             },
         }
@@ -72,12 +81,15 @@ impl Layer for GapLayer<'_> {
             Value::Str(&s.circle),
             Value::Int(s.rank as i64),
             Value::Int(s.blocks as i64),
+            Value::Num(s.span_m),
             Value::Num(s.elderly_uncovered),
             number(s.residents_uncovered),
             Value::Str(&s.failing),
             text(&s.nearest_kind),
             text(&s.nearest_facility_id),
+            s.nearest_rank.map_or(Value::Null, |k| Value::Int(k as i64)),
             number(s.nearest_m),
+            text(&self.nearest[k]),
         ]);
     }
 }

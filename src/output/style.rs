@@ -157,20 +157,89 @@ fn document_open(out: &mut String, labels: bool) {
 
 /// Simple labeling: `text` is a field name, or an expression when `expression`.
 fn labeling(out: &mut String, text: &str, expression: bool, size_pt: f64) {
-    out.push_str("  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n");
+    out.push_str("  <labeling type=\"simple\">\n");
+    label_settings(out, "    ", &Label::plain(text, expression, size_pt));
+    out.push_str("  </labeling>\n");
+}
+
+/// What a label says and how it is placed.
+struct Label<'a> {
+    /// A field name, or an expression when `expression`.
+    text: &'a str,
+    expression: bool,
+    size_pt: f64,
+    /// QGIS polygon placement: 1 over the centroid, 0 around it.
+    placement: u8,
+    /// An expression giving each label's priority (0–10), when labels compete.
+    priority: Option<&'a str>,
+}
+
+impl<'a> Label<'a> {
+    fn plain(text: &'a str, expression: bool, size_pt: f64) -> Label<'a> {
+        Label {
+            text,
+            expression,
+            size_pt,
+            placement: 1,
+            priority: None,
+        }
+    }
+}
+
+/// A label's `<settings>`, indented by `indent`. Labels that would overlap are not drawn
+/// (`displayAll="0"`), and a multi-part feature gets one label at its whole centroid.
+fn label_settings(out: &mut String, indent: &str, label: &Label) {
+    let _ = writeln!(out, "{indent}<settings calloutType=\"simple\">");
     let _ = writeln!(
         out,
-        r#"      <text-style fieldName="{}" isExpression="{}" fontFamily="Sans Serif" fontSize="{size_pt}" fontSizeUnit="Point" fontWeight="75" textColor="40,40,40,255" textOpacity="1" multilineAlign="3">"#,
-        xml(text),
-        u8::from(expression)
+        r#"{indent}  <text-style fieldName="{}" isExpression="{}" fontFamily="Sans Serif" fontSize="{}" fontSizeUnit="Point" fontWeight="75" textColor="40,40,40,255" textOpacity="1" multilineAlign="3">"#,
+        xml(label.text),
+        u8::from(label.expression),
+        label.size_pt
     );
-    out.push_str(
-        "        <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n",
+    let _ = writeln!(
+        out,
+        "{indent}    <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>"
     );
-    out.push_str("      </text-style>\n");
-    out.push_str("      <placement placement=\"1\" dist=\"0\" priority=\"5\"/>\n");
-    out.push_str("      <rendering obstacle=\"1\" drawLabels=\"1\" displayAll=\"0\" scaleVisibility=\"0\"/>\n");
-    out.push_str("    </settings>\n  </labeling>\n");
+    let _ = writeln!(out, "{indent}  </text-style>");
+    let _ = writeln!(
+        out,
+        r#"{indent}  <placement placement="{}" dist="0" priority="5" centroidWhole="1" centroidInside="1" fitInPolygonOnly="0"/>"#,
+        label.placement
+    );
+    let _ = writeln!(
+        out,
+        r#"{indent}  <rendering obstacle="1" drawLabels="1" displayAll="0" labelPerPart="0" scaleVisibility="0"/>"#
+    );
+    if let Some(priority) = label.priority {
+        data_defined(out, indent, "Priority", priority);
+    }
+    let _ = writeln!(out, "{indent}</settings>");
+}
+
+/// `<dd_properties>` setting one label property from an expression.
+fn data_defined(out: &mut String, indent: &str, property: &str, expression: &str) {
+    let lines = [
+        "  <dd_properties>".to_string(),
+        "    <Option type=\"Map\">".to_string(),
+        "      <Option name=\"name\" value=\"\" type=\"QString\"/>".to_string(),
+        "      <Option name=\"properties\" type=\"Map\">".to_string(),
+        format!(r#"        <Option name="{}" type="Map">"#, xml(property)),
+        "          <Option name=\"active\" value=\"true\" type=\"bool\"/>".to_string(),
+        format!(
+            r#"          <Option name="expression" value="{}" type="QString"/>"#,
+            xml(expression)
+        ),
+        "          <Option name=\"type\" value=\"3\" type=\"int\"/>".to_string(),
+        "        </Option>".to_string(),
+        "      </Option>".to_string(),
+        "      <Option name=\"type\" value=\"collection\" type=\"QString\"/>".to_string(),
+        "    </Option>".to_string(),
+        "  </dd_properties>".to_string(),
+    ];
+    for line in lines {
+        let _ = writeln!(out, "{indent}{line}");
+    }
 }
 
 fn renderer_open(out: &mut String, kind: &str, attr: Option<&str>, extra: &str) {
@@ -212,10 +281,13 @@ const GAP_OUTLINES: [Rgba; 4] = [
     (128, 0, 38, 255),
 ];
 
-/// Gap zones: a thick outline without fill in a colour per circle (red for the first),
-/// labelled `#rank circle: N elderly`.
+/// Gap zones: a thick outline without fill in a colour per circle (red for the first), one
+/// rule per circle of `circles` so that each can be switched on in QGIS's layer panel; only
+/// the `view` circle's rule is on, and only its zones are labelled `#rank circle: N elderly`.
+/// Labels never overlap: the higher-ranked zone's label wins.
 pub fn gaps_style<C: AsRef<str>, S: AsRef<str>>(
     circles: &[C],
+    view: &str,
     fields: &[S],
 ) -> Result<String, StyleError> {
     let (rank, circle, elderly) = ("rank", "circle", "elderly_uncovered");
@@ -228,16 +300,51 @@ pub fn gaps_style<C: AsRef<str>, S: AsRef<str>>(
         quoted(circle),
         quoted(elderly)
     );
+    let priority = format!("max(0, 11 - {})", quoted(rank));
+    let filter = |name: &str| format!("{} = '{}'", quoted(circle), name.replace('\'', "''"));
     let mut out = String::new();
     document_open(&mut out, true);
-    renderer_open(&mut out, "categorizedSymbol", Some(circle), "");
-    categories(&mut out, circles);
+    out.push_str("  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n");
+    out.push_str("    <rules key=\"gaps-rules\">\n");
+    for (k, name) in circles.iter().enumerate() {
+        let name = name.as_ref();
+        let _ = writeln!(
+            out,
+            r#"      <rule key="gaps-rule-{k}" filter="{}" symbol="{k}" label="{}"{}/>"#,
+            xml(&filter(name)),
+            xml(name),
+            if name == view {
+                ""
+            } else {
+                r#" checkstate="0""#
+            }
+        );
+    }
+    out.push_str("    </rules>\n    <symbols>\n");
     for k in 0..circles.len() {
         let outline = GAP_OUTLINES[k % GAP_OUTLINES.len()];
         fill_symbol(&mut out, &k.to_string(), None, outline, 0.8);
     }
     out.push_str("    </symbols>\n  </renderer-v2>\n");
-    labeling(&mut out, &label, true, 9.0);
+    out.push_str("  <labeling type=\"rule-based\">\n    <rules key=\"gaps-labels\">\n");
+    for (k, name) in circles.iter().enumerate() {
+        let name = name.as_ref();
+        let _ = writeln!(
+            out,
+            r#"      <rule key="gaps-label-{k}" filter="{}" description="{}" active="{}">"#,
+            xml(&filter(name)),
+            xml(name),
+            u8::from(name == view)
+        );
+        let settings = Label {
+            placement: 0,
+            priority: Some(&priority),
+            ..Label::plain(&label, true, 9.0)
+        };
+        label_settings(&mut out, "        ", &settings);
+        out.push_str("      </rule>\n");
+    }
+    out.push_str("    </rules>\n  </labeling>\n");
     out.push_str("  <layerGeometryType>2</layerGeometryType>\n</qgis>\n");
     Ok(out)
 }
@@ -402,8 +509,8 @@ mod tests {
     #[test]
     fn other_styles_need_their_fields() {
         let circles = ["basic", "extended"];
-        assert!(gaps_style(&circles, &["circle", "rank"]).is_err());
-        assert!(gaps_style(&circles, &["circle", "rank", "elderly_uncovered"]).is_ok());
+        assert!(gaps_style(&circles, "basic", &["circle", "rank"]).is_err());
+        assert!(gaps_style(&circles, "basic", &["circle", "rank", "elderly_uncovered"]).is_ok());
         assert!(service_areas_style(500.0, &["from_dist_m"]).is_err());
         assert!(service_areas_style(0.0, &["to_dist_m"]).is_err());
         assert!(sites_style(&["care_bed"], &["candidate_id", "kind"]).is_err());

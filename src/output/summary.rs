@@ -2,7 +2,7 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::coverage_table::{columns, Column, CoverageRow, CoverageTable, Share};
-use super::format::{percent, thousands};
+use super::format::{metres, percent, thousands};
 use crate::analysis::referral::ReferralSummary;
 use crate::analysis::summary::{RequirementSummary, Summary};
 use crate::input::Problem;
@@ -181,25 +181,25 @@ pub fn requirement_label(r: &RequirementSummary) -> String {
     format!("{count}{}{filter} ≤ {}", r.kind, r.reach().words())
 }
 
-/// The largest gap zones of each circle, one line each:
-/// `basic #1: 120 blocks, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at 340 m`.
+/// The largest gap zones of each circle, one line each: `basic #1: 120 blocks, 640 m
+/// across, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at
+/// 340 m` (`2nd nearest …` for a requirement asking for two).
 pub fn gap_zone_lines(summary: &Summary) -> String {
     let mut out = String::new();
     for z in &summary.top_gap_zones {
         let _ = write!(
             out,
-            "{} #{}: {} block{}, {} elderly uncovered; fails {}",
+            "{} #{}: {} block{}, {} across, {} elderly uncovered; fails {}",
             z.circle,
             z.rank,
             thousands(z.blocks as f64),
             if z.blocks == 1 { "" } else { "s" },
+            metres(z.span_m),
             thousands(z.elderly_uncovered),
             z.failing
         );
-        if let (Some(kind), Some(id), Some(m)) =
-            (&z.nearest_kind, &z.nearest_facility_id, z.nearest_m)
-        {
-            let _ = write!(out, "; nearest {kind} {id} at {} m", thousands(m));
+        if let Some(nearest) = z.nearest_words() {
+            let _ = write!(out, "; {nearest}");
         }
         out.push('\n');
     }

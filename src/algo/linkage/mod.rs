@@ -3,33 +3,75 @@
 //!
 //! [`cluster`] groups blocks by single linkage on their centroids: two blocks whose centroids
 //! lie within the link distance of each other are in the same zone, and so, transitively, are
-//! their neighbours' neighbours. [`zone_outline`] draws a zone as the convex hull of its
-//! blocks' outlines, buffered outward so it reads on a map. [`gap_zones`] does both.
+//! their neighbours' neighbours. [`gap_zones`] then splits every cluster wider than the
+//! largest span (single linkage chains blocks into whole quarters) and outlines each zone as
+//! the union of its blocks, buffered a little, on one grid of cells shared by all zones of
+//! the call, so that no two outlines overlap.
 //!
 //! Everything here is pure and deterministic: the same input gives the same zones, in the same
 //! order, whatever the number of rayon threads.
 
-use geo::algorithm::convex_hull::quick_hull;
-use geo::{Coord, MultiPolygon, Polygon};
-use rayon::prelude::*;
+mod raster;
+mod split;
+mod trace;
 
-/// Segments of the polygon that stands in for a full circle when buffering: corner arcs are
-/// drawn with one vertex every 360°/32 = 11.25°.
-pub const BUFFER_SEGMENTS: usize = 32;
+use geo::{Coord, MultiPolygon};
+use raster::{outlines_on_grid, Grid};
+use rayon::prelude::*;
+pub use split::span_m;
+use split::{block_box, split_to_span, SplitInput};
+
+/// No zone's grid window holds more than about this many cells: the cells of a call grow
+/// (doubling) when a zone would (a block kilometres across, or a very large span).
+pub const MAX_WINDOW_CELLS: f64 = 4.0e6;
 
 /// One gap zone: a cluster of blocks and the outline that draws it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapZone {
     /// Block indices in the zone, ascending.
     pub blocks: Vec<u32>,
-    /// The zone outline in the plane (see [`zone_outline`]): the convex hull of the blocks'
-    /// outlines buffered outward. One polygon, exterior counter-clockwise.
+    /// The zone outline in the plane (see [`gap_zones`]): the union of the blocks' cells,
+    /// buffered, exteriors counter-clockwise and holes clockwise; empty when the blocks have
+    /// no finite vertex.
     pub outline: MultiPolygon<f64>,
 }
 
-/// Clusters the selected blocks and outlines each zone: [`cluster`] with `link_m`, then
-/// [`zone_outline`] with `buffer_m` for every zone (in parallel). `centroids` and `outlines`
-/// are indexed by block; zones come in [`cluster`]'s order.
+/// How [`gap_zones`] forms and draws zones, in metres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZoneShape {
+    /// Blocks whose centroids lie this close link into one zone (single linkage).
+    pub link_m: f64,
+    /// The largest span of a zone's outline: the larger side of its bounding box.
+    pub span_m: f64,
+    /// The side of the grid cells outlines are drawn with (positive).
+    pub cell_m: f64,
+    /// Outlines take in the cells whose centre lies within this of a block's cells.
+    pub buffer_m: f64,
+}
+
+/// Clusters the selected blocks into zones and outlines each.
+///
+/// 1. [`cluster`] with `shape.link_m`.
+/// 2. Every cluster whose outline could span more than `shape.span_m` is split: across its
+///    longer side at the widest gap between its centroids in the middle half of their range
+///    (else at the median) until every part of more than one block spans (see [`span_m`])
+///    at most `shape.span_m` less twice the outline's margin (a cell and the buffer, see
+///    below); each part is then linked again (a cut may strand blocks that linked only
+///    across it). So no outline of more than one block spans more than `shape.span_m`; a
+///    single block wider than that is a zone of its own.
+/// 3. Every zone claims, on one grid of square cells of side `shape.cell_m` anchored at the
+///    plane's origin, the cells whose centre lies inside one of its blocks (a block too thin
+///    to hold a cell centre: the cells its outline passes through), then the cells whose
+///    centre lies within `shape.buffer_m` of those, so that narrow streets between its
+///    blocks are filled. A cell claimed by several zones goes to the zone whose blocks it is
+///    nearest (inside before touched before buffered, nearer before farther), ties to the
+///    zone listed first. Each zone's kept cells are traced along their edges into its
+///    outline, so outlines of different zones share at most edges, and an outline never lies
+///    farther from its blocks than a cell's diagonal plus the buffer.
+///
+/// `centroids` and `outlines` are indexed by block; zones are ordered by their smallest
+/// block index. The cells double in size, for the whole call, while a zone's window could
+/// hold more than [`MAX_WINDOW_CELLS`] cells.
 ///
 /// # Panics
 ///
@@ -37,11 +79,12 @@ pub struct GapZone {
 ///
 /// # Examples
 ///
-/// Two 100 m squares whose centres are 150 m apart form one zone at a 200 m link:
+/// Two 100 m squares 50 m apart form one zone at a 200 m link; a third square 1 km away is a
+/// zone of its own:
 ///
 /// ```
-/// use carecircle::algo::linkage::gap_zones;
-/// use geo::{Area, Contains};
+/// use carecircle::algo::linkage::{gap_zones, ZoneShape};
+/// use geo::{Area, BoundingRect, Contains};
 /// use geo_types::{coord, point, polygon, MultiPolygon};
 ///
 /// let square = |x: f64| {
@@ -52,34 +95,88 @@ pub struct GapZone {
 ///         (x: x, y: 100.0),
 ///     ]])
 /// };
-/// let outlines = [square(0.0), square(150.0), square(1000.0)];
+/// let outlines = [square(0.0), square(150.0), square(1250.0)];
 /// let centroids = [
 ///     coord! { x: 50.0, y: 50.0 },
 ///     coord! { x: 200.0, y: 50.0 },
-///     coord! { x: 1050.0, y: 50.0 },
+///     coord! { x: 1300.0, y: 50.0 },
 /// ];
-/// let zones = gap_zones(&centroids, &outlines, &[0, 1], 200.0, 10.0);
-/// assert_eq!(zones.len(), 1);
+/// let shape = ZoneShape { link_m: 200.0, span_m: 1000.0, cell_m: 5.0, buffer_m: 10.0 };
+/// let zones = gap_zones(&centroids, &outlines, &[0, 1, 2], &shape);
+/// assert_eq!(zones.len(), 2);
 /// assert_eq!(zones[0].blocks, [0, 1]);
-/// // The hull of both squares (250 × 100 m) buffered by 10 m, corners rounded.
-/// let area = zones[0].outline.unsigned_area();
-/// assert!(area > 250.0 * 100.0 + 2.0 * (250.0 + 100.0) * 10.0 && area < 270.0 * 120.0);
-/// assert!(zones[0].outline.contains(&point! { x: 125.0, y: 50.0 }));
+/// // The squares, each 10 m wider all round but for the corners (cells whose centre lies
+/// // farther than 10 m from a square's cells); the 50 m street between them stays open.
+/// let outline = &zones[0].outline;
+/// assert_eq!(outline.0.len(), 2);
+/// assert_eq!(outline.unsigned_area(), 2.0 * (120.0 * 120.0 - 4.0 * 3.0 * 25.0));
+/// assert!(outline.contains(&point! { x: 50.0, y: 50.0 }));
+/// assert!(!outline.contains(&point! { x: 125.0, y: 50.0 }));
+/// // With a 600 m span the three squares, all linked at 1.2 km, are split at the widest gap.
+/// let shape = ZoneShape { link_m: 1200.0, span_m: 600.0, ..shape };
+/// let zones = gap_zones(&centroids, &outlines, &[0, 1, 2], &shape);
+/// let blocks: Vec<Vec<u32>> = zones.iter().map(|z| z.blocks.clone()).collect();
+/// assert_eq!(blocks, [vec![0, 1], vec![2]]);
 /// ```
 pub fn gap_zones(
     centroids: &[Coord<f64>],
     outlines: &[MultiPolygon<f64>],
     selected: &[u32],
-    link_m: f64,
-    buffer_m: f64,
+    shape: &ZoneShape,
 ) -> Vec<GapZone> {
-    cluster(centroids, selected, link_m)
+    let clusters = cluster(centroids, selected, shape.link_m);
+    let mut boxes: Vec<Option<[f64; 4]>> = vec![None; outlines.len()];
+    let members: Vec<u32> = clusters.iter().flatten().copied().collect();
+    let found: Vec<Option<[f64; 4]>> = members
+        .par_iter()
+        .map(|&b| block_box(&outlines[b as usize]))
+        .collect();
+    for (&b, found) in members.iter().zip(found) {
+        boxes[b as usize] = found;
+    }
+    let grid = grid_for(shape, &boxes);
+    let input = SplitInput {
+        centroids,
+        boxes: &boxes,
+        link_m: shape.link_m,
+        max_span_m: shape.span_m - 2.0 * grid.margin_m(),
+    };
+    let mut zones: Vec<Vec<u32>> = clusters
         .into_par_iter()
-        .map(|blocks| {
-            let outline = zone_outline(blocks.iter().map(|&b| &outlines[b as usize]), buffer_m);
-            GapZone { blocks, outline }
-        })
+        .flat_map_iter(|c| split_to_span(&input, c))
+        .collect();
+    zones.sort_unstable_by_key(|z| z[0]);
+    let drawn = outlines_on_grid(&grid, outlines, &zones);
+    zones
+        .into_iter()
+        .zip(drawn)
+        .map(|(blocks, outline)| GapZone { blocks, outline })
         .collect()
+}
+
+/// The grid of a call: cells of `shape.cell_m`, doubled while the widest window a zone may
+/// need (its largest block or the span, and the margins) would exceed [`MAX_WINDOW_CELLS`].
+fn grid_for(shape: &ZoneShape, boxes: &[Option<[f64; 4]>]) -> Grid {
+    let widest_block = boxes
+        .iter()
+        .flatten()
+        .map(|b| (b[2] - b[0]).max(b[3] - b[1]))
+        .fold(0.0, f64::max);
+    let span_m = if shape.span_m.is_finite() {
+        shape.span_m
+    } else {
+        0.0
+    };
+    let widest = widest_block.max(span_m);
+    let mut grid = Grid::new(shape.cell_m, shape.buffer_m);
+    // 64 doublings outgrow any finite plane.
+    for _ in 0..64 {
+        if ((widest + 2.0 * grid.margin_m()) / grid.cell_m).powi(2) <= MAX_WINDOW_CELLS {
+            break;
+        }
+        grid = Grid::new(grid.cell_m * 2.0, shape.buffer_m);
+    }
+    grid
 }
 
 /// Single-linkage clustering of the `selected` blocks by their centroids: blocks whose
@@ -166,32 +263,36 @@ fn link_by_grid(points: &[(usize, [f64; 2])], link_m: f64, sets: &mut DisjointSe
     let mut by_cell: Vec<((i64, i64), usize, [f64; 2])> =
         points.iter().map(|&(k, p)| (cell(&p), k, p)).collect();
     by_cell.sort_unstable_by_key(|&(c, k, _)| (c, k));
-    let mut groups: std::collections::HashMap<(i64, i64), std::ops::Range<usize>> =
-        Default::default();
+    // Cells in ascending order with their points' range in `by_cell`.
+    let mut groups: Vec<((i64, i64), std::ops::Range<usize>)> = Vec::new();
     let mut start = 0;
     for i in 1..=by_cell.len() {
         if i == by_cell.len() || by_cell[i].0 != by_cell[start].0 {
             for j in start + 1..i {
                 sets.union(by_cell[start].1, by_cell[j].1);
             }
-            groups.insert(by_cell[start].0, start..i);
+            groups.push((by_cell[start].0, start..i));
             start = i;
         }
     }
     if side <= 0.0 {
         return;
     }
-    let mut keys: Vec<(i64, i64)> = groups.keys().copied().collect();
-    keys.sort_unstable();
-    for a in keys {
-        let cells_a = groups[&a].clone();
+    let range_of = |cell: (i64, i64)| {
+        groups
+            .binary_search_by_key(&cell, |g| g.0)
+            .ok()
+            .map(|k| groups[k].1.clone())
+    };
+    for (a, cells_a) in &groups {
+        let (a, cells_a) = (*a, cells_a.clone());
         for (dx, dy) in (-2..=2).flat_map(|dx| (-2..=2).map(move |dy| (dx, dy))) {
             let b = (a.0 + dx, a.1 + dy);
             // Each pair of cells once.
             if b <= a {
                 continue;
             }
-            let Some(cells_b) = groups.get(&b).cloned() else {
+            let Some(cells_b) = range_of(b) else {
                 continue;
             };
             if sets.find(by_cell[cells_a.start].1) == sets.find(by_cell[cells_b.start].1) {
@@ -244,65 +345,6 @@ impl DisjointSets {
         self.parent[b] = a as u32;
         self.size[a] += self.size[b];
     }
-}
-
-/// The outline of a zone from its member blocks' outlines: their convex hull, buffered outward
-/// by `buffer_m` with round corners. Returns one polygon with a counter-clockwise exterior and
-/// no holes, or an empty MultiPolygon when the outlines have no finite vertex.
-///
-/// The buffered hull is the Minkowski sum of the hull and a regular [`BUFFER_SEGMENTS`]-gon
-/// inscribed in the circle of radius `buffer_m`, computed as the convex hull of every hull
-/// vertex moved by every offset of that polygon. So every point of the outline lies within
-/// `buffer_m` of the hull, the outline contains every point within
-/// `buffer_m · cos(π / BUFFER_SEGMENTS)` (≈ 0.995 `buffer_m`) of it, and every member vertex
-/// lies strictly inside when `buffer_m > 0`. It is robust (geo's quickhull with exact
-/// orientation predicates, no polygon overlay) and fast (one hull over the member vertices,
-/// one over the hull's vertices times [`BUFFER_SEGMENTS`] offsets: well under a millisecond
-/// for 1,000 blocks), and it handles a single block, a single point (a circle), collinear and
-/// duplicate vertices (a rounded strip). When `buffer_m` is not a positive finite number the
-/// outline is the bare hull, which may then be degenerate (zero area). Non-finite vertices
-/// are skipped; holes are irrelevant to a hull and ignored.
-///
-/// Limit: a hull is convex, so for an L-shaped or ring-shaped zone it also spans the ground
-/// between the arms, which may be covered blocks or no blocks at all. That is accepted here:
-/// the zone is the cluster of uncovered blocks, and its outline only marks where that cluster
-/// lies; the member blocks themselves say which ground is uncovered.
-pub fn zone_outline<'a>(
-    outlines: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
-    buffer_m: f64,
-) -> MultiPolygon<f64> {
-    let mut vertices: Vec<Coord<f64>> = outlines
-        .into_iter()
-        .flat_map(|outline| &outline.0)
-        .flat_map(|polygon| &polygon.exterior().0)
-        .copied()
-        .filter(|c| c.x.is_finite() && c.y.is_finite())
-        .collect();
-    if vertices.is_empty() {
-        return MultiPolygon::new(Vec::new());
-    }
-    let hull = quick_hull(&mut vertices);
-    let ring = if buffer_m > 0.0 && buffer_m.is_finite() {
-        let offsets: Vec<Coord<f64>> = (0..BUFFER_SEGMENTS)
-            .map(|j| {
-                let angle = std::f64::consts::TAU * j as f64 / BUFFER_SEGMENTS as f64;
-                Coord {
-                    x: buffer_m * angle.cos(),
-                    y: buffer_m * angle.sin(),
-                }
-            })
-            .collect();
-        // The hull ring is closed: its last vertex repeats the first.
-        let corners = &hull.0[..hull.0.len() - 1];
-        let mut moved: Vec<Coord<f64>> = corners
-            .iter()
-            .flat_map(|&v| offsets.iter().map(move |&o| v + o))
-            .collect();
-        quick_hull(&mut moved)
-    } else {
-        hull
-    };
-    MultiPolygon::new(vec![Polygon::new(ring, Vec::new())])
 }
 
 #[cfg(test)]

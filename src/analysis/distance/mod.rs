@@ -76,8 +76,25 @@ pub struct Distances {
     pub nearest_facility: Vec<Option<u32>>,
     /// Distinct facilities within reach; computed only when `min_count > 1`.
     pub count_within: Option<Vec<u32>>,
+    /// The `min_count`-th nearest distinct facility (index in its layer) and its distance,
+    /// when there is one (walking: within the search limit); computed only when
+    /// `min_count > 1`. A block failing the requirement has it beyond the reach.
+    pub kth_nearest: Option<Vec<Option<(u32, f64)>>>,
     /// Whether the requirement is met by these distances.
     pub met: Vec<bool>,
+}
+
+impl Distances {
+    /// Block `b`'s `k`-th nearest distinct facility and its distance: the nearest for
+    /// `k = 1`, else [`Distances::kth_nearest`] (`None` when not computed or not found).
+    pub fn kth(&self, b: usize, k: usize) -> Option<(u32, f64)> {
+        if k <= 1 {
+            let f = self.nearest_facility[b]?;
+            Some((f, self.nearest_m[b]))
+        } else {
+            self.kth_nearest.as_ref()?[b]
+        }
+    }
 }
 
 /// What every distance model answers.

@@ -83,6 +83,33 @@ impl FacilityIndex {
         best
     }
 
+    /// The `k`-th nearest distinct facility to a point and its distance (ties by facility
+    /// index); `None` when there are fewer than `k`.
+    pub fn kth_from_point(&self, p: Coord<f64>, k: usize) -> Option<(u32, f64)> {
+        let by_distance = self.tree.nearest_neighbor_iter_with_distance_2(&[p.x, p.y]);
+        kth_nearest(k, by_distance, 0.0, |l| {
+            (l.geom()[0] - p.x).hypot(l.geom()[1] - p.y)
+        })
+    }
+
+    /// The `k`-th nearest distinct facility to an outline (every point of which lies within
+    /// `radius_m` of `centre`) and its distance, 0 inside (ties by facility index); `None`
+    /// when there are fewer than `k`.
+    pub fn kth_from_outline(
+        &self,
+        outline: &MultiPolygon<f64>,
+        centre: Coord<f64>,
+        radius_m: f64,
+        k: usize,
+    ) -> Option<(u32, f64)> {
+        let by_centre = self
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&[centre.x, centre.y]);
+        kth_nearest(k, by_centre, radius_m, |l| {
+            outline_distance(outline, l.geom())
+        })
+    }
+
     /// Every location (of any facility) within `distance_m` of the point.
     pub fn locations_within(&self, p: Coord<f64>, distance_m: f64) -> Vec<Coord<f64>> {
         self.tree
@@ -157,6 +184,34 @@ impl FacilityIndex {
     }
 }
 
+/// The `k`-th nearest distinct facility among locations coming nearest first by a
+/// distance that is within `slack_m` of the `distance` that counts.
+fn kth_nearest<'t>(
+    k: usize,
+    by_centre: impl Iterator<Item = (&'t Location, f64)>,
+    slack_m: f64,
+    distance: impl Fn(&Location) -> f64,
+) -> Option<(u32, f64)> {
+    let mut found: Vec<(u32, f64)> = Vec::new();
+    let mut kth_m = f64::INFINITY;
+    for (location, d2) in by_centre {
+        // This and every later location are at least this far.
+        if d2.sqrt() - slack_m > kth_m {
+            break;
+        }
+        found.push((location.data, distance(location)));
+        if found.len() >= k {
+            let mut best = found.clone();
+            crate::algo::network::keep_nearest_distinct(&mut best, k);
+            if best.len() == k {
+                kth_m = best[k - 1].1;
+            }
+        }
+    }
+    crate::algo::network::keep_nearest_distinct(&mut found, k);
+    k.checked_sub(1).and_then(|i| found.get(i)).copied()
+}
+
 fn outline_distance(outline: &MultiPolygon<f64>, location: &[f64; 2]) -> f64 {
     Euclidean.distance(outline, &Point::new(location[0], location[1]))
 }
@@ -196,6 +251,18 @@ impl<'a> StraightLine<'a> {
     /// Distances in `plane`, measured from where `measure` says.
     pub fn new(plane: &'a Plane, measure: Measure) -> StraightLine<'a> {
         StraightLine { plane, measure }
+    }
+
+    /// The `k`-th nearest facility of `index` to block `b` (`k` > 1).
+    fn kth(&self, index: &FacilityIndex, b: usize, k: usize) -> Option<(u32, f64)> {
+        let plane = self.plane;
+        let centre = plane.block_centroids[b];
+        match self.measure {
+            Measure::Centroid | Measure::Area => index.kth_from_point(centre, k),
+            Measure::Edge => {
+                index.kth_from_outline(&plane.block_outlines[b], centre, plane.block_radius_m[b], k)
+            }
+        }
     }
 
     /// The nearest facility of `index` to block `b` and how many are within `reach_m`
@@ -243,6 +310,12 @@ impl DistanceModel for StraightLine<'_> {
                 .map(|&(_, c)| c as usize >= requirement.min_count)
                 .collect(),
             count_within: want_count.then(|| per_block.iter().map(|&(_, c)| c).collect()),
+            kth_nearest: want_count.then(|| {
+                (0..per_block.len())
+                    .into_par_iter()
+                    .map(|b| self.kth(&resolved.index, b, requirement.min_count))
+                    .collect()
+            }),
         }
     }
 

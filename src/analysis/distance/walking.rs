@@ -489,6 +489,12 @@ impl WalkNetwork<'_> {
                 .map(|&c| c as usize >= requirement.min_count)
                 .collect(),
             count_within: (requirement.min_count > 1).then_some(counts),
+            kth_nearest: (requirement.min_count > 1).then(|| {
+                nearest
+                    .iter()
+                    .map(|found| found.get(requirement.min_count - 1).copied())
+                    .collect()
+            }),
         }
     }
 

@@ -72,6 +72,7 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
         }),
         circles: vec![circle],
         referrals: Vec::new(),
+        zone_span_m: 1000.0,
         top_gap_zones: Vec::new(),
         inputs: Vec::new(),
         skipped_features: 0,

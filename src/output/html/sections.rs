@@ -4,6 +4,7 @@ use super::markup::{element, element_with_class, escape, list, Cell, Table};
 use super::words::policy_in_words;
 use super::Page;
 use crate::analysis::summary::{CircleSummary, NetworkSummary, SitesSummary, Summary};
+use crate::format::ordinal;
 use crate::output::coverage_table::{columns, Column, CoverageTable};
 use crate::output::format::{metres, percent, thousands};
 use crate::output::map::{HEIGHT, WIDTH};
@@ -178,9 +179,13 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
         "p",
         "note",
         &format!(
-            "Uncovered blocks close together (within the circle's smallest reach) form a zone; \
-             the largest of each circle by uncovered elderly. Every zone is in gaps.geojson. \
-             Distances are {}.",
+            "Uncovered blocks close together (within the circle's smallest reach) form a zone, \
+             split so that no zone spans more than {} across; the largest of each circle by \
+             uncovered elderly. Every zone is in gaps.geojson, and every block's zone in the \
+             blocks layer. The nearest facility is measured from the zone's blocks that fail \
+             its most failed requirement (the 2nd nearest when that asks for two). Distances \
+             are {}.",
+            metres(summary.zone_span_m),
             if summary.network.is_some() {
                 "on foot"
             } else {
@@ -192,6 +197,7 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
         "circle",
         "rank",
         "blocks",
+        "span",
         "elderly uncovered",
         "fails",
         "nearest facility",
@@ -199,14 +205,18 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
     ]);
     table.id = Some("gap-zones".into());
     for z in &summary.top_gap_zones {
-        let nearest = match (&z.nearest_kind, &z.nearest_facility_id) {
-            (Some(kind), Some(id)) => Cell::text(format!("{kind} {id}")),
+        let nearest = match (&z.nearest_kind, &z.nearest_facility_id, z.nearest_rank) {
+            (Some(kind), Some(id), Some(k)) if k > 1 => {
+                Cell::text(format!("{} nearest {kind} {id}", ordinal(k)))
+            }
+            (Some(kind), Some(id), _) => Cell::text(format!("{kind} {id}")),
             _ => Cell::text("-"),
         };
         table.rows.push(vec![
             Cell::text(&z.circle),
             Cell::number(format!("#{}", z.rank)),
             Cell::number(thousands(z.blocks as f64)),
+            Cell::number(metres(z.span_m)),
             Cell::number(thousands(z.elderly_uncovered)),
             Cell::text(&z.failing),
             nearest,

@@ -84,15 +84,18 @@ fn summary() -> Summary {
             points: 12,
             points_without_referral: 3,
         }],
+        zone_span_m: 1000.0,
         top_gap_zones: vec![ZoneSummary {
             circle: "basic".into(),
             rank: 1,
             blocks: 40,
+            span_m: 640.0,
             elderly_uncovered: 400.0,
             residents_uncovered: None,
             failing: "care_bed (40 blocks)".into(),
             nearest_kind: Some("care_bed".into()),
             nearest_facility_id: Some(HOSTILE.into()),
+            nearest_rank: Some(2),
             nearest_m: Some(1480.4),
         }],
         inputs: vec![InputSummary {
@@ -173,8 +176,9 @@ fn data_is_escaped_and_the_page_is_well_formed() {
         ["Elderly-care service circles: Town <A&B>"]
     );
     let zones = table(&doc, "gap-zones");
-    assert_eq!(zones[1][5], format!("care_bed {HOSTILE}"));
-    assert_eq!(zones[1][6], "1,480 m");
+    assert_eq!(zones[1][3], "640 m");
+    assert_eq!(zones[1][6], format!("2nd nearest care_bed {HOSTILE}"));
+    assert_eq!(zones[1][7], "1,480 m");
     let inputs = table(&doc, "inputs-table");
     assert_eq!(
         inputs[1],

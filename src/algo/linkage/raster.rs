@@ -1,0 +1,308 @@
+//! Zone outlines on one grid: every zone of a call claims grid cells (those its blocks cover,
+//! then those within the buffer), each cell claimed by several zones goes to one of them,
+//! and each zone's cells are traced into polygons (see [`super::trace`]).
+//!
+//! Cells are squares of one side on a grid anchored at the plane's origin, so two zones'
+//! outlines can only share cell edges: they never overlap.
+
+use super::split::{block_box, coords_box, union};
+use super::trace::trace;
+use geo::{Coord, MultiPolygon};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+
+/// The claim level of a cell whose centre lies inside a member block.
+const INSIDE: u8 = 0;
+/// The claim level of a cell a member block's outline passes through.
+const TOUCHED: u8 = 1;
+/// A cell nobody claims.
+const FREE: u8 = u8::MAX;
+/// The buffer is at most this many cells, so that levels `2 + d²` fit in a byte.
+pub(crate) const MAX_RADIUS_CELLS: i32 = 15;
+
+/// The grid every zone of one call is drawn on.
+#[derive(Debug, Clone)]
+pub(crate) struct Grid {
+    /// The side of a cell, in metres.
+    pub cell_m: f64,
+    /// Offsets (dx, dy, dx² + dy²) of the cells within the buffer of a cell, itself excluded.
+    disk: Vec<(i32, i32, u8)>,
+    /// The buffer in whole cells.
+    radius: i32,
+}
+
+impl Grid {
+    /// Cells of `cell_m` (positive), the buffer `buffer_m` (cells whose centre lies within
+    /// `buffer_m` of a claimed cell's centre; at most [`MAX_RADIUS_CELLS`] cells).
+    pub fn new(cell_m: f64, buffer_m: f64) -> Grid {
+        let radius = if buffer_m.is_finite() && buffer_m > 0.0 {
+            ((buffer_m / cell_m).floor() as i32).min(MAX_RADIUS_CELLS)
+        } else {
+            0
+        };
+        let within = |d2: i32| f64::from(d2) * cell_m * cell_m <= buffer_m * buffer_m;
+        let disk = (-radius..=radius)
+            .flat_map(|dy| (-radius..=radius).map(move |dx| (dx, dy, dx * dx + dy * dy)))
+            .filter(|&(_, _, d2)| d2 > 0 && within(d2))
+            .map(|(dx, dy, d2)| (dx, dy, d2 as u8))
+            .collect();
+        Grid {
+            cell_m,
+            disk,
+            radius,
+        }
+    }
+
+    /// How far beyond its blocks' bounding box a zone's outline may reach: a cell (one a
+    /// thin block's outline passes through), and the buffer.
+    pub fn margin_m(&self) -> f64 {
+        self.cell_m * f64::from(1 + self.radius)
+    }
+
+    /// The cell holding coordinate `v` (along either axis).
+    fn cell(&self, v: f64) -> i32 {
+        (v / self.cell_m).floor() as i32
+    }
+}
+
+/// One zone's claims over its window of the grid.
+struct Claims {
+    /// The window's lower-left cell.
+    i0: i32,
+    j0: i32,
+    /// The window's size in cells.
+    w: usize,
+    h: usize,
+    /// Per cell, row by row: [`INSIDE`], [`TOUCHED`], `2 + d²` for a cell `d` cells from the
+    /// blocks, or [`FREE`].
+    level: Vec<u8>,
+}
+
+impl Claims {
+    fn empty() -> Claims {
+        Claims {
+            i0: 0,
+            j0: 0,
+            w: 0,
+            h: 0,
+            level: Vec::new(),
+        }
+    }
+
+    /// Lowers the level of global cell (i, j) to `level`, when it is in the window.
+    fn claim(&mut self, i: i32, j: i32, level: u8) {
+        let (x, y) = (i - self.i0, j - self.j0);
+        if x < 0 || y < 0 || x as usize >= self.w || y as usize >= self.h {
+            return;
+        }
+        let cell = &mut self.level[y as usize * self.w + x as usize];
+        *cell = (*cell).min(level);
+    }
+
+    /// The window as a box of global cells, inclusive.
+    fn window(&self) -> AABB<[i32; 2]> {
+        AABB::from_corners(
+            [self.i0, self.j0],
+            [self.i0 + self.w as i32 - 1, self.j0 + self.h as i32 - 1],
+        )
+    }
+}
+
+/// The cells the blocks `members` claim on `grid`: inside, touched, then buffered.
+fn claims(grid: &Grid, outlines: &[MultiPolygon<f64>], members: &[u32]) -> Claims {
+    let boxes = members.iter().map(|&b| block_box(&outlines[b as usize]));
+    let Some(b) = union(boxes) else {
+        return Claims::empty();
+    };
+    let r = grid.radius;
+    let (i0, j0) = (grid.cell(b[0]) - r, grid.cell(b[1]) - r);
+    let (w, h) = (
+        (grid.cell(b[2]) + r - i0 + 1) as usize,
+        (grid.cell(b[3]) + r - j0 + 1) as usize,
+    );
+    let mut claims = Claims {
+        i0,
+        j0,
+        w,
+        h,
+        level: vec![FREE; w * h],
+    };
+    for &block in members {
+        for polygon in &outlines[block as usize].0 {
+            // A polygon too thin to hold a cell centre claims the cells its outline crosses.
+            if fill_inside(grid, polygon, &mut claims) == 0 {
+                touch(grid, &polygon.exterior().0, &mut claims);
+            }
+        }
+    }
+    buffer(grid, &mut claims);
+    claims
+}
+
+/// Claims as [`INSIDE`] every cell whose centre lies inside `polygon` (even-odd over its
+/// rings along each row of cell centres); returns how many cells that is.
+fn fill_inside(grid: &Grid, polygon: &geo::Polygon<f64>, claims: &mut Claims) -> usize {
+    let Some(b) = coords_box(polygon.exterior().0.iter()) else {
+        return 0;
+    };
+    let mut filled = 0;
+    let c = grid.cell_m;
+    let mut edges: Vec<(Coord<f64>, Coord<f64>)> = Vec::new();
+    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+        let ring = finite(&ring.0);
+        edges.extend(ring.windows(2).map(|e| (e[0], e[1])));
+        // Closed again when a non-finite vertex closed it.
+        if let (Some(&first), Some(&last)) = (ring.first(), ring.last()) {
+            if first != last {
+                edges.push((last, first));
+            }
+        }
+    }
+    let mut crossings: Vec<f64> = Vec::new();
+    for j in grid.cell(b[1])..=grid.cell(b[3]) {
+        let y = (f64::from(j) + 0.5) * c;
+        crossings.clear();
+        crossings.extend(
+            edges
+                .iter()
+                .filter(|(a, b)| (a.y <= y) != (b.y <= y))
+                .map(|(a, b)| a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y)),
+        );
+        crossings.sort_by(f64::total_cmp);
+        for span in crossings.chunks_exact(2) {
+            // Cells whose centre (i + 0.5)·c lies in [span[0], span[1]).
+            let first = (span[0] / c - 0.5).ceil() as i32;
+            let last = (span[1] / c - 0.5).ceil() as i32 - 1;
+            for i in first..=last {
+                claims.claim(i, j, INSIDE);
+            }
+            filled += (last - first + 1).max(0) as usize;
+        }
+    }
+    filled
+}
+
+/// Claims as [`TOUCHED`] the cells along a ring (sampled every half cell).
+fn touch(grid: &Grid, ring: &[Coord<f64>], claims: &mut Claims) {
+    let step = grid.cell_m / 2.0;
+    let ring = finite(ring);
+    for edge in ring.windows(2) {
+        let (a, b) = (edge[0], edge[1]);
+        let samples = ((b - a).x.hypot((b - a).y) / step).ceil().max(1.0) as usize;
+        for k in 0..=samples {
+            let t = k as f64 / samples as f64;
+            claims.claim(
+                grid.cell(a.x + t * (b.x - a.x)),
+                grid.cell(a.y + t * (b.y - a.y)),
+                TOUCHED,
+            );
+        }
+    }
+}
+
+/// The finite vertices of a ring, in order (the others are skipped).
+fn finite(ring: &[Coord<f64>]) -> Vec<Coord<f64>> {
+    ring.iter()
+        .copied()
+        .filter(|c| c.x.is_finite() && c.y.is_finite())
+        .collect()
+}
+
+/// Claims every cell within the buffer of an inside or touched cell at level `2 + d²`.
+fn buffer(grid: &Grid, claims: &mut Claims) {
+    let (w, h) = (claims.w, claims.h);
+    let level = &claims.level;
+    let core = |k: usize| level[k] <= TOUCHED;
+    // Only the edge of the claimed cells spreads: every cell within the buffer of an inner
+    // one is within the buffer of an edge one too, or claimed already.
+    let mut edge: Vec<(i32, i32)> = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let k = y * w + x;
+            if !core(k) {
+                continue;
+            }
+            let inner = x > 0
+                && y > 0
+                && x + 1 < w
+                && y + 1 < h
+                && core(k - 1)
+                && core(k + 1)
+                && core(k - w)
+                && core(k + w);
+            if !inner {
+                edge.push((claims.i0 + x as i32, claims.j0 + y as i32));
+            }
+        }
+    }
+    for (i, j) in edge {
+        for &(dx, dy, d2) in &grid.disk {
+            claims.claim(i + dx, j + dy, 2 + d2);
+        }
+    }
+}
+
+/// Which of its claimed cells each zone keeps: a cell claimed by several zones goes to the
+/// lowest level, ties to the zone listed first.
+fn resolve(all: &[Claims]) -> Vec<Vec<bool>> {
+    let tree = RTree::bulk_load(
+        all.iter()
+            .enumerate()
+            .filter(|(_, c)| c.w > 0 && c.h > 0)
+            .map(|(z, c)| GeomWithData::new(Rectangle::from_aabb(c.window()), z))
+            .collect(),
+    );
+    all.par_iter()
+        .enumerate()
+        .map(|(z, mine)| {
+            let mut keep: Vec<bool> = mine.level.iter().map(|&l| l != FREE).collect();
+            if mine.w == 0 || mine.h == 0 {
+                return keep;
+            }
+            let window = mine.window();
+            for other in tree.locate_in_envelope_intersecting(&window) {
+                let w = other.data;
+                if w == z {
+                    continue;
+                }
+                let theirs = &all[w];
+                let (lo, hi) = (window.lower(), window.upper());
+                let (olo, ohi) = (theirs.window().lower(), theirs.window().upper());
+                let (i0, i1) = (lo[0].max(olo[0]), hi[0].min(ohi[0]));
+                let n = (i1 - i0 + 1) as usize;
+                for j in lo[1].max(olo[1])..=hi[1].min(ohi[1]) {
+                    let at = |c: &Claims| (j - c.j0) as usize * c.w + (i0 - c.i0) as usize;
+                    let (k, t) = (at(mine), at(theirs));
+                    let ours = &mine.level[k..k + n];
+                    let rivals = &theirs.level[t..t + n];
+                    for (x, (&a, &b)) in ours.iter().zip(rivals).enumerate() {
+                        if a != FREE && (b < a || (b == a && w < z)) {
+                            keep[k + x] = false;
+                        }
+                    }
+                }
+            }
+            keep
+        })
+        .collect()
+}
+
+/// Every zone's outline on `grid`: the cells it claims and keeps, traced into polygons with
+/// counter-clockwise exteriors and clockwise holes, in plane metres. Outlines of different
+/// zones share at most edges. A zone whose blocks have no finite vertex has an empty outline.
+pub(crate) fn outlines_on_grid(
+    grid: &Grid,
+    outlines: &[MultiPolygon<f64>],
+    zones: &[Vec<u32>],
+) -> Vec<MultiPolygon<f64>> {
+    let all: Vec<Claims> = zones
+        .par_iter()
+        .map(|members| claims(grid, outlines, members))
+        .collect();
+    let kept = resolve(&all);
+    all.par_iter()
+        .zip(kept.par_iter())
+        .map(|(c, keep)| trace(keep, c.w, c.h, (c.i0, c.j0), grid.cell_m))
+        .collect()
+}
