@@ -102,7 +102,7 @@ fn analysis_and_writing(c: &mut Criterion, city: &City, manifest: &Path, out: &P
     });
     let coverage = evaluate(&s.requirements, &s.models);
     group.bench_function("zones", |b| {
-        b.iter(|| ranked_gap_zones(s.policy, s.dataset, s.plane, &coverage))
+        b.iter(|| ranked_gap_zones(s.policy, s.dataset, s.plane, &coverage, None))
     });
     group.bench_function("capacity", |b| {
         b.iter(|| evaluate_capacity(&s.requirements, s.dataset, &s.models).unwrap())

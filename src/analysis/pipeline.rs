@@ -104,7 +104,14 @@ pub fn analyse<'a>(
         .map(|w| w.unreachable(study.dataset))
         .unwrap_or_default();
     progress.stage("finding gap zones, referral chains and capacity");
-    let zones = ranked_gap_zones(study.policy, study.dataset, study.plane, &coverage);
+    let search_m = study.models.walk().map(|w| w.search_m());
+    let zones = ranked_gap_zones(
+        study.policy,
+        study.dataset,
+        study.plane,
+        &coverage,
+        search_m,
+    );
     let zone_rank = zone_rank_by_block(study.policy, &zones, study.dataset.blocks.len());
     let shares = (options.measure == Measure::Area)
         .then(|| area_shares(&study.requirements, study.plane, &coverage));

@@ -24,18 +24,24 @@ pub const ZONE_BUFFER_M: f64 = 10.0;
 /// Zone outlines are drawn with grid cells this wide.
 pub const ZONE_CELL_M: f64 = 10.0;
 
+/// Holes in a zone's outline up to this area (1 ha) that no other zone claims are filled: a
+/// yard, a square or a single covered block between the zone's blocks is not worth a ring of
+/// its own on the map (and in the file).
+pub const ZONE_FILL_HOLES_M2: f64 = 10_000.0;
+
 /// The facility a zone is nearest to, for its most failed requirement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneNearest {
     /// The requirement's facility kind.
     pub kind: String,
-    /// The facility's id.
-    pub id: String,
     /// Which nearest it is: the requirement's `min_count` (2 for the 2nd nearest).
     pub rank: usize,
-    /// Its distance from the nearest of the zone's blocks failing the requirement, in
-    /// metres (walking when computed).
-    pub distance_m: f64,
+    /// The facility's id and its distance from the nearest of the zone's blocks failing the
+    /// requirement, in metres (walking when computed); `None` when none was found.
+    pub found: Option<(String, f64)>,
+    /// How far the walking search looked, when it found none (`None` in a straight line:
+    /// the layer has fewer than `rank` facilities).
+    pub searched_m: Option<f64>,
 }
 
 /// One gap zone of one circle.
@@ -86,6 +92,8 @@ pub struct ZoneSummary {
     pub nearest_rank: Option<usize>,
     /// That facility's distance from the nearest of those blocks, in metres.
     pub nearest_m: Option<f64>,
+    /// When no such facility was found on foot: how far the search looked, in metres.
+    pub nearest_searched_m: Option<f64>,
 }
 
 impl RankedZone {
@@ -104,9 +112,10 @@ impl RankedZone {
             residents_uncovered: self.residents,
             failing: self.failing_text(),
             nearest_kind: nearest.map(|n| n.kind.clone()),
-            nearest_facility_id: nearest.map(|n| n.id.clone()),
+            nearest_facility_id: nearest.and_then(|n| Some(n.found.as_ref()?.0.clone())),
             nearest_rank: nearest.map(|n| n.rank),
-            nearest_m: nearest.map(|n| (n.distance_m * 10.0).round() / 10.0),
+            nearest_m: nearest.and_then(|n| Some((n.found.as_ref()?.1 * 10.0).round() / 10.0)),
+            nearest_searched_m: nearest.and_then(|n| n.searched_m),
         }
     }
 
@@ -126,16 +135,24 @@ impl RankedZone {
 
 impl ZoneSummary {
     /// `nearest care_bed CB1 at 340 m`, or `2nd nearest pharmacy P7 at 1,240 m` when the
-    /// requirement asks for two; `None` when no facility was found.
+    /// requirement asks for two; when none was found `no hospice within 2,000 m on foot`
+    /// (`no 2nd hospice …`), or `fewer than 2 hospice in the layer` in a straight line.
     pub fn nearest_words(&self) -> Option<String> {
-        let (Some(kind), Some(id), Some(m)) = (
-            &self.nearest_kind,
-            &self.nearest_facility_id,
-            self.nearest_m,
-        ) else {
-            return None;
+        let kind = self.nearest_kind.as_ref()?;
+        let rank = self.nearest_rank.unwrap_or(1);
+        let Some((id, m)) = self.nearest_facility_id.as_ref().zip(self.nearest_m) else {
+            let which = match rank {
+                1 => String::new(),
+                k => format!("{} ", ordinal(k)),
+            };
+            return Some(match self.nearest_searched_m {
+                Some(searched) => {
+                    format!("no {which}{kind} within {} m on foot", thousands(searched))
+                }
+                None => format!("fewer than {rank} {kind} in the layer"),
+            });
         };
-        let which = match self.nearest_rank.unwrap_or(1) {
+        let which = match rank {
             1 => "nearest".to_string(),
             k => format!("{} nearest", ordinal(k)),
         };
@@ -147,10 +164,10 @@ impl ZoneSummary {
 /// first (ties: policy order), and the most failed requirement's `min_count`-th nearest
 /// facility to the members that fail it (ties: the lower facility index).
 fn failing_and_nearest(
-    circle: &Circle,
-    cc: &CircleCoverage,
+    (circle, cc): (&Circle, &CircleCoverage),
     dataset: &Dataset,
     members: &[u32],
+    search_m: Option<f64>,
 ) -> (Vec<(String, usize)>, Option<ZoneNearest>) {
     let mut failing: Vec<(usize, usize)> = cc
         .requirements
@@ -168,17 +185,18 @@ fn failing_and_nearest(
         let distances = cc.requirements[i].decisive();
         let layer = dataset.layer(&requirement.kind)?;
         let k = requirement.min_count;
-        members
+        let found = members
             .iter()
             .filter(|&&b| !distances.met[b as usize])
             .filter_map(|&b| distances.kth(b as usize, k))
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(f, d)| ZoneNearest {
-                kind: requirement.kind.clone(),
-                id: layer.ids[f as usize].clone(),
-                rank: k,
-                distance_m: d,
-            })
+            .map(|(f, d)| (layer.ids[f as usize].clone(), d));
+        Some(ZoneNearest {
+            kind: requirement.kind.clone(),
+            rank: k,
+            searched_m: search_m.filter(|_| found.is_none()),
+            found,
+        })
     });
     let failing = failing
         .into_iter()
@@ -188,12 +206,14 @@ fn failing_and_nearest(
 }
 
 /// The gap zones of every circle (see the module), ranked by uncovered elderly within their
-/// circle (ties: first block), circles in policy order.
+/// circle (ties: first block), circles in policy order. `search_m`: how far walking
+/// searches looked, when distances are walked (a zone whose facility was not found says so).
 pub fn ranked_gap_zones(
     policy: &Policy,
     dataset: &Dataset,
     plane: &Plane,
     coverage: &Coverage,
+    search_m: Option<f64>,
 ) -> Vec<RankedZone> {
     let blocks = &dataset.blocks;
     let mut zones = Vec::new();
@@ -210,6 +230,7 @@ pub fn ranked_gap_zones(
             span_m: policy.zone_span_m,
             cell_m: ZONE_CELL_M,
             buffer_m: ZONE_BUFFER_M,
+            fill_holes_m2: ZONE_FILL_HOLES_M2,
         };
         let clusters = gap_zones(
             &plane.block_centroids,
@@ -226,7 +247,8 @@ pub fn ranked_gap_zones(
                     .residents
                     .as_ref()
                     .map(|r| members.iter().map(|&b| r[b as usize]).sum());
-                let (failing, nearest) = failing_and_nearest(circle, cc, dataset, &members);
+                let (failing, nearest) =
+                    failing_and_nearest((circle, cc), dataset, &members, search_m);
                 let first = members[0];
                 let zone = RankedZone {
                     circle: circle.name.clone(),
@@ -270,4 +292,54 @@ pub fn zone_rank_by_block(
             rank
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(found: Option<(&str, f64)>, rank: usize, searched_m: Option<f64>) -> ZoneSummary {
+        let nearest = ZoneNearest {
+            kind: "hospice".into(),
+            rank,
+            found: found.map(|(id, m)| (id.to_string(), m)),
+            searched_m,
+        };
+        RankedZone {
+            circle: "extended".into(),
+            rank: 1,
+            members: vec![0],
+            elderly: 10.0,
+            residents: None,
+            failing: vec![("hospice".into(), 1)],
+            nearest: Some(nearest),
+            outline: MultiPolygon::new(Vec::new()),
+        }
+        .summary()
+    }
+
+    #[test]
+    fn the_nearest_facility_is_worded_found_or_not() {
+        let words = |z: ZoneSummary| z.nearest_words().unwrap();
+        assert_eq!(
+            words(zone(Some(("E1", 1240.04)), 1, None)),
+            "nearest hospice E1 at 1,240 m"
+        );
+        assert_eq!(
+            words(zone(Some(("E7", 1240.0)), 2, None)),
+            "2nd nearest hospice E7 at 1,240 m"
+        );
+        let lost = zone(None, 1, Some(2000.0));
+        assert_eq!(lost.nearest_searched_m, Some(2000.0));
+        assert_eq!(lost.nearest_m, None);
+        assert_eq!(words(lost), "no hospice within 2,000 m on foot");
+        assert_eq!(
+            words(zone(None, 2, Some(2000.0))),
+            "no 2nd hospice within 2,000 m on foot"
+        );
+        assert_eq!(
+            words(zone(None, 3, None)),
+            "fewer than 3 hospice in the layer"
+        );
+    }
 }

@@ -5,6 +5,7 @@ use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
 use crate::analysis::zones::{RankedZone, ZoneSummary};
 use geo::{MapCoords, MultiPolygon};
+use rayon::prelude::*;
 
 /// Every gap zone with its circle, rank, size and span, uncovered people, failing
 /// requirements and the nearest existing facility (`nearest_rank`: 2 for the 2nd nearest,
@@ -28,7 +29,7 @@ impl<'a> GapLayer<'a> {
         GapLayer {
             zones,
             outlines: zones
-                .iter()
+                .par_iter()
                 .map(|z| {
                     z.outline.map_coords(|c| {
                         let (x, y) = projection.unproject(c.x, c.y);
@@ -53,6 +54,7 @@ impl<'a> GapLayer<'a> {
                     ("nearest_facility_id", Text),
                     ("nearest_rank", Integer),
                     ("nearest_m", Real),
+                    ("nearest_searched_m", Real),
                     ("nearest", Text),
                 ]),
             },
@@ -89,6 +91,7 @@ impl Layer for GapLayer<'_> {
             text(&s.nearest_facility_id),
             s.nearest_rank.map_or(Value::Null, |k| Value::Int(k as i64)),
             number(s.nearest_m),
+            number(s.nearest_searched_m),
             text(&self.nearest[k]),
         ]);
     }

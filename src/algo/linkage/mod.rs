@@ -47,6 +47,9 @@ pub struct ZoneShape {
     pub cell_m: f64,
     /// Outlines take in the cells whose centre lies within this of a block's cells.
     pub buffer_m: f64,
+    /// Holes in a zone's cells up to this area (square metres) that no other zone claims are
+    /// filled: a yard, a wide street, a single covered block between the zone's blocks.
+    pub fill_holes_m2: f64,
 }
 
 /// Clusters the selected blocks into zones and outlines each.
@@ -65,7 +68,8 @@ pub struct ZoneShape {
 ///    centre lies within `shape.buffer_m` of those, so that narrow streets between its
 ///    blocks are filled. A cell claimed by several zones goes to the zone whose blocks it is
 ///    nearest (inside before touched before buffered, nearer before farther), ties to the
-///    zone listed first. Each zone's kept cells are traced along their edges into its
+///    zone listed first. Holes up to `shape.fill_holes_m2` in a zone's kept cells that no
+///    other zone claims are filled. Each zone's kept cells are traced along their edges into its
 ///    outline, so outlines of different zones share at most edges, and an outline never lies
 ///    farther from its blocks than a cell's diagonal plus the buffer.
 ///
@@ -101,15 +105,19 @@ pub struct ZoneShape {
 ///     coord! { x: 200.0, y: 50.0 },
 ///     coord! { x: 1300.0, y: 50.0 },
 /// ];
-/// let shape = ZoneShape { link_m: 200.0, span_m: 1000.0, cell_m: 5.0, buffer_m: 10.0 };
+/// let shape = ZoneShape {
+///     link_m: 200.0, span_m: 1000.0, cell_m: 5.0, buffer_m: 10.0, fill_holes_m2: 0.0,
+/// };
 /// let zones = gap_zones(&centroids, &outlines, &[0, 1, 2], &shape);
 /// assert_eq!(zones.len(), 2);
 /// assert_eq!(zones[0].blocks, [0, 1]);
 /// // The squares, each 10 m wider all round but for the corners (cells whose centre lies
-/// // farther than 10 m from a square's cells); the 50 m street between them stays open.
+/// // farther than 10 m from a square's cells, and half a cell where each corner's stair
+/// // step is cut along its diagonal); the 50 m street between them stays open.
 /// let outline = &zones[0].outline;
 /// assert_eq!(outline.0.len(), 2);
-/// assert_eq!(outline.unsigned_area(), 2.0 * (120.0 * 120.0 - 4.0 * 3.0 * 25.0));
+/// let corner = 3.0 * 25.0 + 12.5;
+/// assert_eq!(outline.unsigned_area(), 2.0 * (120.0 * 120.0 - 4.0 * corner));
 /// assert!(outline.contains(&point! { x: 50.0, y: 50.0 }));
 /// assert!(!outline.contains(&point! { x: 125.0, y: 50.0 }));
 /// // With a 600 m span the three squares, all linked at 1.2 km, are split at the widest gap.
@@ -146,7 +154,7 @@ pub fn gap_zones(
         .flat_map_iter(|c| split_to_span(&input, c))
         .collect();
     zones.sort_unstable_by_key(|z| z[0]);
-    let drawn = outlines_on_grid(&grid, outlines, &zones);
+    let drawn = outlines_on_grid(&grid, outlines, &zones, shape.fill_holes_m2);
     zones
         .into_iter()
         .zip(drawn)

@@ -6,7 +6,7 @@
 //! outlines can only share cell edges: they never overlap.
 
 use super::split::{block_box, coords_box, union};
-use super::trace::trace;
+use super::trace::{trace, HoleFilling};
 use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -243,9 +243,17 @@ fn buffer(grid: &Grid, claims: &mut Claims) {
     }
 }
 
+/// One zone's cells after the claims are resolved, over its window.
+struct Kept {
+    /// Per cell: the zone keeps it.
+    keep: Vec<bool>,
+    /// Per cell: no zone claims it (this one or another).
+    free: Vec<bool>,
+}
+
 /// Which of its claimed cells each zone keeps: a cell claimed by several zones goes to the
-/// lowest level, ties to the zone listed first.
-fn resolve(all: &[Claims]) -> Vec<Vec<bool>> {
+/// lowest level, ties to the zone listed first. Also which cells of its window nobody claims.
+fn resolve(all: &[Claims]) -> Vec<Kept> {
     let tree = RTree::bulk_load(
         all.iter()
             .enumerate()
@@ -257,8 +265,9 @@ fn resolve(all: &[Claims]) -> Vec<Vec<bool>> {
         .enumerate()
         .map(|(z, mine)| {
             let mut keep: Vec<bool> = mine.level.iter().map(|&l| l != FREE).collect();
+            let mut free: Vec<bool> = mine.level.iter().map(|&l| l == FREE).collect();
             if mine.w == 0 || mine.h == 0 {
-                return keep;
+                return Kept { keep, free };
             }
             let window = mine.window();
             for other in tree.locate_in_envelope_intersecting(&window) {
@@ -280,29 +289,41 @@ fn resolve(all: &[Claims]) -> Vec<Vec<bool>> {
                         if a != FREE && (b < a || (b == a && w < z)) {
                             keep[k + x] = false;
                         }
+                        if b != FREE {
+                            free[k + x] = false;
+                        }
                     }
                 }
             }
-            keep
+            Kept { keep, free }
         })
         .collect()
 }
 
-/// Every zone's outline on `grid`: the cells it claims and keeps, traced into polygons with
+/// Every zone's outline on `grid`: the cells it claims and keeps (and its holes of at most
+/// `fill_holes_m2` that nobody claims, filled), traced into polygons with
 /// counter-clockwise exteriors and clockwise holes, in plane metres. Outlines of different
 /// zones share at most edges. A zone whose blocks have no finite vertex has an empty outline.
 pub(crate) fn outlines_on_grid(
     grid: &Grid,
     outlines: &[MultiPolygon<f64>],
     zones: &[Vec<u32>],
+    fill_holes_m2: f64,
 ) -> Vec<MultiPolygon<f64>> {
     let all: Vec<Claims> = zones
         .par_iter()
         .map(|members| claims(grid, outlines, members))
         .collect();
-    let kept = resolve(&all);
-    all.par_iter()
-        .zip(kept.par_iter())
-        .map(|(c, keep)| trace(keep, c.w, c.h, (c.i0, c.j0), grid.cell_m))
+    let max_cells = (fill_holes_m2.max(0.0) / (grid.cell_m * grid.cell_m)).floor() as usize;
+    resolve(&all)
+        .into_par_iter()
+        .zip(all.par_iter())
+        .map(|(kept, c)| {
+            let holes = HoleFilling {
+                max_cells,
+                free: &kept.free,
+            };
+            trace(&kept.keep, c.w, c.h, (c.i0, c.j0), grid.cell_m, &holes)
+        })
         .collect()
 }

@@ -3,6 +3,7 @@
 
 use super::cluster;
 use geo::{Coord, MultiPolygon};
+use rayon::prelude::*;
 
 /// The bounding box of a block's finite exterior vertices as (min x, min y, max x, max y);
 /// `None` when it has none.
@@ -76,35 +77,35 @@ pub(crate) struct SplitInput<'a> {
 /// part never holds blocks the cuts left unlinked. Parts come out in a fixed order, each
 /// ascending.
 pub(crate) fn split_to_span(input: &SplitInput, members: Vec<u32>) -> Vec<Vec<u32>> {
-    // Parts with whether a cut made them.
-    let mut done: Vec<(Vec<u32>, bool)> = Vec::new();
-    let mut todo = vec![(members, false)];
-    while let Some((part, cut_off)) = todo.pop() {
-        let bounds = union(part.iter().map(|&b| input.boxes[b as usize]));
-        let Some(b) = bounds.filter(|_| part.len() > 1) else {
-            done.push((part, cut_off));
-            continue;
-        };
-        let (width, height) = (b[2] - b[0], b[3] - b[1]);
-        if width.max(height) <= input.max_span_m {
-            done.push((part, cut_off));
-            continue;
-        }
-        let (low, high) = cut(input.centroids, &part, width >= height);
-        // Later parts are pushed first so that parts come out low side first.
-        todo.push((high, true));
-        todo.push((low, true));
-    }
     // A cut may leave blocks on one side that linked only through the other.
-    done.into_iter()
-        .flat_map(|(part, cut_off)| {
-            if cut_off && part.len() > 1 {
-                cluster(input.centroids, &part, input.link_m)
-            } else {
-                vec![part]
-            }
+    let parts = split_parts(input, members);
+    if parts.len() == 1 {
+        return parts;
+    }
+    parts
+        .into_par_iter()
+        .flat_map_iter(|part| match part.len() {
+            1 => vec![part],
+            _ => cluster(input.centroids, &part, input.link_m),
         })
         .collect()
+}
+
+/// `part` cut in two while it is too wide, recursively (the two sides in parallel), low side
+/// first.
+fn split_parts(input: &SplitInput, part: Vec<u32>) -> Vec<Vec<u32>> {
+    let bounds = union(part.iter().map(|&b| input.boxes[b as usize]));
+    let Some(b) = bounds.filter(|_| part.len() > 1) else {
+        return vec![part];
+    };
+    let (width, height) = (b[2] - b[0], b[3] - b[1]);
+    if width.max(height) <= input.max_span_m {
+        return vec![part];
+    }
+    let (low, high) = cut(input.centroids, &part, width >= height);
+    let (mut low, high) = rayon::join(|| split_parts(input, low), || split_parts(input, high));
+    low.extend(high);
+    low
 }
 
 /// Cuts `part` (at least two blocks) in two along x (`along_x`) or y, as [`split_to_span`]

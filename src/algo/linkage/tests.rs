@@ -266,6 +266,7 @@ fn shape(link_m: f64, span_m: f64) -> ZoneShape {
         span_m,
         cell_m: 5.0,
         buffer_m: 10.0,
+        fill_holes_m2: 2_500.0,
     }
 }
 
@@ -495,24 +496,44 @@ fn traced_cells_are_exactly_the_kept_cells() {
     for (w, h, density) in [(1, 1, 1), (7, 5, 2), (30, 20, 3), (40, 40, 5), (25, 31, 9)] {
         let keep: Vec<bool> = (0..w * h).map(|_| rng.below(10) < density).collect();
         let (origin, cell) = ((-3, 7), 5.0);
-        let traced = trace::trace(&keep, w, h, origin, cell);
+        let traced = trace::trace(&keep, w, h, origin, cell, &trace::HoleFilling::NONE);
         assert!(traced.is_valid(), "{:?}", traced.validation_errors());
-        let set = keep.iter().filter(|&&k| k).count();
-        assert_eq!(traced.unsigned_area(), set as f64 * cell * cell);
+        // Four points of each cell, one near each corner and none on a diagonal, so that
+        // each half of the cell holds two: all four inside a kept cell, two when its stair
+        // corner is cut (half the cell), none inside a cell not kept.
+        let mut cut = 0;
         for (k, &kept) in keep.iter().enumerate() {
-            let centre = Point(c(
-                (f64::from(origin.0) + (k % w) as f64 + 0.5) * cell,
-                (f64::from(origin.1) + (k / w) as f64 + 0.5) * cell,
-            ));
-            assert_eq!(traced.contains(&centre), kept, "cell {k}");
+            let probes = [(0.1, 0.2), (0.8, 0.1), (0.9, 0.8), (0.2, 0.9)];
+            let inside = probes
+                .iter()
+                .filter(|(dx, dy)| {
+                    traced.contains(&Point(c(
+                        (f64::from(origin.0) + (k % w) as f64 + dx) * cell,
+                        (f64::from(origin.1) + (k / w) as f64 + dy) * cell,
+                    )))
+                })
+                .count();
+            match (kept, inside) {
+                (true, 4) | (false, 0) => {}
+                (true, 2) => cut += 1,
+                _ => panic!("cell {k} of {w}×{h} (kept: {kept}) has {inside} points inside"),
+            }
         }
+        assert!(
+            cut > 0 || w * h < 100,
+            "stair corners are cut in larger windows"
+        );
+        let set = keep.iter().filter(|&&k| k).count();
+        let cells = set as f64 - 0.5 * f64::from(cut);
+        assert_eq!(traced.unsigned_area(), cells * cell * cell);
         for polygon in &traced.0 {
             assert!(polygon.exterior().is_ccw());
             assert!(polygon.interiors().iter().all(|h| h.is_cw()));
         }
     }
     // Two cells meeting at a corner are two polygons; a ring of cells is one with a hole.
-    let corner = trace::trace(&[true, false, false, true], 2, 2, (0, 0), 1.0);
+    let none = trace::HoleFilling::NONE;
+    let corner = trace::trace(&[true, false, false, true], 2, 2, (0, 0), 1.0, &none);
     assert_eq!(corner.0.len(), 2);
     let ring = trace::trace(
         &[true, true, true, true, false, true, true, true, true],
@@ -520,6 +541,7 @@ fn traced_cells_are_exactly_the_kept_cells() {
         3,
         (0, 0),
         1.0,
+        &none,
     );
     assert_eq!((ring.0.len(), ring.0[0].interiors().len()), (1, 1));
     assert_eq!(
@@ -546,4 +568,55 @@ fn gap_zones_are_deterministic_across_thread_counts() {
     assert!(one.len() > 10 && one.iter().any(|z| z.blocks.len() > 10));
     assert!(one == run(2), "1 and 2 threads differ");
     assert!(one == run(2), "two runs differ");
+}
+
+#[test]
+fn small_holes_nobody_claims_are_filled_and_larger_ones_kept() {
+    // Eight 40 m blocks in a ring, 20 m streets between them, around a covered block (not
+    // selected): the hole is the covered block, the half of each street the ring's 10 m
+    // buffer leaves (60 m × 60 m) and parts of the four crossings at its corners (20 m × 20 m
+    // each, partly buffered from three sides).
+    let mut outlines = Vec::new();
+    for (i, j) in [
+        (0, 0),
+        (1, 0),
+        (2, 0),
+        (0, 1),
+        (2, 1),
+        (0, 2),
+        (1, 2),
+        (2, 2),
+        (1, 1),
+    ] {
+        let (x, y) = (60.0 * f64::from(i), 60.0 * f64::from(j));
+        outlines.push(block(vec![rectangle(x, y, 40.0, 40.0, false)]));
+    }
+    let centroids = centroids_of(&outlines);
+    let ring: Vec<u32> = (0..8).collect();
+    let holes = |fill_holes_m2: f64| {
+        let shape = ZoneShape {
+            fill_holes_m2,
+            ..shape(100.0, 1000.0)
+        };
+        let zones = gap_zones(&centroids, &outlines, &ring, &shape);
+        assert_eq!(zones.len(), 1);
+        let outline = &zones[0].outline;
+        assert_eq!(outline.0.len(), 1);
+        let holes: Vec<f64> = outline.0[0]
+            .interiors()
+            .iter()
+            .map(|h| Polygon::new(h.clone(), Vec::new()).unsigned_area())
+            .collect();
+        (holes, outline.0[0].exterior().clone())
+    };
+    let (kept, exterior) = holes(3_000.0);
+    assert_eq!(kept.len(), 1, "a larger hole is kept");
+    assert!(
+        (3_600.0..3_600.0 + 4.0 * 400.0).contains(&kept[0]),
+        "{}",
+        kept[0]
+    );
+    let (filled, same_exterior) = holes(3_600.0 + 4.0 * 400.0);
+    assert!(filled.is_empty());
+    assert_eq!(exterior, same_exterior, "filling changes only the inside");
 }

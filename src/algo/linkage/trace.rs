@@ -15,9 +15,41 @@ const ALL_STEPS: u8 = 0b1111;
 /// Marks a pinch: a vertex where two set cells meet only at the corner (two steps leave it).
 const PINCH: u8 = 0b1_0000;
 
+/// Which holes [`trace`] fills: those of at most `max_cells` cells, every one of them `free`
+/// (over the same window as `keep`).
+pub(crate) struct HoleFilling<'a> {
+    /// The largest hole filled, in cells (0: none).
+    pub max_cells: usize,
+    /// Per cell of the window: it may be filled (nobody else claims it).
+    pub free: &'a [bool],
+}
+
+impl HoleFilling<'_> {
+    /// No hole is filled.
+    #[cfg(test)]
+    pub(crate) const NONE: HoleFilling<'static> = HoleFilling {
+        max_cells: 0,
+        free: &[],
+    };
+
+    /// Whether the hole loop `lp` is filled: small enough, and every cell inside it free.
+    fn fills(&self, lp: &[(i32, i32)], w: usize) -> bool {
+        if (-twice_area(lp)) as u64 > 2 * self.max_cells as u64 {
+            return false;
+        }
+        let [x0, y0, x1, y1] = loop_box(lp);
+        (y0..y1).all(|y| {
+            (x0..x1).all(|x| {
+                !encloses(lp, (2 * x + 1, 2 * y + 1)) || self.free[y as usize * w + x as usize]
+            })
+        })
+    }
+}
+
 /// The polygons covering the cells set in `keep` (`w` × `h`, row by row, the first row the
 /// southernmost) of a window whose lower-left cell is `origin` on a grid of `cell_m`:
-/// exteriors counter-clockwise, holes clockwise, collinear vertices dropped; polygons in the
+/// exteriors counter-clockwise, holes clockwise (those `holes` fills left out), stair
+/// corners cut (see [`cut_stair_corners`]), collinear vertices dropped; polygons in the
 /// order their exterior is found (vertices row by row), holes likewise.
 pub(crate) fn trace(
     keep: &[bool],
@@ -25,6 +57,7 @@ pub(crate) fn trace(
     h: usize,
     origin: (i32, i32),
     cell_m: f64,
+    holes_filled: &HoleFilling,
 ) -> MultiPolygon<f64> {
     let mut out = boundary_steps(keep, w, h);
     let vw = w + 1;
@@ -36,13 +69,18 @@ pub(crate) fn trace(
             for lp in split_at_pinches(ring, &out, vw) {
                 if twice_area(&lp) > 0 {
                     shells.push(lp);
-                } else {
+                } else if !holes_filled.fills(&lp, w) {
                     holes.push(lp);
                 }
             }
         }
     }
-    let inner = holes_of(&shells, holes);
+    // Corners are cut after the holes are matched to their exteriors (by a cell's centre).
+    let mut cut = vec![false; w * h];
+    let mut cut_corners = |lp: &mut Vec<(i32, i32)>| *lp = cut_stair_corners(lp, w, &mut cut);
+    let mut inner = holes_of(&shells, holes);
+    shells.iter_mut().for_each(&mut cut_corners);
+    inner.iter_mut().flatten().for_each(&mut cut_corners);
     let to_plane = |(x, y): (i32, i32)| Coord {
         x: f64::from(origin.0 + x) * cell_m,
         y: f64::from(origin.1 + y) * cell_m,
@@ -213,6 +251,37 @@ fn twice_area(lp: &[(i32, i32)]) -> i64 {
             i64::from(a.0) * i64::from(b.1) - i64::from(b.0) * i64::from(a.1)
         })
         .sum()
+}
+
+/// The loop with the outer corner of every single-cell stair step cut off: a vertex where
+/// the loop turns left (the set cells' convex corner) between two vertices where it turns
+/// right, one cell's side from each, is dropped, so that the loop runs along the cell's
+/// diagonal. A staircase becomes a straight diagonal line and the file loses most of its
+/// vertices. Only half of one set cell is given up at each cut, so outlines on one grid still
+/// never overlap; no cell (`cut`, over the `w`-wide window) is cut twice, so two loops never
+/// meet along a diagonal.
+fn cut_stair_corners(lp: &[(i32, i32)], w: usize, cut: &mut [bool]) -> Vec<(i32, i32)> {
+    let n = lp.len();
+    if n < 8 {
+        return lp.to_vec();
+    }
+    let turn = |k: usize| {
+        let (a, b, c) = (lp[(k + n - 1) % n], lp[k], lp[(k + 1) % n]);
+        (b.0 - a.0) * (c.1 - b.1) - (b.1 - a.1) * (c.0 - b.0)
+    };
+    let mut kept = Vec::with_capacity(n);
+    for k in 0..n {
+        if turn(k) > 0 && turn((k + n - 1) % n) < 0 && turn((k + 1) % n) < 0 {
+            let (x, y) = left_cell(&[lp[(k + n - 1) % n], lp[k]]);
+            let cell = y as usize * w + x as usize;
+            if !cut[cell] {
+                cut[cell] = true;
+                continue;
+            }
+        }
+        kept.push(lp[k]);
+    }
+    kept
 }
 
 /// The loop without the vertices where it goes straight on.

@@ -97,6 +97,7 @@ fn summary() -> Summary {
             nearest_facility_id: Some(HOSTILE.into()),
             nearest_rank: Some(2),
             nearest_m: Some(1480.4),
+            nearest_searched_m: None,
         }],
         inputs: vec![InputSummary {
             role: "blocks".into(),
