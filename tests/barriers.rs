@@ -4,33 +4,17 @@
 
 mod common;
 
-use common::{at, block_at, carecircle, collection};
+use common::{
+    at, block_at, carecircle, collection, first_block_of_report, line, number, positions,
+};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-/// A GeoJSON line through points in metres.
-fn line(points: &[(f64, f64)]) -> String {
-    let coords: Vec<String> = points
-        .iter()
-        .map(|&(x, y)| format!("[{},{}]", at(x, y).0, at(x, y).1))
-        .collect();
-    format!(
-        r#"{{"type":"LineString","coordinates":[{}]}}"#,
-        coords.join(",")
-    )
-}
-
 /// A GeoJSON polygon with corners (x0, y0) and (x1, y1), in metres.
 fn rectangle((x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> String {
-    let ring: Vec<String> = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-        .iter()
-        .map(|&(x, y)| format!("[{},{}]", at(x, y).0, at(x, y).1))
-        .collect();
-    format!(
-        r#"{{"type":"Polygon","coordinates":[[{}]]}}"#,
-        ring.join(",")
-    )
+    let ring = positions(&[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]);
+    format!(r#"{{"type":"Polygon","coordinates":[[{ring}]]}}"#)
 }
 
 /// A GeoJSON point at (x, y) metres.
@@ -106,28 +90,8 @@ impl City<'_> {
     /// Runs `report` with `extra` arguments; the block's properties.
     fn report(&self, dir: &Path, extra: &[&str]) -> Value {
         let manifest = self.write(dir);
-        let out = dir.join("out");
-        if out.exists() {
-            fs::remove_dir_all(&out).unwrap();
-        }
-        carecircle()
-            .arg("report")
-            .arg(manifest)
-            .args(extra)
-            .args(["--quiet", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
-        let blocks: Value =
-            serde_json::from_str(&fs::read_to_string(out.join("blocks.geojson")).unwrap()).unwrap();
-        blocks["features"][0]["properties"].clone()
+        first_block_of_report(&manifest, &dir.join("out"), extra)
     }
-}
-
-fn number(block: &Value, key: &str) -> f64 {
-    block[key]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{key}: {block}"))
 }
 
 /// A lane 10 m west of the block (x = -30 m), the only street on the block's bank.

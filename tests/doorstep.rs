@@ -12,7 +12,7 @@ use carecircle::analysis::requirements::Requirements;
 use carecircle::config::Manifest;
 use carecircle::input;
 use carecircle::synth::{write_city, SynthOptions};
-use common::{at, block_at, carecircle, collection};
+use common::{at, block_at, collection, first_block_of_report, line, number};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -105,18 +105,6 @@ fn centroid_measure_keeps_the_walking_figures_of_before() {
     assert_eq!(walking_figures(Measure::Centroid), pinned);
 }
 
-/// A GeoJSON line through points in metres.
-fn line(points: &[(f64, f64)]) -> String {
-    let coords: Vec<String> = points
-        .iter()
-        .map(|&(x, y)| format!("[{},{}]", at(x, y).0, at(x, y).1))
-        .collect();
-    format!(
-        r#"{{"type":"LineString","coordinates":[{}]}}"#,
-        coords.join(",")
-    )
-}
-
 /// A city of one 40 m square block centred at (0, 0) (its east side at x = 20 m), the
 /// `streets` and one care bed at `bed`; the policy asks for a care bed within 100 m. Runs
 /// `report` with `extra` arguments and returns the block's properties.
@@ -146,27 +134,7 @@ fn one_block(dir: &Path, streets: &[&[(f64, f64)]], bed: (f64, f64), extra: &[&s
          [layers.care_bed]\npath = \"beds.geojson\"\n[streets]\npath = \"streets.geojson\"\n",
     )
     .unwrap();
-    let out = dir.join("out");
-    if out.exists() {
-        fs::remove_dir_all(&out).unwrap();
-    }
-    carecircle()
-        .arg("report")
-        .arg(dir.join("city.toml"))
-        .args(extra)
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let blocks: Value =
-        serde_json::from_str(&fs::read_to_string(out.join("blocks.geojson")).unwrap()).unwrap();
-    blocks["features"][0]["properties"].clone()
-}
-
-fn number(block: &Value, key: &str) -> f64 {
-    block[key]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{key}: {block}"))
+    first_block_of_report(&dir.join("city.toml"), &dir.join("out"), extra)
 }
 
 /// A quiet street runs north–south at x = 27.5 m; the care bed stands 15 m east of the

@@ -39,8 +39,8 @@ pub struct ZoneNearest {
     /// The facility's id and its distance from the nearest of the zone's blocks failing the
     /// requirement, in metres (walking when computed); `None` when none was found.
     pub found: Option<(String, f64)>,
-    /// How far the walking search looked, when it found none (`None` in a straight line:
-    /// the layer has fewer than `rank` facilities).
+    /// How far the walking search looked, when it found none (`None` when the layer has
+    /// fewer than `rank` facilities, the only way a straight line finds none).
     pub searched_m: Option<f64>,
 }
 
@@ -136,7 +136,8 @@ impl RankedZone {
 impl ZoneSummary {
     /// `nearest care_bed CB1 at 340 m`, or `2nd nearest pharmacy P7 at 1,240 m` when the
     /// requirement asks for two; when none was found `no hospice within 2,000 m on foot`
-    /// (`no 2nd hospice …`), or `fewer than 2 hospice in the layer` in a straight line.
+    /// (`no 2nd hospice …`), or `no hospice in the layer` (`fewer than 2 hospice in the
+    /// layer`) when the layer has too few.
     pub fn nearest_words(&self) -> Option<String> {
         let kind = self.nearest_kind.as_ref()?;
         let rank = self.nearest_rank.unwrap_or(1);
@@ -149,6 +150,7 @@ impl ZoneSummary {
                 Some(searched) => {
                     format!("no {which}{kind} within {} m on foot", thousands(searched))
                 }
+                None if rank == 1 => format!("no {kind} in the layer"),
                 None => format!("fewer than {rank} {kind} in the layer"),
             });
         };
@@ -194,7 +196,7 @@ fn failing_and_nearest(
         Some(ZoneNearest {
             kind: requirement.kind.clone(),
             rank: k,
-            searched_m: search_m.filter(|_| found.is_none()),
+            searched_m: search_m.filter(|_| found.is_none() && cc.requirements[i].facilities >= k),
             found,
         })
     });
@@ -341,5 +343,6 @@ mod tests {
             words(zone(None, 3, None)),
             "fewer than 3 hospice in the layer"
         );
+        assert_eq!(words(zone(None, 1, None)), "no hospice in the layer");
     }
 }

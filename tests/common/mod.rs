@@ -228,3 +228,46 @@ pub fn pocket_city(dir: &Path) -> PathBuf {
     .unwrap();
     manifest
 }
+
+/// GeoJSON positions (`[lon,lat],[lon,lat]…`) of points in metres (see [`at`]).
+pub fn positions(points: &[(f64, f64)]) -> String {
+    let coords: Vec<String> = points
+        .iter()
+        .map(|&(x, y)| format!("[{},{}]", at(x, y).0, at(x, y).1))
+        .collect();
+    coords.join(",")
+}
+
+/// A GeoJSON line through points in metres (see [`at`]).
+pub fn line(points: &[(f64, f64)]) -> String {
+    format!(
+        r#"{{"type":"LineString","coordinates":[{}]}}"#,
+        positions(points)
+    )
+}
+
+/// Runs `report` on `manifest` into a fresh `out` with `extra` arguments; the first
+/// block's properties in `blocks.geojson`.
+pub fn first_block_of_report(manifest: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
+    if out.exists() {
+        std::fs::remove_dir_all(out).unwrap();
+    }
+    carecircle()
+        .arg("report")
+        .arg(manifest)
+        .args(extra)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("blocks.geojson")).unwrap();
+    let blocks: serde_json::Value = serde_json::from_str(&text).unwrap();
+    blocks["features"][0]["properties"].clone()
+}
+
+/// A number property of a block, or a panic naming it.
+pub fn number(block: &serde_json::Value, key: &str) -> f64 {
+    block[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key}: {block}"))
+}

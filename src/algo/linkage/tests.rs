@@ -190,6 +190,19 @@ fn rectangle(x: f64, y: f64, w: f64, h: f64, cw: bool) -> Polygon<f64> {
     Polygon::new(LineString::from(ring), Vec::new())
 }
 
+/// An L-shaped block in the `w` × `h` box at (x, y): its lower third and left third.
+fn l_shape(x: f64, y: f64, w: f64, h: f64) -> MultiPolygon<f64> {
+    let ring = vec![
+        c(x, y),
+        c(x + w, y),
+        c(x + w, y + h / 3.0),
+        c(x + w / 3.0, y + h / 3.0),
+        c(x + w / 3.0, y + h),
+        c(x, y + h),
+    ];
+    block(vec![Polygon::new(LineString::from(ring), Vec::new())])
+}
+
 fn block(parts: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
     MultiPolygon::new(parts)
 }
@@ -202,17 +215,7 @@ fn random_blocks(rng: &mut SplitMix64, n: usize, extent: f64) -> Vec<MultiPolygo
             let (w, h) = (rng.uniform(5.0, 120.0), rng.uniform(5.0, 120.0));
             match rng.below(3) {
                 0 => block(vec![rectangle(x, y, w, h, rng.below(2) == 0)]),
-                1 => block(vec![Polygon::new(
-                    LineString::from(vec![
-                        c(x, y),
-                        c(x + w, y),
-                        c(x + w, y + h / 3.0),
-                        c(x + w / 3.0, y + h / 3.0),
-                        c(x + w / 3.0, y + h),
-                        c(x, y + h),
-                    ]),
-                    Vec::new(),
-                )]),
+                1 => l_shape(x, y, w, h),
                 _ => block(vec![
                     rectangle(x, y, w / 3.0, h, false),
                     rectangle(x + 2.0 * w / 3.0, y, w / 3.0, h, true),
@@ -236,17 +239,7 @@ fn city_blocks(rng: &mut SplitMix64, n: usize) -> Vec<MultiPolygon<f64>> {
             let (x, y) = (x0 + left, y0 + bottom);
             match rng.below(12) {
                 0 => block(vec![rectangle(x, y, w, 2.0, false)]),
-                1..=3 => block(vec![Polygon::new(
-                    LineString::from(vec![
-                        c(x, y),
-                        c(x + w, y),
-                        c(x + w, y + h / 3.0),
-                        c(x + w / 3.0, y + h / 3.0),
-                        c(x + w / 3.0, y + h),
-                        c(x, y + h),
-                    ]),
-                    Vec::new(),
-                )]),
+                1..=3 => l_shape(x, y, w, h),
                 _ => block(vec![rectangle(x, y, w, h, rng.below(2) == 0)]),
             }
         })
