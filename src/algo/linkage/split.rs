@@ -78,7 +78,8 @@ pub(crate) struct SplitInput<'a> {
 /// ascending.
 pub(crate) fn split_to_span(input: &SplitInput, members: Vec<u32>) -> Vec<Vec<u32>> {
     // A cut may leave blocks on one side that linked only through the other.
-    let parts = split_parts(input, members);
+    let part = Part::new(input.centroids, &members);
+    let parts = split_parts(input, part);
     if parts.len() == 1 {
         return parts;
     }
@@ -91,18 +92,52 @@ pub(crate) fn split_to_span(input: &SplitInput, members: Vec<u32>) -> Vec<Vec<u3
         .collect()
 }
 
+/// Blocks as (coordinate along one axis, block), sorted (ties: block index).
+type Order = Vec<(f64, u32)>;
+
+/// A part of a cluster: its blocks sorted along x and along y, so that a cut needs no
+/// sorting.
+struct Part {
+    by_x: Order,
+    by_y: Order,
+}
+
+impl Part {
+    fn new(centroids: &[Coord<f64>], blocks: &[u32]) -> Part {
+        let sorted = |key: fn(Coord<f64>) -> f64| {
+            let mut order: Order = blocks
+                .iter()
+                .map(|&b| (key(centroids[b as usize]), b))
+                .collect();
+            order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            order
+        };
+        Part {
+            by_x: sorted(|c| c.x),
+            by_y: sorted(|c| c.y),
+        }
+    }
+
+    /// The blocks, ascending.
+    fn blocks(&self) -> Vec<u32> {
+        let mut blocks: Vec<u32> = self.by_x.iter().map(|&(_, b)| b).collect();
+        blocks.sort_unstable();
+        blocks
+    }
+}
+
 /// `part` cut in two while it is too wide, recursively (the two sides in parallel), low side
-/// first.
-fn split_parts(input: &SplitInput, part: Vec<u32>) -> Vec<Vec<u32>> {
-    let bounds = union(part.iter().map(|&b| input.boxes[b as usize]));
-    let Some(b) = bounds.filter(|_| part.len() > 1) else {
-        return vec![part];
+/// first; each part's blocks ascending.
+fn split_parts(input: &SplitInput, part: Part) -> Vec<Vec<u32>> {
+    let bounds = union(part.by_x.iter().map(|&(_, b)| input.boxes[b as usize]));
+    let Some(b) = bounds.filter(|_| part.by_x.len() > 1) else {
+        return vec![part.blocks()];
     };
     let (width, height) = (b[2] - b[0], b[3] - b[1]);
     if width.max(height) <= input.max_span_m {
-        return vec![part];
+        return vec![part.blocks()];
     }
-    let (low, high) = cut(input.centroids, &part, width >= height);
+    let (low, high) = cut(input.centroids, part, width >= height);
     let (mut low, high) = rayon::join(|| split_parts(input, low), || split_parts(input, high));
     low.extend(high);
     low
@@ -110,17 +145,37 @@ fn split_parts(input: &SplitInput, part: Vec<u32>) -> Vec<Vec<u32>> {
 
 /// Cuts `part` (at least two blocks) in two along x (`along_x`) or y, as [`split_to_span`]
 /// says; both sides are non-empty.
-fn cut(centroids: &[Coord<f64>], part: &[u32], along_x: bool) -> (Vec<u32>, Vec<u32>) {
-    let key = |b: u32| {
-        let c = centroids[b as usize];
-        if along_x {
-            c.x
-        } else {
-            c.y
-        }
+fn cut(centroids: &[Coord<f64>], part: Part, along_x: bool) -> (Part, Part) {
+    let (order, across) = match along_x {
+        true => (&part.by_x, &part.by_y),
+        false => (&part.by_y, &part.by_x),
     };
-    let mut order: Vec<(f64, u32)> = part.iter().map(|&b| (key(b), b)).collect();
-    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let at = widest_gap(order);
+    // The low side: the blocks up to `at` in the order along the cut, (coordinate, block).
+    let last = order[at];
+    let key = |b: u32| match along_x {
+        true => centroids[b as usize].x,
+        false => centroids[b as usize].y,
+    };
+    let is_low = |b: u32| key(b).total_cmp(&last.0).then(b.cmp(&last.1)).is_le();
+    let (low_across, high_across): (Order, Order) = across.iter().partition(|&&(_, b)| is_low(b));
+    let (low_along, high_along) = (order[..=at].to_vec(), order[at + 1..].to_vec());
+    let side = |along: Order, across: Order| match along_x {
+        true => Part {
+            by_x: along,
+            by_y: across,
+        },
+        false => Part {
+            by_x: across,
+            by_y: along,
+        },
+    };
+    (side(low_along, low_across), side(high_along, high_across))
+}
+
+/// Where to cut an order (at least two entries): after the widest gap between consecutive
+/// coordinates whose middle lies in the middle half of their range, else after the median.
+fn widest_gap(order: &[(f64, u32)]) -> usize {
     let (lo, hi) = (order[0].0, order[order.len() - 1].0);
     let (quarter, middle_of_range) = ((hi - lo) / 4.0, (lo + hi) / 2.0);
     // Gaps are compared in whole millimetres, so that float noise does not pick among
@@ -141,11 +196,5 @@ fn cut(centroids: &[Coord<f64>], part: &[u32], along_x: bool) -> (Vec<u32>, Vec<
             best = Some((gap_mm, off, i));
         }
     }
-    // Cut after position `at`: the widest gap, else the median.
-    let at = best.map_or(order.len() / 2 - 1, |(_, _, i)| i);
-    let mut low: Vec<u32> = order[..=at].iter().map(|&(_, b)| b).collect();
-    let mut high: Vec<u32> = order[at + 1..].iter().map(|&(_, b)| b).collect();
-    low.sort_unstable();
-    high.sort_unstable();
-    (low, high)
+    best.map_or(order.len() / 2 - 1, |(_, _, i)| i)
 }
