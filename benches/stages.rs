@@ -1,5 +1,6 @@
 //! Benchmarks of each stage of a report, on the synthetic city with a six-circle policy
-//! (`benches/six_circles.toml`), walking and straight-line (`--distance both`).
+//! (`benches/six_circles.toml`), walking and straight-line (`--distance both`), measured
+//! from the blocks' outlines (`--measure edge`, the default).
 //!
 //! `cargo bench --bench stages` runs them at 200,000 blocks; `CARECIRCLE_BENCH_BLOCKS=1000000`
 //! picks another size. Stages, in pipeline order: `read` (every input, streets included),
@@ -62,7 +63,7 @@ fn preparation(c: &mut Criterion, city: &City, manifest: &Path, n: usize) {
                 city,
                 &plane,
                 DistanceMode::Both,
-                Measure::Centroid,
+                Measure::default(),
                 &mut timings,
             )
         })
@@ -84,7 +85,7 @@ fn analysis_and_writing(c: &mut Criterion, city: &City, manifest: &Path, out: &P
             city,
             &plane,
             DistanceMode::Both,
-            Measure::Centroid,
+            Measure::default(),
             &mut timings,
         )
         .unwrap()
@@ -93,7 +94,7 @@ fn analysis_and_writing(c: &mut Criterion, city: &City, manifest: &Path, out: &P
         city,
         &plane,
         DistanceMode::Both,
-        Measure::Centroid,
+        Measure::default(),
         &mut timings,
     )
     .unwrap();
@@ -102,7 +103,10 @@ fn analysis_and_writing(c: &mut Criterion, city: &City, manifest: &Path, out: &P
     });
     let coverage = evaluate(&s.requirements, &s.models);
     group.bench_function("zones", |b| {
-        b.iter(|| ranked_gap_zones(s.policy, s.dataset, s.plane, &coverage, None))
+        b.iter(|| {
+            let search_m = s.models.walk().map(|w| w.search_m());
+            ranked_gap_zones(s.policy, s.dataset, s.plane, &coverage, search_m)
+        })
     });
     group.bench_function("capacity", |b| {
         b.iter(|| evaluate_capacity(&s.requirements, s.dataset, &s.models).unwrap())

@@ -37,11 +37,20 @@ impl HoleFilling<'_> {
         if (-twice_area(lp)) as u64 > 2 * self.max_cells as u64 {
             return false;
         }
-        let [x0, y0, x1, y1] = loop_box(lp);
+        let [_, y0, _, y1] = loop_box(lp);
+        let mut crossings: Vec<i32> = Vec::new();
         (y0..y1).all(|y| {
-            (x0..x1).all(|x| {
-                !encloses(lp, (2 * x + 1, 2 * y + 1)) || self.free[y as usize * w + x as usize]
-            })
+            // The loop's vertical steps across this row of cells, west to east: the cells
+            // between each pair are inside (even-odd).
+            crossings.clear();
+            crossings.extend((0..lp.len()).filter_map(|k| {
+                let (a, b) = (lp[k], lp[(k + 1) % lp.len()]);
+                (a.0 == b.0 && a.1.min(b.1) == y && a.1 != b.1).then_some(a.0)
+            }));
+            crossings.sort_unstable();
+            crossings
+                .chunks_exact(2)
+                .all(|pair| (pair[0]..pair[1]).all(|x| self.free[y as usize * w + x as usize]))
         })
     }
 }
@@ -207,6 +216,10 @@ fn follow(out: &mut [u8], vw: usize, start: usize) -> Vec<(i32, i32)> {
 
 /// Splits a ring that passes a pinch vertex twice into simple loops.
 fn split_at_pinches(ring: Vec<(i32, i32)>, out: &[u8], vw: usize) -> Vec<Vec<(i32, i32)>> {
+    let pinch = |v: &(i32, i32)| out[v.1 as usize * vw + v.0 as usize] & PINCH != 0;
+    if !ring.iter().any(pinch) {
+        return vec![ring];
+    }
     let mut loops = Vec::new();
     let mut stack: Vec<(i32, i32)> = Vec::with_capacity(ring.len());
     let mut seen: HashMap<(i32, i32), usize> = HashMap::new();
