@@ -19,7 +19,6 @@ type AreaBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
 pub struct BarrierIndex {
     segments: RTree<Segment>,
     areas: RTree<AreaBox>,
-    features: usize,
 }
 
 impl BarrierIndex {
@@ -56,18 +55,12 @@ impl BarrierIndex {
         BarrierIndex {
             segments: RTree::bulk_load(segments),
             areas: RTree::bulk_load(areas),
-            features: features.len(),
         }
     }
 
     /// Whether there are no barriers.
     pub fn is_empty(&self) -> bool {
         self.segments.size() == 0
-    }
-
-    /// Number of features indexed (including ignored ones).
-    pub fn features(&self) -> usize {
-        self.features
     }
 
     /// Whether the straight segment `from`–`to` crosses or touches a barrier, or lies inside

@@ -7,13 +7,13 @@
 //! area a district can act on. Zone outlines are the union of the zone's blocks, buffered by
 //! [`ZONE_BUFFER_M`] on a grid of [`ZONE_CELL_M`], and never overlap within a circle.
 
-use crate::algo::linkage::{gap_zones, ZoneShape};
+use crate::algo::linkage::{gap_zones, span_m, ZoneShape};
 use crate::analysis::coverage::{CircleCoverage, Coverage};
 use crate::analysis::plane::Plane;
 use crate::config::{Circle, Policy};
 use crate::dataset::Dataset;
 use crate::format::{ordinal, thousands};
-use geo::{BoundingRect, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -104,10 +104,7 @@ impl RankedZone {
             circle: self.circle.clone(),
             rank: self.rank,
             blocks: self.members.len(),
-            span_m: self
-                .outline
-                .bounding_rect()
-                .map_or(0.0, |r| r.width().max(r.height())),
+            span_m: span_m([&self.outline]),
             elderly_uncovered: self.elderly,
             residents_uncovered: self.residents,
             failing: self.failing_text(),

@@ -39,6 +39,6 @@ pub use catchment::{catchment, catchment_with, piece_geometry, CatchmentPiece, C
 pub use components::Components;
 pub use graph::{Edge, StreetGraph, DEFAULT_MERGE_TOLERANCE_M};
 pub use labels::NodeLabels;
-pub use outline::{nearest_on_outline, AccessPoints, OutlineSnapping};
+pub use outline::{nearest_on_outline, AccessList, AccessPoints, OutlineSnapping};
 pub use search::{keep_nearest_distinct, nearest_facilities, nearest_facilities_from, node_labels};
 pub use snap::{Snap, SnapIndex};

@@ -4,7 +4,6 @@
 
 use geo::{BoundingRect, Intersects};
 use geo_types::{Coord, Line, LineString, MultiPolygon, Point};
-use rayon::prelude::*;
 use rstar::{Envelope, RTreeObject, AABB};
 
 use super::snap::{EdgeSegment, Snap, SnapIndex, PROBE_RADIUS_M};
@@ -15,24 +14,42 @@ use super::snap::{EdgeSegment, Snap, SnapIndex, PROBE_RADIUS_M};
 pub struct AccessPoints {
     start: Vec<u32>,
     snaps: Vec<Snap>,
+    /// Per entity: its points come from [`SnapIndex::snap_outline`], so two consecutive
+    /// ones on one edge with the same leg are the ends of a stretch it faces.
+    outline: Vec<bool>,
 }
+
+/// One entity's access points, shortest leg first, and whether they come from
+/// [`SnapIndex::snap_outline`] (and so may hold stretches, see [`AccessPoints::stretches`]).
+pub type AccessList = (Vec<Snap>, bool);
 
 impl AccessPoints {
     /// One access point (or none) per entity, as from [`SnapIndex::snap_points`].
     pub fn from_snaps(snaps: &[Option<Snap>]) -> AccessPoints {
-        AccessPoints::from_lists(snaps.iter().map(|s| s.iter().copied().collect()).collect())
+        AccessPoints::from_lists(
+            snaps
+                .iter()
+                .map(|s| (s.iter().copied().collect(), false))
+                .collect(),
+        )
     }
 
-    /// Gathers per-entity lists, each shortest leg first.
-    pub fn from_lists(lists: Vec<Vec<Snap>>) -> AccessPoints {
+    /// Gathers per-entity lists.
+    pub fn from_lists(lists: Vec<AccessList>) -> AccessPoints {
         let mut start = Vec::with_capacity(lists.len() + 1);
         start.push(0);
-        let mut snaps = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        for list in lists {
+        let mut snaps = Vec::with_capacity(lists.iter().map(|l| l.0.len()).sum());
+        let mut outline = Vec::with_capacity(lists.len());
+        for (list, from_outline) in lists {
             snaps.extend(list);
             start.push(snaps.len() as u32);
+            outline.push(from_outline);
         }
-        AccessPoints { start, snaps }
+        AccessPoints {
+            start,
+            snaps,
+            outline,
+        }
     }
 
     /// Number of entities.
@@ -55,11 +72,13 @@ impl AccessPoints {
         (0..self.len()).flat_map(move |i| self.of(i).iter().map(move |s| (i as u32, s)))
     }
 
-    /// Entity `i`'s stretches: two consecutive access points on the same edge with the same
-    /// leg are the ends of a stretch of the edge that the entity faces all along (see
-    /// [`SnapIndex::snap_outline`]); as (edge, start offset, end offset, leg), in metres.
+    /// Entity `i`'s stretches: when its points come from an outline, two consecutive access
+    /// points on the same edge with the same leg are the ends of a stretch of the edge that
+    /// the entity faces all along (see [`SnapIndex::snap_outline`]); as (edge, start offset,
+    /// end offset, leg), in metres. None for points snapped one by one.
     pub fn stretches(&self, i: usize) -> impl Iterator<Item = (u32, f64, f64, f64)> + '_ {
-        self.of(i).windows(2).filter_map(|pair| {
+        let pairs = if self.outline[i] { self.of(i) } else { &[] };
+        pairs.windows(2).filter_map(|pair| {
             let (a, b) = (&pair[0], &pair[1]);
             (a.edge == b.edge && a.leg_m == b.leg_m && a.offset_m != b.offset_m).then(|| {
                 (
@@ -110,8 +129,9 @@ impl SnapIndex {
     /// within `snapping.max_snap_m`), at the point of each edge nearest the outline, its leg
     /// measured from the outline (0 when the edge touches or enters it). An edge running
     /// parallel to a side is nearest along a stretch: it gets a snap at each end of the
-    /// stretch. Shortest leg first, then by edge id and offset; empty when no edge is near
-    /// enough.
+    /// stretch. Only access legs (from the outline to the street) that `open_leg` allows
+    /// are kept, for example those crossing no barrier. Shortest leg first, then by edge id
+    /// and offset; empty when no edge is near enough.
     ///
     /// # Examples
     ///
@@ -128,22 +148,12 @@ impl SnapIndex {
     ///     (x: 0.0, y: 0.0), (x: 40.0, y: 0.0), (x: 40.0, y: 40.0), (x: 0.0, y: 40.0)
     /// ]]);
     /// let snapping = OutlineSnapping { max_snap_m: 500.0, band_m: 30.0, max_points: 6 };
-    /// let access = SnapIndex::new(&graph).snap_outline(&block, &snapping);
+    /// let access = SnapIndex::new(&graph).snap_outline(&block, &snapping, &|_, _| true);
     /// // Each street is nearest along the whole side: a snap at each end of it.
     /// let found: Vec<(f64, f64)> = access.iter().map(|s| (s.leg_m, s.point.y)).collect();
     /// assert_eq!(found, [(10.0, 0.0), (10.0, 40.0), (20.0, 0.0), (20.0, 40.0)]);
     /// ```
     pub fn snap_outline(
-        &self,
-        outline: &MultiPolygon<f64>,
-        snapping: &OutlineSnapping,
-    ) -> Vec<Snap> {
-        self.snap_outline_where(outline, snapping, &|_, _| true)
-    }
-
-    /// Like [`SnapIndex::snap_outline`], keeping only access legs (from the outline to the
-    /// street) that `open_leg` allows as well, for example those crossing no barrier.
-    pub fn snap_outline_where(
         &self,
         outline: &MultiPolygon<f64>,
         snapping: &OutlineSnapping,
@@ -170,21 +180,6 @@ impl SnapIndex {
             }
         }
         Vec::new()
-    }
-
-    /// Snaps many outlines (see [`SnapIndex::snap_outline`]) in parallel; results are in
-    /// input order and independent of the number of threads.
-    pub fn snap_outlines(
-        &self,
-        outlines: &[MultiPolygon<f64>],
-        snapping: &OutlineSnapping,
-    ) -> AccessPoints {
-        AccessPoints::from_lists(
-            outlines
-                .par_iter()
-                .map(|o| self.snap_outline(o, snapping))
-                .collect(),
-        )
     }
 
     /// Every edge whose box comes within `radius` of the outline's box, as (distance,

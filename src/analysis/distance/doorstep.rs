@@ -51,8 +51,8 @@ pub fn block_access(
                     .par_iter()
                     .zip(&plane.block_entrances)
                     .map(|(outline, entrances)| match entrances.is_empty() {
-                        true => streets.snap_outline_where(outline, &snapping, &open_leg),
-                        false => entrance_access(streets, entrances, max_snap_m),
+                        true => (streets.snap_outline(outline, &snapping, &open_leg), true),
+                        false => (entrance_access(streets, entrances, max_snap_m), false),
                     })
                     .collect(),
             )
@@ -62,10 +62,8 @@ pub fn block_access(
 
 /// A block's access points at its entrances: each entrance snapped to its nearest street
 /// edge (within `max_snap_m`), the leg from the entrance; shortest leg first (ties: lower
-/// edge, then offset), at most [`MAX_ACCESS_POINTS`]. Two entrances meeting one edge with
-/// equal legs would read as the ends of a stretch the block faces all along (see
-/// [`AccessPoints::stretches`]); the second's leg is then made the next larger float, so
-/// each entrance is a point of its own.
+/// edge, then offset), at most [`MAX_ACCESS_POINTS`]. Each entrance is a point of its own,
+/// never the end of a stretch (see [`AccessPoints::stretches`]).
 pub fn entrance_access(
     streets: &SnapIndex,
     entrances: &[Coord<f64>],
@@ -84,12 +82,6 @@ pub fn entrance_access(
     });
     snaps.dedup_by(|x, y| x.edge == y.edge && x.offset_m == y.offset_m && x.leg_m == y.leg_m);
     snaps.truncate(MAX_ACCESS_POINTS);
-    for i in 1..snaps.len() {
-        let (a, b) = (snaps[i - 1], &mut snaps[i]);
-        if a.edge == b.edge && b.leg_m <= a.leg_m && a.offset_m != b.offset_m {
-            b.leg_m = a.leg_m.next_up();
-        }
-    }
     snaps
 }
 

@@ -63,24 +63,7 @@ impl FacilityIndex {
         centre: Coord<f64>,
         radius_m: f64,
     ) -> Option<(u32, f64)> {
-        let mut best: Option<(u32, f64)> = None;
-        for (location, d2) in self
-            .tree
-            .nearest_neighbor_iter_with_distance_2(&[centre.x, centre.y])
-        {
-            // The outline is at least (centre distance − radius) away from this and every
-            // later candidate.
-            let best_m = best.map_or(f64::INFINITY, |(_, d)| d);
-            if d2.sqrt() - radius_m > best_m {
-                break;
-            }
-            let d = outline_distance(outline, location.geom());
-            // Ties go to the lower facility index, whatever the R-tree's order.
-            if d < best_m || (d == best_m && best.is_some_and(|(f, _)| location.data < f)) {
-                best = Some((location.data, d));
-            }
-        }
-        best
+        self.kth_from_outline(outline, centre, radius_m, 1)
     }
 
     /// The `k`-th nearest distinct facility to a point and its distance (ties by facility
@@ -185,31 +168,28 @@ impl FacilityIndex {
 }
 
 /// The `k`-th nearest distinct facility among locations coming nearest first by a
-/// distance that is within `slack_m` of the `distance` that counts.
+/// distance that is within `slack_m` of the `distance` that counts (ties: lower facility).
 fn kth_nearest<'t>(
     k: usize,
     by_centre: impl Iterator<Item = (&'t Location, f64)>,
     slack_m: f64,
     distance: impl Fn(&Location) -> f64,
 ) -> Option<(u32, f64)> {
-    let mut found: Vec<(u32, f64)> = Vec::new();
-    let mut kth_m = f64::INFINITY;
+    if k == 0 {
+        return None;
+    }
+    // The k nearest distinct facilities so far, nearest first.
+    let mut found: Vec<(u32, f64)> = Vec::with_capacity(k + 1);
     for (location, d2) in by_centre {
         // This and every later location are at least this far.
+        let kth_m = found.get(k - 1).map_or(f64::INFINITY, |f| f.1);
         if d2.sqrt() - slack_m > kth_m {
             break;
         }
         found.push((location.data, distance(location)));
-        if found.len() >= k {
-            let mut best = found.clone();
-            crate::algo::network::keep_nearest_distinct(&mut best, k);
-            if best.len() == k {
-                kth_m = best[k - 1].1;
-            }
-        }
+        crate::algo::network::keep_nearest_distinct(&mut found, k);
     }
-    crate::algo::network::keep_nearest_distinct(&mut found, k);
-    k.checked_sub(1).and_then(|i| found.get(i)).copied()
+    found.get(k - 1).copied()
 }
 
 fn outline_distance(outline: &MultiPolygon<f64>, location: &[f64; 2]) -> f64 {

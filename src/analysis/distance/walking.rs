@@ -162,11 +162,6 @@ impl<'a> WalkNetwork<'a> {
         self.streets.index.crosses(from, to)
     }
 
-    /// The barriers (rivers, railways, walls) a straight walk may not cross.
-    pub fn barriers(&self) -> &BarrierIndex {
-        &self.barriers
-    }
-
     /// The barrier (its number in the plane) between block `b` and its nearest facility of
     /// `index` within `within_m` in a straight line (see [`super::doorstep::barrier_between`]).
     pub fn barrier_between(&self, index: &FacilityIndex, b: usize, within_m: f64) -> Option<u32> {
