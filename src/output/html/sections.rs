@@ -210,7 +210,10 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
                 Cell::text(format!("{} nearest {kind} {id}", ordinal(k)))
             }
             (Some(kind), Some(id), _) => Cell::text(format!("{kind} {id}")),
-            _ => Cell::text("-"),
+            // None found: say so (`no hospice within 2,000 m on foot`).
+            _ => z
+                .nearest_words()
+                .map_or_else(|| Cell::text("-"), Cell::text),
         };
         table.rows.push(vec![
             Cell::text(&z.circle),

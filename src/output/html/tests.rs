@@ -312,6 +312,19 @@ fn straight_line_reports_have_no_walking_columns_or_network() {
 }
 
 #[test]
+fn a_zone_whose_facility_was_not_found_says_so() {
+    let mut summary = summary();
+    let zone = &mut summary.top_gap_zones[0];
+    (zone.nearest_facility_id, zone.nearest_m) = (None, None);
+    zone.nearest_searched_m = Some(2000.0);
+    let policy = Policy::default_policy();
+    let doc_html = render(&page(&summary, &policy, &[]));
+    let zones = table(&parse(&doc_html), "gap-zones");
+    assert_eq!(zones[1][6], "no 2nd care_bed within 2,000 m on foot");
+    assert_eq!(zones[1][7], "-");
+}
+
+#[test]
 fn shell_quoting() {
     assert_eq!(shell_quote("--out"), "--out");
     assert_eq!(
