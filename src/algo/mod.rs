@@ -8,10 +8,12 @@
 //! - [`floating_catchment`]: two-step floating catchment area (2SFCA) with distance decay.
 //! - [`linkage`]: single-linkage clustering and buffered outlines (gap zones).
 //! - [`crs`]: datums (GCJ-02, BD-09) and the local transverse Mercator projection.
+//! - [`sampled_inverse`]: the projection's inverse sampled on a grid, for many points.
 
 pub mod barriers;
 pub mod crs;
 pub mod floating_catchment;
 pub mod linkage;
 pub mod network;
+pub mod sampled_inverse;
 pub mod siting;

@@ -29,6 +29,13 @@ pub const ZONE_CELL_M: f64 = 10.0;
 /// its own on the map (and in the file).
 pub const ZONE_FILL_HOLES_M2: f64 = 10_000.0;
 
+/// Zone outlines are straightened where that moves them inward by less than this, across
+/// the ground taken for the buffer only (never into a block): a staircase of grid cells
+/// with treads up to four cells long becomes one line (a tread of n cells and a riser of one
+/// lie n / √(n² + 1) cells from it), and the file half the size. Just under a cell, so that
+/// a long straight edge ending in a one-cell step stays straight.
+pub const ZONE_SIMPLIFY_M: f64 = 9.8;
+
 /// The facility a zone is nearest to, for its most failed requirement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneNearest {
@@ -215,60 +222,70 @@ pub fn ranked_gap_zones(
     search_m: Option<f64>,
 ) -> Vec<RankedZone> {
     let blocks = &dataset.blocks;
-    let mut zones = Vec::new();
-    for (circle, cc) in policy.circles.iter().zip(&coverage.circles) {
-        let outside: Vec<u32> = (0..blocks.len() as u32)
-            .filter(|&b| !cc.met[b as usize])
-            .collect();
-        let shape = ZoneShape {
-            link_m: circle
-                .requires
-                .iter()
-                .map(|r| r.reach_m)
-                .fold(f64::INFINITY, f64::min),
-            span_m: policy.zone_span_m,
-            cell_m: ZONE_CELL_M,
-            buffer_m: ZONE_BUFFER_M,
-            fill_holes_m2: ZONE_FILL_HOLES_M2,
-        };
-        let clusters = gap_zones(
-            &plane.block_centroids,
-            &plane.block_outlines,
-            &outside,
-            &shape,
-        );
-        let mut circle_zones: Vec<(f64, u32, RankedZone)> = clusters
-            .into_par_iter()
-            .map(|cluster| {
-                let members = cluster.blocks;
-                let elderly: f64 = members.iter().map(|&b| blocks.elderly[b as usize]).sum();
-                let residents = blocks
-                    .residents
-                    .as_ref()
-                    .map(|r| members.iter().map(|&b| r[b as usize]).sum());
-                let (failing, nearest) =
-                    failing_and_nearest((circle, cc), dataset, &members, search_m);
-                let first = members[0];
-                let zone = RankedZone {
-                    circle: circle.name.clone(),
-                    rank: 0,
-                    members,
-                    elderly,
-                    residents,
-                    failing,
-                    nearest,
-                    outline: cluster.outline,
-                };
-                (elderly, first, zone)
-            })
-            .collect();
-        circle_zones.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (rank, (_, _, mut zone)) in circle_zones.into_iter().enumerate() {
-            zone.rank = rank + 1;
-            zones.push(zone);
-        }
-    }
-    zones
+    // Circles in parallel too: each begins with a serial clustering.
+    let by_circle: Vec<Vec<RankedZone>> = policy
+        .circles
+        .par_iter()
+        .zip(&coverage.circles)
+        .map(|(circle, cc)| {
+            let outside: Vec<u32> = (0..blocks.len() as u32)
+                .filter(|&b| !cc.met[b as usize])
+                .collect();
+            let shape = ZoneShape {
+                link_m: circle
+                    .requires
+                    .iter()
+                    .map(|r| r.reach_m)
+                    .fold(f64::INFINITY, f64::min),
+                span_m: policy.zone_span_m,
+                cell_m: ZONE_CELL_M,
+                buffer_m: ZONE_BUFFER_M,
+                fill_holes_m2: ZONE_FILL_HOLES_M2,
+                simplify_m: ZONE_SIMPLIFY_M,
+            };
+            let clusters = gap_zones(
+                &plane.block_centroids,
+                &plane.block_outlines,
+                &outside,
+                &shape,
+            );
+            let mut circle_zones: Vec<(f64, u32, RankedZone)> = clusters
+                .into_par_iter()
+                .map(|cluster| {
+                    let members = cluster.blocks;
+                    let elderly: f64 = members.iter().map(|&b| blocks.elderly[b as usize]).sum();
+                    let residents = blocks
+                        .residents
+                        .as_ref()
+                        .map(|r| members.iter().map(|&b| r[b as usize]).sum());
+                    let (failing, nearest) =
+                        failing_and_nearest((circle, cc), dataset, &members, search_m);
+                    let first = members[0];
+                    let zone = RankedZone {
+                        circle: circle.name.clone(),
+                        rank: 0,
+                        members,
+                        elderly,
+                        residents,
+                        failing,
+                        nearest,
+                        outline: cluster.outline,
+                    };
+                    (elderly, first, zone)
+                })
+                .collect();
+            circle_zones.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            circle_zones
+                .into_iter()
+                .enumerate()
+                .map(|(rank, (_, _, zone))| RankedZone {
+                    rank: rank + 1,
+                    ..zone
+                })
+                .collect()
+        })
+        .collect();
+    by_circle.into_iter().flatten().collect()
 }
 
 /// Per circle of `policy`, per block: the rank of the circle's gap zone holding the block,

@@ -3,8 +3,9 @@
 use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
+use crate::algo::sampled_inverse::SampledInverse;
 use crate::analysis::zones::{RankedZone, ZoneSummary};
-use geo::{MapCoords, MultiPolygon};
+use geo::{BoundingRect, MapCoords, MultiPolygon};
 use rayon::prelude::*;
 
 /// Every gap zone with its circle, rank, size and span, uncovered people, failing
@@ -21,18 +22,32 @@ pub struct GapLayer<'a> {
 }
 
 impl<'a> GapLayer<'a> {
-    /// The layer of the ranked gap zones, their outlines unprojected with `projection`.
+    /// The layer of the ranked gap zones, their outlines unprojected with `projection`
+    /// (sampled and interpolated, to the millimetre: see [`SampledInverse`]).
     pub fn new(zones: &'a [RankedZone], projection: &LocalProjection) -> GapLayer<'a> {
         use FieldType::{Integer, Real, Text};
         let summaries: Vec<ZoneSummary> = zones.iter().map(RankedZone::summary).collect();
         let nearest = summaries.iter().map(ZoneSummary::nearest_words).collect();
+        let bounds = zones
+            .iter()
+            .filter_map(|z| z.outline.bounding_rect())
+            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            });
+        let inverse = SampledInverse::over(projection, bounds);
         GapLayer {
             zones,
             outlines: zones
                 .par_iter()
                 .map(|z| {
                     z.outline.map_coords(|c| {
-                        let (x, y) = projection.unproject(c.x, c.y);
+                        let (x, y) = inverse.unproject(c.x, c.y);
                         geo::Coord { x, y }
                     })
                 })

@@ -12,6 +12,7 @@
 //! order, whatever the number of rayon threads.
 
 mod raster;
+mod simplify;
 mod split;
 mod trace;
 
@@ -50,6 +51,9 @@ pub struct ZoneShape {
     /// Holes in a zone's cells up to this area (square metres) that no other zone claims are
     /// filled: a yard, a wide street, a single covered block between the zone's blocks.
     pub fill_holes_m2: f64,
+    /// Outlines are straightened inward, across the cells taken for the buffer only, where
+    /// that moves them by less than this (and less than a cell); 0 keeps the cells' stairs.
+    pub simplify_m: f64,
 }
 
 /// Clusters the selected blocks into zones and outlines each.
@@ -68,10 +72,16 @@ pub struct ZoneShape {
 ///    centre lies within `shape.buffer_m` of those, so that narrow streets between its
 ///    blocks are filled. A cell claimed by several zones goes to the zone whose blocks it is
 ///    nearest (inside before touched before buffered, nearer before farther), ties to the
-///    zone listed first. Holes up to `shape.fill_holes_m2` in a zone's kept cells that no
-///    other zone claims are filled. Each zone's kept cells are traced along their edges into its
-///    outline, so outlines of different zones share at most edges, and an outline never lies
-///    farther from its blocks than a cell's diagonal plus the buffer.
+///    zone listed first. Single-cell jogs are evened out: a cell no zone claims with three
+///    kept sides is kept, then a cell kept for the buffer only with at most one kept side is
+///    given up. Holes up to `shape.fill_holes_m2` in a zone's kept cells that no other zone
+///    claims are filled.
+/// 4. Each zone's kept cells are traced along their edges into its outline, and the outline
+///    is straightened inward across the cells it keeps for the buffer only, where that moves
+///    it by less than `shape.simplify_m` and a cell (see `simplify`): it never loses a cell
+///    a block covers, and never gains one. So outlines of different zones never overlap,
+///    and an outline never lies farther from its blocks than a cell's diagonal plus the
+///    buffer.
 ///
 /// `centroids` and `outlines` are indexed by block; zones are ordered by their smallest
 /// block index. The cells double in size, for the whole call, while a zone's window could
@@ -107,19 +117,28 @@ pub struct ZoneShape {
 /// ];
 /// let shape = ZoneShape {
 ///     link_m: 200.0, span_m: 1000.0, cell_m: 5.0, buffer_m: 10.0, fill_holes_m2: 0.0,
+///     simplify_m: 0.0,
 /// };
 /// let zones = gap_zones(&centroids, &outlines, &[0, 1, 2], &shape);
 /// assert_eq!(zones.len(), 2);
 /// assert_eq!(zones[0].blocks, [0, 1]);
-/// // The squares, each 10 m wider all round but for the corners (cells whose centre lies
-/// // farther than 10 m from a square's cells, and half a cell where each corner's stair
-/// // step is cut along its diagonal); the 50 m street between them stays open.
+/// // The squares, each 10 m wider all round but for the three cells at each corner whose
+/// // centre lies farther than 10 m from a square's cells; the 50 m street between them
+/// // stays open.
 /// let outline = &zones[0].outline;
 /// assert_eq!(outline.0.len(), 2);
-/// let corner = 3.0 * 25.0 + 12.5;
+/// let corner = 3.0 * 25.0;
 /// assert_eq!(outline.unsigned_area(), 2.0 * (120.0 * 120.0 - 4.0 * corner));
+/// // Each corner is a stair of two steps: five vertices.
+/// assert_eq!(outline.0[0].exterior().0.len(), 4 * 5 + 1);
 /// assert!(outline.contains(&point! { x: 50.0, y: 50.0 }));
 /// assert!(!outline.contains(&point! { x: 125.0, y: 50.0 }));
+/// // Straightened by just under a cell, each corner's stairs become a diagonal: 13 of the
+/// // 20 vertices are left, and no part of a square is cut off.
+/// let straight = ZoneShape { simplify_m: 4.9, ..shape };
+/// let outline = &gap_zones(&centroids, &outlines, &[0, 1, 2], &straight)[0].outline;
+/// assert_eq!(outline.0[0].exterior().0.len(), 13 + 1);
+/// assert!(outline.contains(&outlines[0]) && outline.contains(&outlines[1]));
 /// // With a 600 m span the three squares, all linked at 1.2 km, are split at the widest gap.
 /// let shape = ZoneShape { link_m: 1200.0, span_m: 600.0, ..shape };
 /// let zones = gap_zones(&centroids, &outlines, &[0, 1, 2], &shape);
@@ -154,7 +173,12 @@ pub fn gap_zones(
         .flat_map_iter(|c| split_to_span(&input, c))
         .collect();
     zones.sort_unstable_by_key(|z| z[0]);
-    let drawn = outlines_on_grid(&grid, outlines, &zones, shape.fill_holes_m2);
+    let drawn = outlines_on_grid(
+        &grid,
+        outlines,
+        &zones,
+        (shape.fill_holes_m2, shape.simplify_m),
+    );
     zones
         .into_iter()
         .zip(drawn)
@@ -286,21 +310,21 @@ fn link_by_grid(points: &[(usize, [f64; 2])], link_m: f64, sets: &mut DisjointSe
     if side <= 0.0 {
         return;
     }
-    let range_of = |cell: (i64, i64)| {
-        groups
-            .binary_search_by_key(&cell, |g| g.0)
-            .ok()
-            .map(|k| groups[k].1.clone())
-    };
+    // The cells up to two apart, each pair once: the offsets after (0, 0) in the cells'
+    // order. Cells are visited in that order, so each offset's cell is found by a cursor
+    // that only moves forward.
+    let offsets: Vec<(i64, i64)> = (0..=2)
+        .flat_map(|dx| (-2..=2).map(move |dy| (dx, dy)))
+        .filter(|&o| o > (0, 0))
+        .collect();
+    let mut cursors = vec![0usize; offsets.len()];
     for (a, cells_a) in &groups {
-        let (a, cells_a) = (*a, cells_a.clone());
-        for (dx, dy) in (-2..=2).flat_map(|dx| (-2..=2).map(move |dy| (dx, dy))) {
-            let b = (a.0 + dx, a.1 + dy);
-            // Each pair of cells once.
-            if b <= a {
-                continue;
+        for (o, cursor) in offsets.iter().zip(&mut cursors) {
+            let b = (a.0 + o.0, a.1 + o.1);
+            while *cursor < groups.len() && groups[*cursor].0 < b {
+                *cursor += 1;
             }
-            let Some(cells_b) = range_of(b) else {
+            let Some((_, cells_b)) = groups.get(*cursor).filter(|g| g.0 == b) else {
                 continue;
             };
             if sets.find(by_cell[cells_a.start].1) == sets.find(by_cell[cells_b.start].1) {

@@ -5,6 +5,7 @@
 //! Cells are squares of one side on a grid anchored at the plane's origin, so two zones'
 //! outlines can only share cell edges: they never overlap.
 
+use super::simplify::Trimming;
 use super::split::{block_box, coords_box, union};
 use super::trace::{trace, HoleFilling};
 use geo::{Coord, MultiPolygon};
@@ -247,83 +248,161 @@ fn buffer(grid: &Grid, claims: &mut Claims) {
 struct Kept {
     /// Per cell: the zone keeps it.
     keep: Vec<bool>,
+    /// Per cell: the zone keeps it for the buffer only (no member block covers it).
+    cuttable: Vec<bool>,
     /// Per cell: no zone claims it (this one or another).
     free: Vec<bool>,
 }
 
-/// Which of its claimed cells each zone keeps: a cell claimed by several zones goes to the
-/// lowest level, ties to the zone listed first. Also which cells of its window nobody claims.
-fn resolve(all: &[Claims]) -> Vec<Kept> {
-    let tree = RTree::bulk_load(
+/// The windows of every zone's claims, to find the zones whose claims may meet.
+type Windows = RTree<GeomWithData<Rectangle<[i32; 2]>, usize>>;
+
+/// The windows of `all`'s non-empty claims, with their zone's position.
+fn windows(all: &[Claims]) -> Windows {
+    RTree::bulk_load(
         all.iter()
             .enumerate()
             .filter(|(_, c)| c.w > 0 && c.h > 0)
             .map(|(z, c)| GeomWithData::new(Rectangle::from_aabb(c.window()), z))
             .collect(),
-    );
-    all.par_iter()
-        .enumerate()
-        .map(|(z, mine)| {
-            let mut keep: Vec<bool> = mine.level.iter().map(|&l| l != FREE).collect();
-            let mut free: Vec<bool> = mine.level.iter().map(|&l| l == FREE).collect();
-            if mine.w == 0 || mine.h == 0 {
-                return Kept { keep, free };
-            }
-            let window = mine.window();
-            for other in tree.locate_in_envelope_intersecting(&window) {
-                let w = other.data;
-                if w == z {
-                    continue;
+    )
+}
+
+/// Which of its claimed cells zone `z` keeps: a cell claimed by several zones goes to the
+/// lowest level, ties to the zone listed first. Also which cells of its window nobody claims.
+fn resolve(all: &[Claims], windows: &Windows, z: usize) -> Kept {
+    let mine = &all[z];
+    let mut keep: Vec<bool> = mine.level.iter().map(|&l| l != FREE).collect();
+    let mut free: Vec<bool> = mine.level.iter().map(|&l| l == FREE).collect();
+    if mine.w == 0 || mine.h == 0 {
+        return Kept {
+            keep,
+            cuttable: Vec::new(),
+            free,
+        };
+    }
+    let window = mine.window();
+    for other in windows.locate_in_envelope_intersecting(&window) {
+        let w = other.data;
+        if w == z {
+            continue;
+        }
+        let theirs = &all[w];
+        let (lo, hi) = (window.lower(), window.upper());
+        let (olo, ohi) = (theirs.window().lower(), theirs.window().upper());
+        let (i0, i1) = (lo[0].max(olo[0]), hi[0].min(ohi[0]));
+        let n = (i1 - i0 + 1) as usize;
+        for j in lo[1].max(olo[1])..=hi[1].min(ohi[1]) {
+            let at = |c: &Claims| (j - c.j0) as usize * c.w + (i0 - c.i0) as usize;
+            let (k, t) = (at(mine), at(theirs));
+            let ours = &mine.level[k..k + n];
+            let rivals = &theirs.level[t..t + n];
+            for (x, (&a, &b)) in ours.iter().zip(rivals).enumerate() {
+                if a != FREE && (b < a || (b == a && w < z)) {
+                    keep[k + x] = false;
                 }
-                let theirs = &all[w];
-                let (lo, hi) = (window.lower(), window.upper());
-                let (olo, ohi) = (theirs.window().lower(), theirs.window().upper());
-                let (i0, i1) = (lo[0].max(olo[0]), hi[0].min(ohi[0]));
-                let n = (i1 - i0 + 1) as usize;
-                for j in lo[1].max(olo[1])..=hi[1].min(ohi[1]) {
-                    let at = |c: &Claims| (j - c.j0) as usize * c.w + (i0 - c.i0) as usize;
-                    let (k, t) = (at(mine), at(theirs));
-                    let ours = &mine.level[k..k + n];
-                    let rivals = &theirs.level[t..t + n];
-                    for (x, (&a, &b)) in ours.iter().zip(rivals).enumerate() {
-                        if a != FREE && (b < a || (b == a && w < z)) {
-                            keep[k + x] = false;
-                        }
-                        if b != FREE {
-                            free[k + x] = false;
-                        }
-                    }
+                if b != FREE {
+                    free[k + x] = false;
                 }
             }
-            Kept { keep, free }
-        })
-        .collect()
+        }
+    }
+    let mut cuttable: Vec<bool> = keep
+        .iter()
+        .zip(&mine.level)
+        .map(|(&kept, &level)| kept && level > TOUCHED)
+        .collect();
+    smooth(mine.w, &mut keep, &mut cuttable, &free);
+    Kept {
+        keep,
+        cuttable,
+        free,
+    }
+}
+
+/// Evens out single-cell jogs in a zone's kept cells (`w` wide): a cell nobody claims
+/// (`free`) with three or four kept sides is kept (and cuttable: no other zone can have three
+/// of its sides), then a cuttable cell with at most one kept side (counted after the first
+/// step) is given up.
+fn smooth(w: usize, keep: &mut [bool], cuttable: &mut [bool], free: &[bool]) {
+    let sides = kept_sides(w, keep);
+    for ((k, c), (&f, &n)) in keep
+        .iter_mut()
+        .zip(cuttable.iter_mut())
+        .zip(free.iter().zip(&sides))
+    {
+        let fill = f && !*k && n >= 3;
+        *k |= fill;
+        *c |= fill;
+    }
+    let sides = kept_sides(w, keep);
+    for ((k, c), &n) in keep.iter_mut().zip(cuttable.iter_mut()).zip(&sides) {
+        let drop = *c && n <= 1;
+        *k &= !drop;
+        *c &= !drop;
+    }
+}
+
+/// Per cell of a window `w` wide, how many of its four sides border a kept cell.
+fn kept_sides(w: usize, keep: &[bool]) -> Vec<u8> {
+    let mut sides = vec![0u8; keep.len()];
+    for (row, counts) in keep.chunks_exact(w).zip(sides.chunks_exact_mut(w)) {
+        for x in 1..w {
+            counts[x] += u8::from(row[x - 1]);
+            counts[x - 1] += u8::from(row[x]);
+        }
+    }
+    for y in 1..keep.len() / w {
+        let (below, above) = sides.split_at_mut(y * w);
+        let (below, above) = (&mut below[(y - 1) * w..], &mut above[..w]);
+        let (kept_below, kept_above) = (&keep[(y - 1) * w..y * w], &keep[y * w..(y + 1) * w]);
+        for x in 0..w {
+            above[x] += u8::from(kept_below[x]);
+            below[x] += u8::from(kept_above[x]);
+        }
+    }
+    sides
 }
 
 /// Every zone's outline on `grid`: the cells it claims and keeps (and its holes of at most
 /// `fill_holes_m2` that nobody claims, filled), traced into polygons with
-/// counter-clockwise exteriors and clockwise holes, in plane metres. Outlines of different
-/// zones share at most edges. A zone whose blocks have no finite vertex has an empty outline.
+/// counter-clockwise exteriors and clockwise holes, simplified inward across the cells it
+/// keeps for the buffer only, by less than `simplify_m` (and a cell), in plane metres.
+/// Outlines of different zones never overlap. A zone whose blocks have no finite vertex has
+/// an empty outline.
 pub(crate) fn outlines_on_grid(
     grid: &Grid,
     outlines: &[MultiPolygon<f64>],
     zones: &[Vec<u32>],
-    fill_holes_m2: f64,
+    (fill_holes_m2, simplify_m): (f64, f64),
 ) -> Vec<MultiPolygon<f64>> {
     let all: Vec<Claims> = zones
         .par_iter()
         .map(|members| claims(grid, outlines, members))
         .collect();
     let max_cells = (fill_holes_m2.max(0.0) / (grid.cell_m * grid.cell_m)).floor() as usize;
-    resolve(&all)
+    let windows = windows(&all);
+    (0..all.len())
         .into_par_iter()
-        .zip(all.par_iter())
-        .map(|(kept, c)| {
+        .map(|z| {
+            let (kept, c) = (resolve(&all, &windows, z), &all[z]);
             let holes = HoleFilling {
                 max_cells,
                 free: &kept.free,
             };
-            trace(&kept.keep, c.w, c.h, (c.i0, c.j0), grid.cell_m, &holes)
+            let trimming = Trimming {
+                cuttable: &kept.cuttable,
+                max_offset_cells: simplify_m / grid.cell_m,
+            };
+            let origin = (c.i0, c.j0);
+            trace(
+                &kept.keep,
+                c.w,
+                c.h,
+                origin,
+                grid.cell_m,
+                (&holes, &trimming),
+            )
         })
         .collect()
 }

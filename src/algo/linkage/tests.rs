@@ -1,3 +1,4 @@
+use super::simplify::Trimming;
 use super::*;
 use geo::algorithm::winding_order::Winding;
 use geo::{
@@ -260,6 +261,7 @@ fn shape(link_m: f64, span_m: f64) -> ZoneShape {
         cell_m: 5.0,
         buffer_m: 10.0,
         fill_holes_m2: 2_500.0,
+        simplify_m: 4.0,
     }
 }
 
@@ -483,50 +485,61 @@ fn odd_blocks_get_outlines_or_none() {
     assert!(gap_zones(&centroids, &outlines, &[], &shape(50.0, 1000.0)).is_empty());
 }
 
+/// The square of cell `k` of a window `w` wide whose lower-left cell is `origin`.
+fn cell_square(k: usize, w: usize, origin: (i32, i32), cell: f64) -> Polygon<f64> {
+    let x = (f64::from(origin.0) + (k % w) as f64) * cell;
+    let y = (f64::from(origin.1) + (k / w) as f64) * cell;
+    rectangle(x, y, cell, cell, false)
+}
+
+/// How many of four points near the corners of `square` lie inside `outline`.
+fn probes_inside(outline: &MultiPolygon<f64>, square: Polygon<f64>) -> usize {
+    let r = square.bounding_rect().unwrap();
+    [(0.1, 0.2), (0.8, 0.1), (0.9, 0.8), (0.2, 0.9)]
+        .iter()
+        .filter(|(dx, dy)| {
+            let p = c(r.min().x + dx * r.width(), r.min().y + dy * r.height());
+            outline.contains(&Point(p))
+        })
+        .count()
+}
+
+/// Exteriors counter-clockwise, holes clockwise.
+fn check_orientation(outline: &MultiPolygon<f64>) {
+    for polygon in &outline.0 {
+        assert!(polygon.exterior().is_ccw());
+        assert!(polygon.interiors().iter().all(|h| h.is_cw()));
+    }
+}
+
 #[test]
 fn traced_cells_are_exactly_the_kept_cells() {
     let mut rng = SplitMix64::new(21);
     for (w, h, density) in [(1, 1, 1), (7, 5, 2), (30, 20, 3), (40, 40, 5), (25, 31, 9)] {
         let keep: Vec<bool> = (0..w * h).map(|_| rng.below(10) < density).collect();
         let (origin, cell) = ((-3, 7), 5.0);
-        let traced = trace::trace(&keep, w, h, origin, cell, &trace::HoleFilling::NONE);
-        assert!(traced.is_valid(), "{:?}", traced.validation_errors());
-        // Four points of each cell, one near each corner and none on a diagonal, so that
-        // each half of the cell holds two: all four inside a kept cell, two when its stair
-        // corner is cut (half the cell), none inside a cell not kept.
-        let mut cut = 0;
-        for (k, &kept) in keep.iter().enumerate() {
-            let probes = [(0.1, 0.2), (0.8, 0.1), (0.9, 0.8), (0.2, 0.9)];
-            let inside = probes
-                .iter()
-                .filter(|(dx, dy)| {
-                    traced.contains(&Point(c(
-                        (f64::from(origin.0) + (k % w) as f64 + dx) * cell,
-                        (f64::from(origin.1) + (k / w) as f64 + dy) * cell,
-                    )))
-                })
-                .count();
-            match (kept, inside) {
-                (true, 4) | (false, 0) => {}
-                (true, 2) => cut += 1,
-                _ => panic!("cell {k} of {w}×{h} (kept: {kept}) has {inside} points inside"),
-            }
-        }
-        assert!(
-            cut > 0 || w * h < 100,
-            "stair corners are cut in larger windows"
+        let traced = trace::trace(
+            &keep,
+            w,
+            h,
+            origin,
+            cell,
+            (&trace::HoleFilling::NONE, &Trimming::NONE),
         );
-        let set = keep.iter().filter(|&&k| k).count();
-        let cells = set as f64 - 0.5 * f64::from(cut);
-        assert_eq!(traced.unsigned_area(), cells * cell * cell);
-        for polygon in &traced.0 {
-            assert!(polygon.exterior().is_ccw());
-            assert!(polygon.interiors().iter().all(|h| h.is_cw()));
+        assert!(traced.is_valid(), "{:?}", traced.validation_errors());
+        // Four points of each cell, one near each corner: all four inside a kept cell, none
+        // inside a cell not kept.
+        for (k, &kept) in keep.iter().enumerate() {
+            let inside = probes_inside(&traced, cell_square(k, w, origin, cell));
+            assert_eq!(inside, if kept { 4 } else { 0 }, "cell {k} of {w}×{h}");
         }
+        let set = keep.iter().filter(|&&k| k).count();
+        assert_eq!(traced.unsigned_area(), set as f64 * cell * cell);
+        check_orientation(&traced);
     }
     // Two cells meeting at a corner are two polygons; a ring of cells is one with a hole.
-    let none = trace::HoleFilling::NONE;
-    let corner = trace::trace(&[true, false, false, true], 2, 2, (0, 0), 1.0, &none);
+    let none = (&trace::HoleFilling::NONE, &Trimming::NONE);
+    let corner = trace::trace(&[true, false, false, true], 2, 2, (0, 0), 1.0, none);
     assert_eq!(corner.0.len(), 2);
     let ring = trace::trace(
         &[true, true, true, true, false, true, true, true, true],
@@ -534,7 +547,7 @@ fn traced_cells_are_exactly_the_kept_cells() {
         3,
         (0, 0),
         1.0,
-        &none,
+        none,
     );
     assert_eq!((ring.0.len(), ring.0[0].interiors().len()), (1, 1));
     assert_eq!(
@@ -542,6 +555,105 @@ fn traced_cells_are_exactly_the_kept_cells() {
         5,
         "collinear vertices dropped"
     );
+}
+
+/// Windows of blobs (cells near random centres, ragged at the edge) and of noise, with the
+/// cells that may be cut.
+fn random_windows(rng: &mut SplitMix64) -> Vec<(usize, usize, Vec<bool>, Vec<bool>)> {
+    let mut windows = Vec::new();
+    for (w, h, blobs, noise) in [
+        (30, 20, 0, 5),
+        (40, 40, 0, 7),
+        (60, 50, 6, 0),
+        (80, 70, 12, 0),
+    ] {
+        let centres: Vec<(f64, f64, f64)> = (0..blobs)
+            .map(|_| {
+                (
+                    rng.unit() * w as f64,
+                    rng.unit() * h as f64,
+                    4.0 + rng.unit() * 12.0,
+                )
+            })
+            .collect();
+        let keep: Vec<bool> = (0..w * h)
+            .map(|k| {
+                let (x, y) = ((k % w) as f64 + 0.5, (k / w) as f64 + 0.5);
+                let near = centres
+                    .iter()
+                    .any(|&(cx, cy, r)| (x - cx).hypot(y - cy) < r + rng.unit() * 2.0);
+                near || rng.below(10) < noise
+            })
+            .collect();
+        // Blobs keep a ring a cell wide for cutting, as zones keep their buffer; noise has
+        // cells that may not be cut anywhere.
+        let edge = |k: usize| {
+            let (x, y) = (k % w, k / w);
+            let kept = |x: usize, y: usize| x < w && y < h && keep[y * w + x];
+            !(x > 0
+                && kept(x - 1, y)
+                && kept(x + 1, y)
+                && y > 0
+                && kept(x, y - 1)
+                && kept(x, y + 1))
+        };
+        let cuttable = (0..w * h)
+            .map(|k| {
+                keep[k]
+                    && if blobs > 0 {
+                        edge(k)
+                    } else {
+                        rng.below(10) < 7
+                    }
+            })
+            .collect();
+        windows.push((w, h, keep, cuttable));
+    }
+    windows
+}
+
+#[test]
+fn simplified_outlines_stay_valid_inside_their_cells_and_keep_the_core() {
+    let mut rng = SplitMix64::new(33);
+    let (origin, cell) = ((5, -9), 10.0);
+    for (w, h, keep, cuttable) in random_windows(&mut rng) {
+        let none = (&trace::HoleFilling::NONE, &Trimming::NONE);
+        let exact = trace::trace(&keep, w, h, origin, cell, none);
+        let trimming = Trimming {
+            cuttable: &cuttable,
+            max_offset_cells: 1.0,
+        };
+        let simplified = trace::trace(&keep, w, h, origin, cell, (none.0, &trimming));
+        assert!(
+            simplified.is_valid(),
+            "{:?}",
+            simplified.validation_errors()
+        );
+        check_orientation(&simplified);
+        // Inside the kept cells; every kept cell that may not be cut whole.
+        let outside = simplified.difference(&exact).unsigned_area();
+        assert!(outside < 1e-6, "{outside} m² outside the kept cells");
+        for (k, (&kept, &cut)) in keep.iter().zip(&cuttable).enumerate() {
+            if kept && !cut {
+                let square = MultiPolygon::new(vec![cell_square(k, w, origin, cell)]);
+                let lost = square.difference(&simplified).unsigned_area();
+                assert!(lost < 1e-6, "{lost} m² of core cell {k} cut");
+            }
+        }
+        // Fewer vertices for little area.
+        let vertices =
+            |m: &MultiPolygon<f64>| m.0.iter().map(|p| p.exterior().0.len()).sum::<usize>();
+        let (before, after) = (vertices(&exact), vertices(&simplified));
+        assert!(after < before, "{w}×{h}: {before} → {after} vertices");
+        if w >= 60 {
+            // Blobs: their ragged edges straightened, for little of their area.
+            assert!(
+                after < before * 3 / 4,
+                "{w}×{h}: {before} → {after} vertices"
+            );
+            assert!(simplified.unsigned_area() > 0.9 * exact.unsigned_area());
+        }
+    }
 }
 
 #[test]

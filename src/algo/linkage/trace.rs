@@ -4,6 +4,7 @@
 //! are two polygons meeting at a point. Every ring is simple; a hole may touch its exterior
 //! at a corner, as OGC allows.
 
+use super::simplify::{simplify_inward, Trimming};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use std::collections::HashMap;
 
@@ -57,16 +58,16 @@ impl HoleFilling<'_> {
 
 /// The polygons covering the cells set in `keep` (`w` × `h`, row by row, the first row the
 /// southernmost) of a window whose lower-left cell is `origin` on a grid of `cell_m`:
-/// exteriors counter-clockwise, holes clockwise (those `holes` fills left out), stair
-/// corners cut (see [`cut_stair_corners`]), collinear vertices dropped; polygons in the
-/// order their exterior is found (vertices row by row), holes likewise.
+/// exteriors counter-clockwise, holes clockwise (those `holes` fills left out), simplified
+/// inward as `trimming` allows (see [`simplify_inward`]), collinear vertices dropped;
+/// polygons in the order their exterior is found (vertices row by row), holes likewise.
 pub(crate) fn trace(
     keep: &[bool],
     w: usize,
     h: usize,
     origin: (i32, i32),
     cell_m: f64,
-    holes_filled: &HoleFilling,
+    (holes_filled, trimming): (&HoleFilling, &Trimming),
 ) -> MultiPolygon<f64> {
     let mut out = boundary_steps(keep, w, h);
     let vw = w + 1;
@@ -84,12 +85,13 @@ pub(crate) fn trace(
             }
         }
     }
-    // Corners are cut after the holes are matched to their exteriors (by a cell's centre).
-    let mut cut = vec![false; w * h];
-    let mut cut_corners = |lp: &mut Vec<(i32, i32)>| *lp = cut_stair_corners(lp, w, &mut cut);
+    // Loops are simplified after the holes are matched to their exteriors (by a cell's
+    // centre).
+    let mut used = vec![false; w * h];
+    let mut simplify = |lp: &mut Vec<(i32, i32)>| *lp = simplify_inward(lp, trimming, w, &mut used);
     let mut inner = holes_of(&shells, holes);
-    shells.iter_mut().for_each(&mut cut_corners);
-    inner.iter_mut().flatten().for_each(&mut cut_corners);
+    shells.iter_mut().for_each(&mut simplify);
+    inner.iter_mut().flatten().for_each(&mut simplify);
     let to_plane = |(x, y): (i32, i32)| Coord {
         x: f64::from(origin.0 + x) * cell_m,
         y: f64::from(origin.1 + y) * cell_m,
@@ -266,45 +268,16 @@ fn twice_area(lp: &[(i32, i32)]) -> i64 {
         .sum()
 }
 
-/// The loop with the outer corner of every single-cell stair step cut off: a vertex where
-/// the loop turns left (the set cells' convex corner) between two vertices where it turns
-/// right, one cell's side from each, is dropped, so that the loop runs along the cell's
-/// diagonal. A staircase becomes a straight diagonal line and the file loses most of its
-/// vertices. Only half of one set cell is given up at each cut, so outlines on one grid still
-/// never overlap; no cell (`cut`, over the `w`-wide window) is cut twice, so two loops never
-/// meet along a diagonal.
-fn cut_stair_corners(lp: &[(i32, i32)], w: usize, cut: &mut [bool]) -> Vec<(i32, i32)> {
-    let n = lp.len();
-    if n < 8 {
-        return lp.to_vec();
-    }
-    let turn = |k: usize| {
-        let (a, b, c) = (lp[(k + n - 1) % n], lp[k], lp[(k + 1) % n]);
-        (b.0 - a.0) * (c.1 - b.1) - (b.1 - a.1) * (c.0 - b.0)
-    };
-    let mut kept = Vec::with_capacity(n);
-    for k in 0..n {
-        if turn(k) > 0 && turn((k + n - 1) % n) < 0 && turn((k + 1) % n) < 0 {
-            let (x, y) = left_cell(&[lp[(k + n - 1) % n], lp[k]]);
-            let cell = y as usize * w + x as usize;
-            if !cut[cell] {
-                cut[cell] = true;
-                continue;
-            }
-        }
-        kept.push(lp[k]);
-    }
-    kept
-}
-
 /// The loop without the vertices where it goes straight on.
 fn drop_collinear(lp: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
     let n = lp.len();
-    let direction = |a: (i32, i32), b: (i32, i32)| ((b.0 - a.0).signum(), (b.1 - a.1).signum());
     (0..n)
         .filter(|&k| {
-            let (prev, here, next) = (lp[(k + n - 1) % n], lp[k], lp[(k + 1) % n]);
-            direction(prev, here) != direction(here, next)
+            let (a, b, c) = (lp[(k + n - 1) % n], lp[k], lp[(k + 1) % n]);
+            let (u, v) = ((b.0 - a.0, b.1 - a.1), (c.0 - b.0, c.1 - b.1));
+            let cross = i64::from(u.0) * i64::from(v.1) - i64::from(u.1) * i64::from(v.0);
+            let dot = i64::from(u.0) * i64::from(v.0) + i64::from(u.1) * i64::from(v.1);
+            cross != 0 || dot <= 0
         })
         .map(|k| lp[k])
         .collect()
