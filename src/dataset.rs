@@ -6,6 +6,11 @@
 use geo_types::{Coord, Geometry, LineString, MultiPolygon};
 use std::path::PathBuf;
 
+/// The largest count one block or facility may hold (people, beds, places): more people than
+/// live in any city. A larger value is a typo or another unit, and is refused where it is
+/// read, naming the feature and field, so that no total can overflow or lose its units.
+pub const MAX_COUNT: f64 = 100_000_000.0;
+
 /// Housing blocks: the demand side.
 #[derive(Debug, Clone, Default)]
 pub struct Blocks {

@@ -9,7 +9,11 @@ pub fn round_to(x: f64, decimals: i32) -> f64 {
 /// A whole number with thousands separators: `1480.4` → `1,480`.
 pub fn thousands(x: f64) -> String {
     let rounded = x.round();
-    let digits = format!("{}", rounded.abs() as u64);
+    if !rounded.is_finite() {
+        return rounded.to_string();
+    }
+    // Every digit of any finite value: no cast that saturates.
+    let digits = format!("{:.0}", rounded.abs());
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -69,5 +73,14 @@ mod tests {
         assert_eq!(metres(620.2), "620 m");
         assert_eq!(percent(1.0, 8.0), "12.5 %");
         assert_eq!(percent(1.0, 0.0), "-");
+    }
+
+    #[test]
+    fn large_and_odd_numbers_never_saturate() {
+        // Past u64::MAX (1.8e19) every digit is still printed.
+        assert_eq!(thousands(2e19), "20,000,000,000,000,000,000");
+        assert_eq!(thousands(-3e20), "-300,000,000,000,000,000,000");
+        assert_eq!(thousands(f64::INFINITY), "inf");
+        assert_eq!(thousands(f64::NAN), "NaN");
     }
 }

@@ -180,13 +180,20 @@ fn the_report_writes_capacity_fields_facility_loads_and_flags() {
     assert!(lines.any(|l| l.starts_with("specialty,hospital,")));
 }
 
-#[test]
-fn a_missing_capacity_is_an_error_naming_the_facility() {
+/// Runs `report` on the small city with one circle counting `kind`'s `field` as capacity,
+/// after `prepare` (given the city's folder), and checks it fails with `expected`.
+fn fails_on_capacity(
+    kind: &str,
+    field: &str,
+    prepare: impl FnOnce(&std::path::Path),
+    expected: &str,
+) {
     let dir = tempfile::tempdir().unwrap();
     let manifest = common::small_city(dir.path());
+    prepare(dir.path());
     fs::write(
         dir.path().join("policy.toml"),
-        "[[circles]]\nname = \"basic\"\nrequires = [{ kind = \"responder\", within_m = 100, capacity = \"team_size\" }]\n",
+        format!("[[circles]]\nname = \"basic\"\nrequires = [{{ kind = \"{kind}\", within_m = 100, capacity = \"{field}\" }}]\n"),
     )
     .unwrap();
     let text = fs::read_to_string(&manifest).unwrap();
@@ -198,7 +205,26 @@ fn a_missing_capacity_is_an_error_naming_the_facility() {
         .arg(dir.path().join("out"))
         .assert()
         .failure()
-        .stderr(predicates::str::contains(
-            "responders.geojson, facility `r1`, field `team_size`",
-        ));
+        .stderr(predicates::str::contains(expected));
+}
+
+#[test]
+fn a_missing_capacity_is_an_error_naming_the_facility() {
+    fails_on_capacity(
+        "responder",
+        "team_size",
+        |_| {},
+        "responders.geojson, facility `r1`, field `team_size`",
+    );
+}
+
+#[test]
+fn a_capacity_beyond_any_city_is_an_error_naming_the_facility() {
+    let beds = "id,lon,lat,capacity\ncb1,121.50025,25.00025,4e12\n";
+    fails_on_capacity(
+        "care_bed",
+        "capacity",
+        |dir| fs::write(dir.join("care_beds.csv"), beds).unwrap(),
+        "care_beds.csv, facility `cb1`, field `capacity`: the capacity must be a number from 0 to 100,000,000 (found \"4e12\")",
+    );
 }

@@ -128,6 +128,60 @@ fn non_numeric_field() {
 }
 
 #[test]
+fn a_count_beyond_any_city_is_refused() {
+    fails_with(
+        |d| {
+            write_blocks(
+                d,
+                &[(
+                    r#"{"id":"a","elderly":2e12,"residents":3e12}"#,
+                    good_square(),
+                )],
+            )
+        },
+        &[
+            "blocks.geojson",
+            "feature 1",
+            "field `elderly`",
+            "is 2000000000000, more than 100,000,000 people in one block",
+        ],
+    );
+}
+
+/// One block whose elderly are the sum of `age_65_79` and `age_80_plus`, given as JSON numbers.
+fn two_age_fields(dir: &Path, young: &str, old: &str) {
+    let properties =
+        format!(r#"{{"id":"a","age_65_79":{young},"age_80_plus":{old},"residents":5}}"#);
+    write_blocks(dir, &[(&properties, good_square())]);
+    let manifest = dir.join("city.toml");
+    let text = fs::read_to_string(&manifest).unwrap().replace(
+        "elderly = \"elderly\"",
+        "elderly = [\"age_65_79\", \"age_80_plus\"]",
+    );
+    fs::write(manifest, text).unwrap();
+}
+
+#[test]
+fn fields_that_add_up_to_infinity_are_refused() {
+    fails_with(
+        |d| two_age_fields(d, "1e308", "1e308"),
+        &[
+            "blocks.geojson",
+            "feature 1",
+            "field `age_65_79`",
+            "more than 100,000,000",
+        ],
+    );
+    fails_with(
+        |d| two_age_fields(d, "6e7", "6e7"),
+        &[
+            "field `age_65_79` + `age_80_plus`",
+            "adds up to 120000000, more than 100,000,000 people in one block",
+        ],
+    );
+}
+
+#[test]
 fn nan_coordinate() {
     fails_with(
         |d| fs::write(d.join("care_beds.csv"), "id,lon,lat\ncb1,NaN,25.0\n").unwrap(),
@@ -183,6 +237,101 @@ fn duplicate_block_ids() {
             "feature 1",
         ],
     );
+}
+
+#[test]
+fn duplicate_facility_ids() {
+    fails_with(
+        |d| {
+            let csv = "id,lon,lat,capacity\ncb1,121.50025,25.00025,4\ncb2,121.501,25.0,4\ncb1,121.502,25.0,4\n";
+            fs::write(d.join("care_beds.csv"), csv).unwrap();
+        },
+        &[
+            "care_beds.csv",
+            "row 3",
+            "field `id`",
+            "duplicate id `cb1` (also row 1, 179 m away); `duplicates = \"merge\"` on the layer keeps the first",
+        ],
+    );
+    fails_with(
+        |d| {
+            let point = r#"{"type":"Point","coordinates":[121.5003,25.0003]}"#.to_string();
+            let features = [(r#"{"id":"r1"}"#, point.clone()), (r#"{"id":"r1"}"#, point)];
+            let owned: Vec<(String, String)> = features
+                .iter()
+                .map(|(p, g)| (p.to_string(), g.clone()))
+                .collect();
+            fs::write(d.join("responders.geojson"), collection(&owned)).unwrap();
+        },
+        &[
+            "responders.geojson",
+            "feature 2",
+            "duplicate id `r1` (also feature 1, 0 m away)",
+        ],
+    );
+}
+
+#[test]
+fn duplicates_merge_counts_one_site_in_two_registries_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let point = |lon: f64| format!(r#"{{"type":"Point","coordinates":[{lon},25.0003]}}"#);
+    let features: Vec<(String, String)> = [
+        (r#"{"id":"r1","registry":"a"}"#, point(121.5003)),
+        (r#"{"id":"r2","registry":"a"}"#, point(121.5203)),
+        // 30 m east: the same address geocoded again.
+        (r#"{"id":"r1","registry":"b"}"#, point(121.5006)),
+    ]
+    .iter()
+    .map(|(p, g)| (p.to_string(), g.clone()))
+    .collect();
+    fs::write(dir.path().join("responders.geojson"), collection(&features)).unwrap();
+    let text = fs::read_to_string(&manifest).unwrap().replace(
+        "path = \"responders.geojson\"",
+        "path = \"responders.geojson\"\nduplicates = \"merge\"",
+    );
+    fs::write(&manifest, text).unwrap();
+    let out = dir.path().join("out");
+    carecircle()
+        .arg("check")
+        .arg(&manifest)
+        .assert()
+        .success()
+        .stdout(contains("responders.geojson (3 features, 2 used)"))
+        .stderr(contains(
+            "1 duplicate of an id in layer `responder` merged into the first of the id (the farthest 30 m from it: `r1`)",
+        ));
+    // Without `duplicates = "merge"`, the same rows are an error saying how far apart.
+    let text = fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("duplicates = \"merge\"\n", "");
+    fs::write(&manifest, text).unwrap();
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(contains("duplicate id `r1` (also feature 1, 30 m away)"));
+}
+
+#[test]
+fn facilities_sharing_a_position_are_a_warning_with_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let csv = "id,lon,lat,capacity\ncb1,121.50025,25.00025,4\ncb2,121.50025,25.00025,4\ncb3,121.50025,25.00025,4\ncb4,121.501,25.0,4\n";
+    fs::write(dir.path().join("care_beds.csv"), csv).unwrap();
+    carecircle()
+        .arg("report")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stderr(contains(
+            "3 facilities of layer `care_bed` share their position with another, at 1 position (the most, 3, at 121.50025, 25.00025: `cb1` and others)",
+        ));
 }
 
 #[test]

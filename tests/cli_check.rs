@@ -39,6 +39,7 @@ fn check_reports_every_bad_capacity_value() {
             r#"{"id":"r3","team_size":-2}"#,
             r#"{"id":"r4"}"#,
             r#"{"id":"r5","team_size":"3"}"#,
+            r#"{"id":"r6","team_size":1e12}"#,
         ],
     );
     let output = common::carecircle()
@@ -47,15 +48,16 @@ fn check_reports_every_bad_capacity_value() {
         .assert()
         .failure()
         .stderr(contains(
-            "responders.geojson, facility `r1`, field `team_size`: the capacity must be a number ≥ 0 (found \"ten\")",
+            "responders.geojson, facility `r1`, field `team_size`: the capacity must be a number from 0 to 100,000,000 (found \"ten\")",
         ))
         .stderr(contains("facility `r2`, field `team_size`"))
         .stderr(contains("facility `r3`, field `team_size`"))
         .stderr(contains("(found -2)"))
         .stderr(contains(
-            "facility `r4`, field `team_size`: the capacity must be a number ≥ 0 (found nothing)",
+            "facility `r4`, field `team_size`: the capacity must be a number from 0 to 100,000,000 (found nothing)",
         ))
-        .stderr(contains("4 problem(s)"))
+        .stderr(contains("(found 1000000000000.0)"))
+        .stderr(contains("5 problem(s)"))
         .get_output()
         .clone();
     let stdout = String::from_utf8(output.stdout).unwrap();

@@ -64,9 +64,13 @@ pub enum AnalysisError {
     },
 }
 
-/// A facility whose capacity value is not a number ≥ 0.
+/// A facility whose capacity value is not a number from 0 to [`crate::dataset::MAX_COUNT`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}, facility `{facility}`, field `{field}`: the capacity must be a number ≥ 0 (found {found})", .file.display())]
+#[error(
+    "{}, facility `{facility}`, field `{field}`: the capacity must be a number from 0 to {} (found {found})",
+    .file.display(),
+    crate::format::thousands(crate::dataset::MAX_COUNT)
+)]
 pub struct CapacityProblem {
     /// The facility layer's file.
     pub file: std::path::PathBuf,

@@ -8,7 +8,7 @@ use crate::analysis::plane::Plane;
 use crate::analysis::AnalysisError;
 use crate::analysis::CapacityProblem;
 use crate::config::{Circle, Policy, Requirement};
-use crate::dataset::{Dataset, FacilityLayer};
+use crate::dataset::{Dataset, FacilityLayer, MAX_COUNT};
 use crate::error::Error;
 use std::ops::Index;
 
@@ -268,7 +268,7 @@ fn capacities(
     capacity
 }
 
-/// A facility's capacity: its `field` property as a number ≥ 0.
+/// A facility's capacity: its `field` property as a number from 0 to [`MAX_COUNT`].
 fn capacity_of(
     layer: &FacilityLayer,
     facility: usize,
@@ -281,7 +281,7 @@ fn capacity_of(
         _ => None,
     };
     number
-        .filter(|c| c.is_finite() && *c >= 0.0)
+        .filter(|c| c.is_finite() && (0.0..=MAX_COUNT).contains(c))
         .ok_or_else(|| CapacityProblem {
             file: layer.path.clone(),
             facility: layer.ids[facility].clone(),

@@ -184,6 +184,7 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
         lat: None,
         crs: Default::default(),
         filter: Default::default(),
+        duplicates: Default::default(),
     };
     if !layer_source.path.is_file() {
         return Err(AnalysisError::UnknownCandidates {

@@ -116,6 +116,22 @@ pub struct LayerSource {
     /// Keep only features whose properties match.
     #[serde(default, rename = "where")]
     pub filter: Filter,
+    /// What two facilities with one id are.
+    #[serde(default)]
+    pub duplicates: Duplicates,
+}
+
+/// What facilities of one layer sharing an id are (`duplicates = "merge"` on a layer).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Duplicates {
+    /// An error naming both (the default): a layer concatenated twice would count every
+    /// facility twice.
+    #[default]
+    Error,
+    /// One facility: the first of the id (one site in two registries, perhaps geocoded
+    /// twice); a warning says how many were merged and how far the farthest stood.
+    Merge,
 }
 
 /// The walking network: a GeoJSON layer of LineString / MultiLineString features.
@@ -207,6 +223,7 @@ impl EntrancesSource {
             lat: self.lat.clone(),
             crs: self.crs,
             filter: self.filter.clone(),
+            duplicates: Duplicates::Error,
         }
     }
 }

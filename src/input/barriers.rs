@@ -34,6 +34,7 @@ pub fn read_barriers(source: &BarriersSource) -> Result<Read<Barriers>, Problem>
         value: barriers,
         features,
         problems,
+        warnings: Vec::new(),
     })
 }
 

@@ -4,7 +4,8 @@ use super::geojson::{Feature, GeoJsonFile};
 use super::problem::{FieldProblem, Location, Problem};
 use super::Read;
 use crate::config::manifest::{BlocksSource, Fields};
-use crate::dataset::Blocks;
+use crate::dataset::{Blocks, MAX_COUNT};
+use crate::format::thousands;
 use geo_types::MultiPolygon;
 use std::collections::HashMap;
 
@@ -15,14 +16,32 @@ struct BlockRow {
     residents: Option<f64>,
 }
 
+/// The sum of a block's count `fields`, each and all together from 0 to [`MAX_COUNT`].
 fn sum_fields(feature: &Feature, fields: &Fields) -> Result<f64, FieldProblem> {
+    let too_many = |what: String| {
+        format!(
+            "{what}, more than {} people in one block (a typo, or another unit?)",
+            thousands(MAX_COUNT)
+        )
+    };
     let mut total = 0.0;
-    for name in fields.names() {
+    let names = fields.names();
+    for name in names {
         let value = feature.number(name)?;
         if value < 0.0 {
             return Err(FieldProblem::new(name, format!("is negative ({value})")));
         }
+        if value > MAX_COUNT {
+            return Err(FieldProblem::new(name, too_many(format!("is {value}"))));
+        }
         total += value;
+    }
+    if total > MAX_COUNT {
+        let all = names.join("` + `");
+        return Err(FieldProblem::new(
+            &all,
+            too_many(format!("adds up to {total}")),
+        ));
     }
     Ok(total)
 }
@@ -92,5 +111,6 @@ pub fn read_blocks(source: &BlocksSource) -> Result<Read<Blocks>, Problem> {
         value: blocks,
         features: total,
         problems,
+        warnings: Vec::new(),
     })
 }

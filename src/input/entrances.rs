@@ -49,5 +49,6 @@ pub fn read_entrances(
         value: entrances,
         features,
         problems,
+        warnings: Vec::new(),
     })
 }

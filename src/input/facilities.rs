@@ -8,12 +8,14 @@ use super::geojson::{Feature, GeoJsonFile, Geometry};
 use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
 use super::Read;
 use crate::config::filter::json_as_text;
-use crate::config::manifest::LayerSource;
+use crate::config::manifest::{Duplicates, LayerSource};
 use crate::dataset::FacilityLayer;
+use crate::format::metres;
 use geo::Centroid;
 use geo_types::Coord;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Longitude column names recognised when the manifest does not name one (case-insensitive).
@@ -49,27 +51,91 @@ pub(crate) fn read_point_rows(source: &LayerSource) -> Result<PointRows, Problem
     })
 }
 
-/// Reads one facility layer of the given kind.
+/// Reads one facility layer of the given kind. Invalid rows become problems; so do duplicate
+/// ids, on the later row (a layer concatenated twice would count every facility twice),
+/// unless the layer merges duplicates (see [`Duplicates`]): then the first row of an id is the
+/// facility and a warning says how many were merged and how far the farthest stood. Another
+/// warning names facilities standing exactly where another does.
 pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer>, Problem> {
-    let ((rows, features), _) = read_point_rows(source)?;
+    let ((rows, features), location) = read_point_rows(source)?;
     let mut layer = FacilityLayer {
         kind: kind.to_string(),
         path: source.path.clone(),
         ..FacilityLayer::default()
     };
     let mut problems = Vec::new();
-    for row in rows {
-        match row {
-            Ok(Some(r)) => layer.push(r.id, r.properties, &r.locations),
-            Ok(None) => {}
-            Err(p) => problems.push(p),
+    // Per id: the first row and its first position.
+    let mut seen: HashMap<String, (usize, Coord<f64>)> = HashMap::with_capacity(rows.len());
+    // Rows merged, and the farthest of them from its first (metres, id).
+    let (mut merged, mut farthest) = (0, (0.0, String::new()));
+    for (i, row) in rows.into_iter().enumerate() {
+        let r = match row {
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let Some(&(first, at)) = seen.get(&r.id) else {
+            seen.insert(r.id.clone(), (i + 1, r.locations[0]));
+            layer.push(r.id, r.properties, &r.locations);
+            continue;
+        };
+        let away_m = r
+            .locations
+            .iter()
+            .map(|&c| roughly_m(at, c))
+            .fold(0.0, f64::max);
+        if source.duplicates == Duplicates::Merge {
+            merged += 1;
+            if away_m >= farthest.0 {
+                farthest = (away_m, r.id);
+            }
+            continue;
         }
+        let also = match location(first) {
+            Location::Row(_) => "row",
+            _ => "feature",
+        };
+        problems.push(Problem::at(
+            &source.path,
+            location(i + 1),
+            Some(source.id.as_deref().unwrap_or("id")),
+            format!(
+                "duplicate id `{}` (also {also} {first}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
+                r.id,
+                metres(away_m)
+            ),
+        ));
     }
+    let mut warnings: Vec<String> = (merged > 0)
+        .then(|| {
+            format!(
+                "{}: {merged} duplicate{} of an id in layer `{kind}` merged into the first of the id (the farthest {} from it: `{}`)",
+                source.path.display(),
+                if merged == 1 { "" } else { "s" },
+                metres(farthest.0),
+                farthest.1
+            )
+        })
+        .into_iter()
+        .collect();
+    warnings.extend(shared_positions(&layer));
     Ok(Read {
         value: layer,
         features,
         problems,
+        warnings,
     })
+}
+
+/// The distance between two WGS 84 positions in metres, to within a fraction of a percent
+/// over a few kilometres (equirectangular): enough to say how far apart duplicates stand.
+fn roughly_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let east = (b.x - a.x) * 111_320.0 * ((a.y + b.y) / 2.0).to_radians().cos();
+    let north = (b.y - a.y) * 110_574.0;
+    east.hypot(north)
 }
 
 pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
@@ -269,4 +335,33 @@ fn csv_row(
         properties,
         locations: vec![Coord { x: lon, y: lat }],
     }))
+}
+
+/// A warning when facilities of `layer` stand at exactly the same position as another of the
+/// layer (two copies of one registry, or geocoding to a district's centre): each counts for
+/// `min_count` and capacity as a facility of its own.
+pub(crate) fn shared_positions(layer: &FacilityLayer) -> Option<String> {
+    let mut at: HashMap<(u64, u64), Vec<u32>> = HashMap::new();
+    for (c, &f) in layer.locations.iter().zip(&layer.location_facility) {
+        let facilities = at.entry((c.x.to_bits(), c.y.to_bits())).or_default();
+        if facilities.last() != Some(&f) {
+            facilities.push(f);
+        }
+    }
+    let shared: Vec<(&(u64, u64), &Vec<u32>)> = at.iter().filter(|(_, f)| f.len() > 1).collect();
+    let facilities: usize = shared.iter().map(|(_, f)| f.len()).sum();
+    // The fullest position (ties: the lowest first facility), for the message.
+    let (position, most) = shared
+        .iter()
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.1[0].cmp(&a.1[0])))?;
+    let (lon, lat) = (f64::from_bits(position.0), f64::from_bits(position.1));
+    Some(format!(
+        "{}: {facilities} facilities of layer `{}` share their position with another, at {} position{} (the most, {}, at {lon}, {lat}: `{}` and others); each counts as a facility of its own",
+        layer.path.display(),
+        layer.kind,
+        shared.len(),
+        if shared.len() == 1 { "" } else { "s" },
+        most.len(),
+        layer.ids[most[0] as usize],
+    ))
 }

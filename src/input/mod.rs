@@ -24,6 +24,8 @@ pub struct Read<T> {
     pub features: usize,
     /// One problem per invalid feature.
     pub problems: Vec<Problem>,
+    /// What the reader noticed that is not a problem (duplicates merged, shared positions).
+    pub warnings: Vec<String>,
 }
 
 /// One input file's counts, for the summary and the report.
@@ -87,6 +89,7 @@ impl Gathered {
                     skipped: read.problems.len(),
                 });
                 self.feature_problems.extend(read.problems);
+                self.warnings.extend(read.warnings);
                 Some(read.value)
             }
             Err(problem) => {

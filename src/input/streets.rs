@@ -59,5 +59,6 @@ pub fn read_streets(source: &StreetsSource) -> Result<Read<Vec<LineString<f64>>>
         value: lines,
         features,
         problems,
+        warnings: Vec::new(),
     })
 }
