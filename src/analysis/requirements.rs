@@ -236,6 +236,58 @@ fn resolve_one<'a>(
     }
 }
 
+/// A warning for every requirement of `policy` whose `where` keeps none of its layer's
+/// facilities (a typo such as `tier = "teritary"` would give 0 % with no other sign), naming
+/// the circle, the kind, the filter and, per field, the values the layer has.
+pub fn unmatched_filters(policy: &Policy, dataset: &Dataset) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for circle in &policy.circles {
+        for requirement in circle.requires.iter().filter(|r| !r.filter.is_empty()) {
+            let Some(layer) = dataset.layer(&requirement.kind).filter(|l| !l.is_empty()) else {
+                continue;
+            };
+            if matching_facilities(layer, requirement).contains(&true) {
+                continue;
+            }
+            let present: Vec<String> = requirement
+                .filter
+                .0
+                .keys()
+                .map(|field| format!("`{field}` has {}", values_present(layer, field)))
+                .collect();
+            warnings.push(format!(
+                "circle `{}`, requirement `{}`: `where` ({}) keeps none of the {} facilities of {}; {}",
+                circle.name,
+                requirement.kind,
+                requirement.filter,
+                layer.len(),
+                layer.path.display(),
+                present.join("; ")
+            ));
+        }
+    }
+    warnings
+}
+
+/// The distinct values of `field` in `layer`, sorted, the first ten quoted (`"a", "b" and 3
+/// more`), or `no such field`.
+fn values_present(layer: &FacilityLayer, field: &str) -> String {
+    let values: std::collections::BTreeSet<String> = layer
+        .properties
+        .iter()
+        .filter_map(|p| p.get(field).and_then(crate::config::filter::json_as_text))
+        .map(|v| v.into_owned())
+        .collect();
+    if values.is_empty() {
+        return "no such field".to_string();
+    }
+    let shown: Vec<String> = values.iter().take(10).map(|v| format!("{v:?}")).collect();
+    match values.len() {
+        n if n > 10 => format!("{} and {} more", shown.join(", "), n - 10),
+        _ => shown.join(", "),
+    }
+}
+
 /// Which facilities of a layer pass a requirement's filter, by facility index.
 pub fn matching_facilities(layer: &FacilityLayer, requirement: &Requirement) -> Vec<bool> {
     layer

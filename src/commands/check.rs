@@ -3,7 +3,7 @@
 //! city (kinds and capacity values included).
 
 use crate::analysis::plane::Plane;
-use crate::analysis::requirements::Requirements;
+use crate::analysis::requirements::{unmatched_filters, Requirements};
 use crate::config::{check_config, CheckedConfig, ConfigError};
 use crate::error::Error;
 use crate::input::{self, InputCount, Loaded};
@@ -40,21 +40,25 @@ pub fn check_city(manifest_path: &Path) -> Result<Checked, Vec<Error>> {
             return Err(errors);
         }
     };
-    resolve_requirements(&manifest, manifest_path, &loaded).map_err(|e| vec![e])?;
+    let unmatched = resolve_requirements(&manifest, manifest_path, &loaded).map_err(|e| vec![e])?;
     let Loaded {
-        inputs, warnings, ..
+        inputs,
+        mut warnings,
+        ..
     } = loaded;
+    warnings.extend(unmatched);
     Ok(Checked { inputs, warnings })
 }
 
-/// Resolves the policy's requirements against a valid manifest's loaded city.
+/// Resolves the policy's requirements against a valid manifest's loaded city; the warnings
+/// for filters that keep no facility.
 fn resolve_requirements(
     manifest: &crate::config::Manifest,
     manifest_path: &Path,
     loaded: &Loaded,
-) -> Result<(), Error> {
+) -> Result<Vec<String>, Error> {
     let policy = manifest.load_policy(manifest_path)?;
     let plane = Plane::new(&loaded.dataset)?;
     Requirements::resolve(&policy, &loaded.dataset, &plane)?;
-    Ok(())
+    Ok(unmatched_filters(&policy, &loaded.dataset))
 }

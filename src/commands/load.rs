@@ -5,7 +5,7 @@ use crate::analysis::distance::straight::StraightLine;
 use crate::analysis::distance::walking::{StreetNetwork, SEARCH_FACTOR};
 use crate::analysis::distance::{DistanceMode, DistanceModels, Measure};
 use crate::analysis::plane::Plane;
-use crate::analysis::requirements::Requirements;
+use crate::analysis::requirements::{unmatched_filters, Requirements};
 use crate::analysis::study::Study;
 use crate::analysis::AnalysisError;
 use crate::config::{Manifest, Policy};
@@ -48,7 +48,9 @@ pub fn load_city_from(
     with_streets: bool,
 ) -> Result<City, Error> {
     let policy = manifest.load_policy(manifest_path)?;
-    let loaded = input::load(&manifest, skip_invalid, with_streets).map_err(Error::Input)?;
+    let mut loaded = input::load(&manifest, skip_invalid, with_streets).map_err(Error::Input)?;
+    let unmatched = unmatched_filters(&policy, &loaded.dataset);
+    loaded.warnings.extend(unmatched);
     Ok(City {
         manifest,
         policy,

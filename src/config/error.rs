@@ -101,6 +101,30 @@ pub enum Issue {
         /// The kind referred to.
         to: String,
     },
+    /// A referral check from a kind to itself (every facility is within reach of itself).
+    #[error("referral from `{0}` to itself: every facility is within reach of itself; name another kind")]
+    SelfReferral(String),
+    /// A `[blocks]` count key (`elderly`, `residents`) that lists no field.
+    #[error("[blocks] {0} = [] lists no field: every block would count 0")]
+    NoFields(&'static str),
+    /// A `[blocks]` count key that lists a field twice.
+    #[error("[blocks] {key} lists `{field}` twice: it would be counted twice")]
+    FieldTwice {
+        /// `elderly` or `residents`.
+        key: &'static str,
+        /// The field listed twice.
+        field: String,
+    },
+    /// A `[streets]` setting out of its range.
+    #[error("[streets] {key} = {}: {expected}", setting_value(*.value))]
+    StreetSetting {
+        /// The setting.
+        key: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must be, and why.
+        expected: &'static str,
+    },
     /// The largest gap-zone span is not a positive number of metres.
     #[error(
         "zone_span_m must be a positive number of metres (the largest gap zone across), got {0}"
@@ -260,6 +284,16 @@ impl std::error::Error for ConfigError {
             [only] => std::error::Error::source(only),
             _ => None,
         }
+    }
+}
+
+/// A setting's value as a person would write it: plain, or in scientific notation when it is
+/// very large or very small (`1e12`, `1e-300`).
+fn setting_value(value: f64) -> String {
+    if value != 0.0 && value.is_finite() && !(1e-3..1e6).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 

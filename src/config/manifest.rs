@@ -30,7 +30,7 @@
 //!
 //! Relative paths are resolved against the manifest's folder.
 
-use super::error::{ConfigError, ConfigFile, ConfigProblem, Origin};
+use super::error::{ConfigError, ConfigFile, ConfigProblem, Issue, Origin};
 use super::filter::Filter;
 use super::policy::Policy;
 use crate::algo::crs::Crs;
@@ -228,6 +228,10 @@ impl EntrancesSource {
     }
 }
 
+/// The merge tolerances a `[streets]` layer may set, in metres: from a millimetre (below,
+/// building the graph turns quadratic) to 10 m (above, distinct streets merge).
+pub const MERGE_TOLERANCE_RANGE_M: std::ops::RangeInclusive<f64> = 0.001..=10.0;
+
 /// Default largest access leg from a block or facility to the street network: 500 m.
 pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
 
@@ -270,6 +274,7 @@ impl Manifest {
             .layers
             .keys()
             .filter_map(|kind| super::check_name("layer kind", kind).err())
+            .chain(manifest.setting_issues())
             .map(|issue| ConfigProblem {
                 origin: Some(origin.clone()),
                 issue,
@@ -277,6 +282,52 @@ impl Manifest {
             .collect();
         ConfigError::check(problems)?;
         Ok(manifest)
+    }
+
+    /// Settings that would silently break the analysis: a count key listing no field or one
+    /// field twice; a snapping distance that is not positive (nothing reachable on foot); a
+    /// merge tolerance outside [`MERGE_TOLERANCE_RANGE_M`] (a huge one merges every street
+    /// node into one, a vanishing one makes building the graph quadratic).
+    fn setting_issues(&self) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        let counts = [
+            ("elderly", Some(&self.blocks.elderly)),
+            ("residents", self.blocks.residents.as_ref()),
+        ];
+        for (key, fields) in counts {
+            let Some(names) = fields.map(Fields::names) else {
+                continue;
+            };
+            if names.is_empty() {
+                issues.push(Issue::NoFields(key));
+            }
+            for (i, field) in names.iter().enumerate() {
+                if names[..i].contains(field) {
+                    issues.push(Issue::FieldTwice {
+                        key,
+                        field: field.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(streets) = &self.streets {
+            if !(streets.max_snap_m.is_finite() && streets.max_snap_m > 0.0) {
+                issues.push(Issue::StreetSetting {
+                    key: "max_snap_m",
+                    value: streets.max_snap_m,
+                    expected:
+                        "a positive number of metres (the longest walk onto a street; default 500)",
+                });
+            }
+            if !MERGE_TOLERANCE_RANGE_M.contains(&streets.merge_tolerance_m) {
+                issues.push(Issue::StreetSetting {
+                    key: "merge_tolerance_m",
+                    value: streets.merge_tolerance_m,
+                    expected: "from 0.001 to 10 metres (vertices closer than this are one street node; default 0.01)",
+                });
+            }
+        }
+        issues
     }
 
     /// The policy file the manifest at `path` names, found even when the rest of the manifest

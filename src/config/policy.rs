@@ -249,6 +249,9 @@ impl Policy {
             circles.push(circle);
         }
         for r in &file.referrals {
+            if r.from == r.to {
+                issues.push(Issue::SelfReferral(r.from.clone()));
+            }
             if !(r.within_m.is_finite() && r.within_m > 0.0) {
                 issues.push(Issue::ReferralReach {
                     from: r.from.clone(),
