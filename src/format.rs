@@ -27,6 +27,17 @@ pub fn thousands(x: f64) -> String {
     out
 }
 
+/// A size in bytes as megabytes (10⁶ bytes), one decimal under 100 MB: `16.8 MB`,
+/// `1,099,512 MB`.
+pub fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / 1e6;
+    if mb < 100.0 {
+        format!("{mb:.1} MB")
+    } else {
+        format!("{} MB", thousands(mb))
+    }
+}
+
 /// A distance in whole metres: `1,480 m`.
 pub fn metres(x: f64) -> String {
     format!("{} m", thousands(x))
@@ -70,6 +81,8 @@ mod tests {
         assert_eq!(thousands(1480.4), "1,480");
         assert_eq!(thousands(1234567.0), "1,234,567");
         assert_eq!(thousands(-1000.0), "-1,000");
+        assert_eq!(megabytes(16_777_216), "16.8 MB");
+        assert_eq!(megabytes(1 << 40), "1,099,512 MB");
         assert_eq!(metres(620.2), "620 m");
         assert_eq!(percent(1.0, 8.0), "12.5 %");
         assert_eq!(percent(1.0, 0.0), "-");

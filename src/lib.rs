@@ -48,6 +48,7 @@ pub mod dataset;
 pub mod error;
 pub mod format;
 pub mod input;
+pub mod input_file;
 pub mod osm;
 pub mod output;
 pub mod progress;

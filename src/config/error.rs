@@ -53,6 +53,15 @@ pub enum Issue {
         /// Why it cannot be read.
         source: std::io::Error,
     },
+    /// The path is not a regular file (a FIFO, a device, a folder) or too large to be a
+    /// configuration file; refused before it is opened.
+    #[error("the {file} {source}")]
+    NotAFile {
+        /// Which file it is.
+        file: ConfigFile,
+        /// What it is instead.
+        source: crate::input_file::InputFileError,
+    },
     /// The file is not valid TOML of the expected shape (an unknown key, a wrong type…).
     #[error("{0}")]
     Toml(#[from] toml::de::Error),

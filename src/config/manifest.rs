@@ -331,8 +331,9 @@ impl Manifest {
     }
 
     /// The policy file the manifest at `path` names, found even when the rest of the manifest
-    /// is invalid; `None` when it names none or cannot be read as TOML.
+    /// is invalid; `None` when it names none or cannot be read as TOML (or is no regular file).
     pub fn named_policy(path: &Path) -> Option<PathBuf> {
+        crate::input_file::check_config(path).ok()?;
         let text = std::fs::read_to_string(path).ok()?;
         let mut policy = toml::from_str::<PolicyKey>(&text).ok()?.policy?;
         resolve(folder_of(path), &mut policy);

@@ -17,8 +17,15 @@ pub use reach::{Minutes, Reach};
 use error::{ConfigFile, Issue, Origin};
 use std::path::Path;
 
-/// The text of a configuration file, or a problem naming it when it cannot be read.
+/// The text of a configuration file, or a problem naming it when it cannot be read, is not
+/// a regular file or is too large to be one ([`crate::input_file::check_config`]).
 fn read_config(path: &Path, file: ConfigFile) -> Result<String, ConfigError> {
+    crate::input_file::check_config(path).map_err(|source| {
+        ConfigError::at(
+            Origin::File(path.to_path_buf()),
+            Issue::NotAFile { file, source },
+        )
+    })?;
     std::fs::read_to_string(path).map_err(|source| {
         ConfigError::at(
             Origin::File(path.to_path_buf()),

@@ -227,6 +227,7 @@ fn find_column(
 
 fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
     let path = source.path.as_path();
+    crate::input_file::check_regular(path).map_err(|e| Problem::file(path, e.to_string()))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_path(path)

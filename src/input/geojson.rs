@@ -5,6 +5,7 @@
 
 use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
 use crate::algo::crs::Crs;
+use crate::input_file;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -228,8 +229,12 @@ fn parse_geometry(g: GeometryIn) -> Result<Geometry, FieldProblem> {
 }
 
 impl GeoJsonFile {
-    /// Reads a whole file; a missing or unreadable file is a problem naming it.
+    /// Reads a whole file; a missing or unreadable file is a problem naming it, and so is a
+    /// path that is not a regular file or a file too large to read in the memory available
+    /// ([`input_file::check_in_memory`]), refused before it is opened.
     pub fn read(path: &Path) -> Result<GeoJsonFile, Problem> {
+        input_file::check_in_memory(path, input_file::GEOJSON_MEMORY_FACTOR)
+            .map_err(|e| Problem::file(path, e.to_string()))?;
         let text = std::fs::read_to_string(path)
             .map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
         Ok(GeoJsonFile { text })

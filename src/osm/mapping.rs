@@ -108,6 +108,15 @@ pub enum MappingError {
         /// Why.
         source: std::io::Error,
     },
+    /// The path is not a regular file (a FIFO, a device, a folder) or too large to be a
+    /// mapping; refused before it is opened.
+    #[error("{}: the mapping {source}", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead.
+        source: crate::input_file::InputFileError,
+    },
     /// The mapping file is wrong.
     #[error("{}: {source}", path.display())]
     InFile {
@@ -158,6 +167,10 @@ impl Mapping {
 
     /// Reads a mapping file over the defaults.
     pub fn load(path: &Path) -> Result<Mapping, MappingError> {
+        crate::input_file::check_config(path).map_err(|source| MappingError::NotAFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let text = std::fs::read_to_string(path).map_err(|source| MappingError::Read {
             path: path.to_path_buf(),
             source,

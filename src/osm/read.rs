@@ -133,9 +133,15 @@ enum Decoded<T> {
 /// any, is the [`source`](std::error::Error::source).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The path is a folder.
-    #[error("{}: is a folder, not an OSM PBF file", .0.display())]
-    Folder(PathBuf),
+    /// The path is not a regular file (a folder, a FIFO, a device); refused before it is
+    /// opened.
+    #[error("{}: {refused}", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead (in the message, not a source, so it is said once).
+        refused: crate::input_file::InputFileError,
+    },
     /// The file cannot be opened.
     #[error("{}: cannot read the extract", path.display())]
     Open {
@@ -165,9 +171,10 @@ pub enum ReadError {
 
 /// Reads the extract at `path`, keeping what `wanted` asks for.
 pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, ReadError> {
-    if path.is_dir() {
-        return Err(ReadError::Folder(path.to_path_buf()));
-    }
+    crate::input_file::check_regular(path).map_err(|refused| ReadError::NotAFile {
+        path: path.to_path_buf(),
+        refused,
+    })?;
     let (blocks, headers) = decode_blocks(path, |block| pass1(block, wanted))?;
     if headers == 0 {
         return Err(ReadError::NoHeader(path.to_path_buf()));
