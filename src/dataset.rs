@@ -3,6 +3,8 @@
 //! Geometry here is WGS 84 lon/lat, as read (after any GCJ-02 / BD-09 conversion). The
 //! metre-based working copy lives in [`crate::analysis::plane`].
 
+use crate::algo::extent::robust_centre;
+use geo::BoundingRect;
 use geo_types::{Coord, Geometry, LineString, MultiPolygon};
 use std::path::PathBuf;
 
@@ -10,6 +12,11 @@ use std::path::PathBuf;
 /// live in any city. A larger value is a typo or another unit, and is refused where it is
 /// read, naming the feature and field, so that no total can overflow or lose its units.
 pub const MAX_COUNT: f64 = 100_000_000.0;
+
+/// The centre of an outline's bounding box; `None` without a vertex.
+pub fn box_centre(outline: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    outline.bounding_rect().map(|r| r.center())
+}
 
 /// Housing blocks: the demand side.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +32,13 @@ pub struct Blocks {
 }
 
 impl Blocks {
+    /// The blocks' centre, robust to strays (see [`robust_centre`]): of the centres of their
+    /// bounding boxes. `None` without a block with a finite vertex.
+    pub fn centre(&self) -> Option<Coord<f64>> {
+        let points: Vec<Coord<f64>> = self.outlines.iter().filter_map(box_centre).collect();
+        robust_centre(&points)
+    }
+
     /// The number of blocks.
     pub fn len(&self) -> usize {
         self.ids.len()

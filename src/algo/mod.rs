@@ -8,10 +8,12 @@
 //! - [`floating_catchment`]: two-step floating catchment area (2SFCA) with distance decay.
 //! - [`linkage`]: single-linkage clustering and buffered outlines (gap zones).
 //! - [`crs`]: datums (GCJ-02, BD-09) and the local transverse Mercator projection.
+//! - [`extent`]: a study area's centre, robust to stray points, and great-circle distances.
 //! - [`sampled_inverse`]: the projection's inverse sampled on a grid, for many points.
 
 pub mod barriers;
 pub mod crs;
+pub mod extent;
 pub mod floating_catchment;
 pub mod linkage;
 pub mod network;

@@ -4,7 +4,7 @@ use crate::algo::crs::LocalProjection;
 use crate::analysis::AnalysisError;
 use crate::dataset::Dataset;
 use crate::error::Error;
-use geo::{BoundingRect, Centroid, Coord, Geometry, LineString, MapCoords, MultiPolygon};
+use geo::{Centroid, Coord, Geometry, LineString, MapCoords, MultiPolygon};
 use rayon::prelude::*;
 
 /// The projected working copy of a [`Dataset`]: block outlines and centroids, and facility
@@ -30,16 +30,12 @@ pub struct Plane {
 }
 
 impl Plane {
-    /// Projects a dataset into a transverse Mercator plane centred on its blocks. An error
+    /// Projects a dataset into a transverse Mercator plane centred on its blocks (their
+    /// centre robust to strays: see [`crate::dataset::Blocks::centre`]). An error
     /// when there are no blocks or they cannot be projected.
     pub fn new(dataset: &Dataset) -> Result<Plane, Error> {
-        let bounds = blocks_bounds(dataset).ok_or(AnalysisError::NoBlocks)?;
-        let projection = LocalProjection::for_bounds(
-            bounds.min().x,
-            bounds.min().y,
-            bounds.max().x,
-            bounds.max().y,
-        )?;
+        let centre = dataset.blocks.centre().ok_or(AnalysisError::NoBlocks)?;
+        let projection = LocalProjection::centred_on(centre.x, centre.y)?;
         let project = |c: Coord<f64>| {
             let (x, y) = projection.project(c.x, c.y);
             Coord { x, y }
@@ -97,27 +93,6 @@ impl Plane {
         }
         Ok(plane)
     }
-}
-
-/// The bounding box of every block outline, WGS 84; `None` without blocks.
-fn blocks_bounds(dataset: &Dataset) -> Option<geo::Rect<f64>> {
-    dataset
-        .blocks
-        .outlines
-        .iter()
-        .filter_map(|o| o.bounding_rect())
-        .reduce(|a, b| {
-            geo::Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
 }
 
 /// Each block's entrances, projected, in the entrance layer's order.

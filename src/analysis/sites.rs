@@ -192,7 +192,7 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
         }
         .into());
     }
-    let read = read_layer("candidate", &layer_source).map_err(|p| Error::Input(vec![p]))?;
+    let read = read_layer("candidate", &layer_source, None).map_err(|p| Error::Input(vec![p]))?;
     if !read.problems.is_empty() {
         return Err(Error::Input(read.problems));
     }

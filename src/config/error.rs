@@ -124,6 +124,9 @@ pub enum Issue {
         /// The field listed twice.
         field: String,
     },
+    /// A `max_extent_km` that is not a positive number.
+    #[error("max_extent_km = {0}: a positive number of kilometres (how far from the blocks' centre a block or facility may lie; default 100)")]
+    MaxExtent(f64),
     /// A `[streets]` setting out of its range.
     #[error("[streets] {key} = {}: {expected}", setting_value(*.value))]
     StreetSetting {

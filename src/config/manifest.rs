@@ -47,6 +47,9 @@ pub struct Manifest {
     pub name: Option<String>,
     /// A policy file; the built-in default policy when absent.
     pub policy: Option<PathBuf>,
+    /// How far from the blocks' centre a block or facility may lie, km (default
+    /// [`DEFAULT_MAX_EXTENT_KM`]); farther ones are problems.
+    pub max_extent_km: Option<f64>,
     /// The housing blocks (demand).
     pub blocks: BlocksSource,
     /// Facility layers by kind (supply), in kind order.
@@ -228,6 +231,10 @@ impl EntrancesSource {
     }
 }
 
+/// How far from the blocks' centre a block or facility may lie by default: 100 km, a
+/// metropolis across (Beijing's built-up area spans about 60 km) with room to spare.
+pub const DEFAULT_MAX_EXTENT_KM: f64 = 100.0;
+
 /// The merge tolerances a `[streets]` layer may set, in metres: from a millimetre (below,
 /// building the graph turns quadratic) to 10 m (above, distinct streets merge).
 pub const MERGE_TOLERANCE_RANGE_M: std::ops::RangeInclusive<f64> = 0.001..=10.0;
@@ -284,12 +291,21 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// How far from the blocks' centre a block or facility may lie, km.
+    pub fn max_extent_km(&self) -> f64 {
+        self.max_extent_km.unwrap_or(DEFAULT_MAX_EXTENT_KM)
+    }
+
     /// Settings that would silently break the analysis: a count key listing no field or one
     /// field twice; a snapping distance that is not positive (nothing reachable on foot); a
     /// merge tolerance outside [`MERGE_TOLERANCE_RANGE_M`] (a huge one merges every street
     /// node into one, a vanishing one makes building the graph quadratic).
     fn setting_issues(&self) -> Vec<Issue> {
         let mut issues = Vec::new();
+        let extent = self.max_extent_km();
+        if !(extent.is_finite() && extent > 0.0) {
+            issues.push(Issue::MaxExtent(extent));
+        }
         let counts = [
             ("elderly", Some(&self.blocks.elderly)),
             ("residents", self.blocks.residents.as_ref()),

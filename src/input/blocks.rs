@@ -1,10 +1,12 @@
 //! Reading housing blocks from GeoJSON.
 
+use super::extent::Extent;
 use super::geojson::{Feature, GeoJsonFile};
 use super::problem::{FieldProblem, Location, Problem};
 use super::Read;
+use crate::algo::extent::robust_centre;
 use crate::config::manifest::{BlocksSource, Fields};
-use crate::dataset::{Blocks, MAX_COUNT};
+use crate::dataset::{box_centre, Blocks, MAX_COUNT};
 use crate::format::thousands;
 use geo_types::MultiPolygon;
 use std::collections::HashMap;
@@ -68,20 +70,20 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
 }
 
 /// Reads the blocks layer. Invalid features become problems; duplicate ids are problems on
-/// the later feature.
-pub fn read_blocks(source: &BlocksSource) -> Result<Read<Blocks>, Problem> {
+/// the later feature, and so are blocks farther than `max_extent_km` from the blocks' centre
+/// (see [`Blocks::centre`]): a stray block would otherwise move the plane every distance is
+/// measured in.
+pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blocks>, Problem> {
     let path = source.path.as_path();
     let file = GeoJsonFile::read(path)?;
     let rows = file.map_features(path, |number, feature| {
         block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;
     let total = rows.len();
-    let mut blocks = Blocks {
-        residents: source.residents.as_ref().map(|_| Vec::with_capacity(total)),
-        ..Blocks::default()
-    };
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(total);
+    // The valid rows with their feature numbers.
+    let mut valid: Vec<(usize, BlockRow)> = Vec::with_capacity(total);
     for (i, row) in rows.into_iter().enumerate() {
         let row = match row {
             Ok(row) => row,
@@ -100,6 +102,33 @@ pub fn read_blocks(source: &BlocksSource) -> Result<Read<Blocks>, Problem> {
             continue;
         }
         seen.insert(row.id.clone(), i + 1);
+        valid.push((i + 1, row));
+    }
+    let points: Vec<_> = valid
+        .iter()
+        .filter_map(|(_, r)| box_centre(&r.outline))
+        .collect();
+    let extent = robust_centre(&points).map(|centre| Extent {
+        centre,
+        max_km: max_extent_km,
+    });
+    let mut blocks = Blocks {
+        residents: source.residents.as_ref().map(|_| Vec::with_capacity(total)),
+        ..Blocks::default()
+    };
+    for (number, row) in valid {
+        let outside = extent
+            .as_ref()
+            .and_then(|e| e.outside(box_centre(&row.outline)?));
+        if let Some(why) = outside {
+            problems.push(Problem::at(
+                path,
+                Location::Feature(number),
+                Some("geometry"),
+                why,
+            ));
+            continue;
+        }
         blocks.ids.push(row.id);
         blocks.outlines.push(row.outline);
         blocks.elderly.push(row.elderly);
@@ -107,6 +136,7 @@ pub fn read_blocks(source: &BlocksSource) -> Result<Read<Blocks>, Problem> {
             all.push(r);
         }
     }
+    problems.sort_by_key(Problem::number);
     Ok(Read {
         value: blocks,
         features: total,

@@ -4,6 +4,7 @@
 //! MultiPolygon its centroid. CSV: one row per facility with longitude and latitude columns.
 //! The layer's `where` filter is applied first; filtered-out features are not validated.
 
+use super::extent::Extent;
 use super::geojson::{Feature, GeoJsonFile, Geometry};
 use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
 use super::Read;
@@ -55,8 +56,13 @@ pub(crate) fn read_point_rows(source: &LayerSource) -> Result<PointRows, Problem
 /// ids, on the later row (a layer concatenated twice would count every facility twice),
 /// unless the layer merges duplicates (see [`Duplicates`]): then the first row of an id is the
 /// facility and a warning says how many were merged and how far the farthest stood. Another
-/// warning names facilities standing exactly where another does.
-pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer>, Problem> {
+/// warning names facilities standing exactly where another does. Facilities outside `extent`
+/// (the study area) are problems too.
+pub fn read_layer(
+    kind: &str,
+    source: &LayerSource,
+    extent: Option<&Extent>,
+) -> Result<Read<FacilityLayer>, Problem> {
     let ((rows, features), location) = read_point_rows(source)?;
     let mut layer = FacilityLayer {
         kind: kind.to_string(),
@@ -64,10 +70,7 @@ pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer
         ..FacilityLayer::default()
     };
     let mut problems = Vec::new();
-    // Per id: the first row and its first position.
-    let mut seen: HashMap<String, (usize, Coord<f64>)> = HashMap::with_capacity(rows.len());
-    // Rows merged, and the farthest of them from its first (metres, id).
-    let (mut merged, mut farthest) = (0, (0.0, String::new()));
+    let mut ids = SeenIds::default();
     for (i, row) in rows.into_iter().enumerate() {
         let r = match row {
             Ok(Some(r)) => r,
@@ -77,50 +80,21 @@ pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer
                 continue;
             }
         };
-        let Some(&(first, at)) = seen.get(&r.id) else {
-            seen.insert(r.id.clone(), (i + 1, r.locations[0]));
-            layer.push(r.id, r.properties, &r.locations);
-            continue;
+        let outside = extent.and_then(|e| r.locations.iter().find_map(|&c| e.outside(c)));
+        let field = match outside {
+            Some(_) => "geometry",
+            None => source.id.as_deref().unwrap_or("id"),
         };
-        let away_m = r
-            .locations
-            .iter()
-            .map(|&c| roughly_m(at, c))
-            .fold(0.0, f64::max);
-        if source.duplicates == Duplicates::Merge {
-            merged += 1;
-            if away_m >= farthest.0 {
-                farthest = (away_m, r.id);
+        let problem = outside.or_else(|| ids.check(&r, i + 1, location, source.duplicates)?.err());
+        match problem {
+            Some(why) => {
+                problems.push(Problem::at(&source.path, location(i + 1), Some(field), why))
             }
-            continue;
+            None if ids.is_first(&r.id, i + 1) => layer.push(r.id, r.properties, &r.locations),
+            None => {}
         }
-        let also = match location(first) {
-            Location::Row(_) => "row",
-            _ => "feature",
-        };
-        problems.push(Problem::at(
-            &source.path,
-            location(i + 1),
-            Some(source.id.as_deref().unwrap_or("id")),
-            format!(
-                "duplicate id `{}` (also {also} {first}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
-                r.id,
-                metres(away_m)
-            ),
-        ));
     }
-    let mut warnings: Vec<String> = (merged > 0)
-        .then(|| {
-            format!(
-                "{}: {merged} duplicate{} of an id in layer `{kind}` merged into the first of the id (the farthest {} from it: `{}`)",
-                source.path.display(),
-                if merged == 1 { "" } else { "s" },
-                metres(farthest.0),
-                farthest.1
-            )
-        })
-        .into_iter()
-        .collect();
+    let mut warnings: Vec<String> = ids.merged_warning(&source.path, kind).into_iter().collect();
     warnings.extend(shared_positions(&layer));
     Ok(Read {
         value: layer,
@@ -128,6 +102,77 @@ pub fn read_layer(kind: &str, source: &LayerSource) -> Result<Read<FacilityLayer
         problems,
         warnings,
     })
+}
+
+/// The ids seen in a layer, and the rows merged into the first of their id.
+#[derive(Default)]
+struct SeenIds {
+    /// Per id: the first row and its first position.
+    first: HashMap<String, (usize, Coord<f64>)>,
+    /// Rows merged.
+    merged: usize,
+    /// The merged row farthest from its first: metres, id.
+    farthest: (f64, String),
+}
+
+impl SeenIds {
+    /// `None` when row `number` is the first of its id (now recorded); `Some(Ok(()))` when it
+    /// is merged into the first; `Some(Err(why))` when it is a duplicate.
+    fn check(
+        &mut self,
+        row: &FacilityRow,
+        number: usize,
+        location: fn(usize) -> Location,
+        duplicates: Duplicates,
+    ) -> Option<Result<(), String>> {
+        let Some(&(first, at)) = self.first.get(&row.id) else {
+            self.first
+                .insert(row.id.clone(), (number, row.locations[0]));
+            return None;
+        };
+        let away_m = row
+            .locations
+            .iter()
+            .map(|&c| roughly_m(at, c))
+            .fold(0.0, f64::max);
+        if duplicates == Duplicates::Merge {
+            self.merged += 1;
+            if away_m >= self.farthest.0 {
+                self.farthest = (away_m, row.id.clone());
+            }
+            return Some(Ok(()));
+        }
+        let also = match location(first) {
+            Location::Row(_) => "row",
+            _ => "feature",
+        };
+        Some(Err(format!(
+            "duplicate id `{}` (also {also} {first}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
+            row.id,
+            metres(away_m)
+        )))
+    }
+
+    /// Whether row `number` is the first of `id`.
+    fn is_first(&self, id: &str, number: usize) -> bool {
+        self.first
+            .get(id)
+            .is_some_and(|&(first, _)| first == number)
+    }
+
+    /// The warning saying how many rows of `kind`'s layer at `path` were merged, if any.
+    fn merged_warning(&self, path: &Path, kind: &str) -> Option<String> {
+        (self.merged > 0).then(|| {
+            format!(
+                "{}: {} duplicate{} of an id in layer `{kind}` merged into the first of the id (the farthest {} from it: `{}`)",
+                path.display(),
+                self.merged,
+                if self.merged == 1 { "" } else { "s" },
+                metres(self.farthest.0),
+                self.farthest.1
+            )
+        })
+    }
 }
 
 /// The distance between two WGS 84 positions in metres, to within a fraction of a percent

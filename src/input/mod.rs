@@ -4,6 +4,7 @@
 pub mod barriers;
 pub mod blocks;
 pub mod entrances;
+pub mod extent;
 pub mod facilities;
 pub mod geojson;
 pub mod problem;
@@ -140,7 +141,7 @@ pub fn load(
     if let Some(blocks) = all.add(
         "blocks",
         path,
-        blocks::read_blocks(&manifest.blocks),
+        blocks::read_blocks(&manifest.blocks, manifest.max_extent_km()),
         Blocks::len,
     ) {
         if all.last_is_empty() {
@@ -150,8 +151,12 @@ pub fn load(
         dataset.blocks = blocks;
         all.blocks_read = true;
     }
+    let study_area = dataset.blocks.centre().map(|centre| extent::Extent {
+        centre,
+        max_km: manifest.max_extent_km(),
+    });
     for (kind, source) in &manifest.layers {
-        let read = facilities::read_layer(kind, source);
+        let read = facilities::read_layer(kind, source, study_area.as_ref());
         if let Some(layer) = all.add(kind, &source.path, read, FacilityLayer::len) {
             if layer.is_empty() {
                 let filtered = if source.filter.is_empty() {
