@@ -3,16 +3,17 @@
 //!
 //! Every command that writes a folder ([`super::folder::OutputFolder::record`]) leaves a hidden
 //! file [`RECORD_NAME`] in it, written atomically after the command's files: one line per
-//! file, its 64-bit FNV-1a content hash in hexadecimal, two spaces and its name relative to
+//! file, its 64-bit content hash ([`hash_file`]) in hexadecimal, two spaces and its name relative to
 //! the folder (the layout of `sha256sum`):
 //!
 //! ```text
-//! # carecircle's record of the files it wrote in this folder (FNV-1a 64 content hash, name)
+//! # carecircle's record of the files it wrote in this folder (content hash, name)
 //! 8f2a0c1d3b4e5f60  blocks.geojson
 //! ```
 //!
-//! A file is carecircle's when the record names it and its content still has the recorded
-//! hash; [`foreign_files`] lists every other file (and folder) of a folder, so a command can
+//! The content hash is [`hash_file`]'s: FNV-1a over the FNV-1a hashes of the content's
+//! 256 KiB pieces, so large outputs hash in parallel. A file is carecircle's when the record
+//! names it and its content still has the recorded hash; [`foreign_files`] lists every other file (and folder) of a folder, so a command can
 //! refuse a folder that holds a user's files, or a file the user edited since, before it
 //! writes anything. Recording keeps the entries of earlier runs whose files still exist, so
 //! a later run can also find the files an earlier run wrote that it does not write itself.
@@ -30,7 +31,7 @@ pub const RECORD_NAME: &str = ".carecircle-files";
 
 /// The first line of a record file.
 const HEADER: &str =
-    "# carecircle's record of the files it wrote in this folder (FNV-1a 64 content hash, name)";
+    "# carecircle's record of the files it wrote in this folder (content hash, name)";
 
 /// Foreign files named in a message before the rest are only counted.
 const NAMES_SHOWN: usize = 3;
@@ -47,9 +48,15 @@ const NAMES_SHOWN: usize = 3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fnv1a(u64);
 
+/// FNV-1a 64's offset basis.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a 64's prime.
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
 impl Default for Fnv1a {
     fn default() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
+        Fnv1a(FNV_OFFSET)
     }
 }
 
@@ -57,7 +64,7 @@ impl Fnv1a {
     /// Adds `bytes` to the hash.
     pub fn update(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
         }
     }
 
@@ -67,18 +74,76 @@ impl Fnv1a {
     }
 }
 
-/// The FNV-1a hash of the content of the file at `path`, read in blocks.
+/// Bytes in one piece of a file's content (the last piece may be shorter).
+pub const PIECE_BYTES: usize = 1 << 18;
+
+/// Pieces hashed side by side on one thread (independent chains the processor overlaps).
+const LANES: usize = 4;
+
+/// Bytes read at a time: pieces of one read are hashed in parallel.
+const READ_BYTES: usize = 32 * PIECE_BYTES;
+
+/// The content hash of the file at `path`: its content cut into pieces of [`PIECE_BYTES`]
+/// (the last one shorter), each piece's FNV-1a hash, and the FNV-1a hash of those hashes'
+/// little-endian bytes, in order. The same bytes give the same hash on every machine; the
+/// pieces are hashed in parallel, four at a time per thread, which makes hashing a large
+/// output several times faster than one byte-by-byte FNV-1a chain.
 pub fn hash_file(path: &Path) -> io::Result<u64> {
     let mut file = File::open(path)?;
-    let mut hash = Fnv1a::default();
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = vec![0u8; READ_BYTES];
+    let mut combined = Fnv1a::default();
     loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hash.finish());
+        let n = fill(&mut file, &mut buf)?;
+        let hashes: Vec<Vec<u64>> = buf[..n]
+            .par_chunks(LANES * PIECE_BYTES)
+            .map(hash_pieces)
+            .collect();
+        for hash in hashes.into_iter().flatten() {
+            combined.update(&hash.to_le_bytes());
         }
-        hash.update(&buf[..n]);
+        if n < buf.len() {
+            return Ok(combined.finish());
+        }
     }
+}
+
+/// Reads into `buf` until it is full or the file ends; the number of bytes read.
+fn fill(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The FNV-1a hash of each [`PIECE_BYTES`] piece of `bytes`; the pieces of a full group of
+/// [`LANES`] are hashed in one interleaved loop.
+fn hash_pieces(bytes: &[u8]) -> Vec<u64> {
+    if bytes.len() != LANES * PIECE_BYTES {
+        return bytes
+            .chunks(PIECE_BYTES)
+            .map(|piece| {
+                let mut hash = Fnv1a::default();
+                hash.update(piece);
+                hash.finish()
+            })
+            .collect();
+    }
+    let (a, rest) = bytes.split_at(PIECE_BYTES);
+    let (b, rest) = rest.split_at(PIECE_BYTES);
+    let (c, d) = rest.split_at(PIECE_BYTES);
+    let mut lanes = [FNV_OFFSET; LANES];
+    for (((&a, &b), &c), &d) in a.iter().zip(b).zip(c).zip(d) {
+        for (lane, byte) in lanes.iter_mut().zip([a, b, c, d]) {
+            *lane = (*lane ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+        }
+    }
+    lanes.to_vec()
 }
 
 /// The files carecircle wrote in one folder: each name (relative to the folder) with the
@@ -309,15 +374,42 @@ mod tests {
         }
     }
 
+    /// [`hash_file`]'s definition, computed plainly: pieces, their FNV-1a, FNV-1a of those.
+    fn reference_file_hash(bytes: &[u8]) -> u64 {
+        let pieces: Vec<u8> = bytes
+            .chunks(PIECE_BYTES)
+            .flat_map(|piece| reference_fnv(piece).to_le_bytes())
+            .collect();
+        reference_fnv(&pieces)
+    }
+
     #[test]
-    fn hash_file_reads_across_blocks() {
+    fn hash_file_matches_its_definition_across_reads_and_lanes() {
         let dir = tempfile::tempdir().unwrap();
-        let bytes: Vec<u8> = (0..200_000u32).map(|k| (k * 7 % 251) as u8).collect();
-        fs::write(dir.path().join("big"), &bytes).unwrap();
-        assert_eq!(
-            hash_file(&dir.path().join("big")).unwrap(),
-            reference_fnv(&bytes)
-        );
+        let path = dir.path().join("f");
+        // Empty, one short piece, a full group of lanes and a bit, and over one read.
+        for len in [
+            0,
+            1,
+            1000,
+            LANES * PIECE_BYTES + 17,
+            READ_BYTES + 3 * PIECE_BYTES + 5,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|k| (k * 7 % 251) as u8).collect();
+            fs::write(&path, &bytes).unwrap();
+            assert_eq!(
+                hash_file(&path).unwrap(),
+                reference_file_hash(&bytes),
+                "{len}"
+            );
+        }
+        // One byte changed anywhere changes the hash.
+        let mut bytes = vec![b'x'; 2 * PIECE_BYTES];
+        fs::write(&path, &bytes).unwrap();
+        let before = hash_file(&path).unwrap();
+        bytes[PIECE_BYTES + 3] = b'y';
+        fs::write(&path, &bytes).unwrap();
+        assert_ne!(hash_file(&path).unwrap(), before);
     }
 
     #[test]
@@ -333,7 +425,7 @@ mod tests {
         record_written(d, &[d.join("c txt")], &protected).unwrap();
         let record = Record::read(d).unwrap();
         assert_eq!(record.names().collect::<Vec<_>>(), ["a.txt", "c txt"]);
-        assert_eq!(record.hash("c txt"), Some(reference_fnv(b"c")));
+        assert_eq!(record.hash("c txt"), Some(reference_file_hash(b"c")));
         assert!(foreign_files(d, &[]).unwrap().is_empty());
     }
 
