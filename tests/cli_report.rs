@@ -295,6 +295,7 @@ fn outputs_are_byte_identical_with_one_or_two_threads() {
     assert_eq!(
         names,
         [
+            ".carecircle-files",
             "blocks.geojson",
             "blocks.qml",
             "coverage.csv",

@@ -537,7 +537,10 @@ fn synthetic_city_geopackage_with_service_areas_and_sites() {
     );
     site(&geojson, "geojson");
     site(&gpkg, "gpkg");
-    assert_eq!(file_names(&gpkg), ["sites.csv", "sites.gpkg"]);
+    assert_eq!(
+        file_names(&gpkg),
+        [".carecircle-files", "sites.csv", "sites.gpkg"]
+    );
     let db = open(&gpkg.join("sites.gpkg"));
     check_schema(&db, &[("sites", "POINT")]);
     check_styles(&db, &geojson, &["sites"]);
@@ -552,7 +555,10 @@ fn geopackage_is_byte_identical_with_one_or_two_threads() {
     // The same folder both times: report.html shows the command line, --out included.
     let out = dir.path().join("out");
     let outputs = ["1", "2"].map(|threads| report_with_threads(&manifest, &out, threads, &args));
-    let (name, package) = &outputs[0][0];
+    let (record, package) = (&outputs[0][0], &outputs[0][1]);
+    assert_eq!(record.0, ".carecircle-files");
+    assert!(String::from_utf8_lossy(&record.1).contains("  carecircle.gpkg\n"));
+    let (name, package) = package;
     assert_eq!(name, "carecircle.gpkg");
     assert!(package.len() > 1_000_000, "{} bytes", package.len());
     assert!(

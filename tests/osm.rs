@@ -623,7 +623,9 @@ fn same_bytes_whatever_the_thread_count() {
             folder_bytes(&out)
         })
         .collect();
-    assert_eq!(runs[0].len(), 11, "{:?}", runs[0].keys());
+    // The layers, policy.toml, city.toml, osm_summary.json and the record of them.
+    assert_eq!(runs[0].len(), 12, "{:?}", runs[0].keys());
+    assert!(runs[0].contains_key(".carecircle-files"));
     assert!(runs[0] == runs[1], "outputs differ between 1 and 2 threads");
 }
 

@@ -34,9 +34,10 @@ pub fn robust_centre(points: &[Coord<f64>]) -> Option<Coord<f64>> {
     if finite.is_empty() {
         return None;
     }
+    // Medians by selection, not sorting: linear in the number of points.
     let median = |mut values: Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
+        let middle = values.len() / 2;
+        *values.select_nth_unstable_by(middle, f64::total_cmp).1
     };
     let reference = median(finite.iter().map(|c| c.x).collect());
     // Longitudes as seen from the reference, within half a turn of it; the median point's own.
@@ -44,8 +45,11 @@ pub fn robust_centre(points: &[Coord<f64>]) -> Option<Coord<f64>> {
         .iter()
         .map(|c| ((c.x - reference + 540.0).rem_euclid(360.0), c.x))
         .collect();
-    around.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let lon = around[around.len() / 2].1;
+    let middle = around.len() / 2;
+    let lon = around
+        .select_nth_unstable_by(middle, |a, b| a.0.total_cmp(&b.0))
+        .1
+         .1;
     let lat = median(finite.iter().map(|c| c.y).collect());
     Some(Coord { x: lon, y: lat })
 }

@@ -34,6 +34,8 @@ pub enum Command {
         /// How to write the layers (as for `report`).
         #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
         format: FormatArg,
+        #[command(flatten)]
+        force: ForceArg,
     },
     /// Generate a deterministic synthetic city (layers and city.toml).
     Synth {
@@ -46,6 +48,8 @@ pub enum Command {
         /// The folder to write into.
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: ForceArg,
     },
     /// Suggest new sites of one kind that would newly cover the most elderly people.
     Site(SiteArgs),
@@ -73,10 +77,23 @@ pub enum Command {
         /// Spread this many residents over the residential buildings by floor area.
         #[arg(long)]
         residents_total: Option<f64>,
+        #[command(flatten)]
+        force: ForceArg,
         /// Print the default mapping as TOML, to copy and edit, and exit.
         #[arg(long, exclusive = true)]
         print_mapping: bool,
     },
+}
+
+/// `--force` of the subcommands that write a city folder (`synth`, `demo`, `osm`).
+#[derive(Args, Clone, Copy)]
+pub struct ForceArg {
+    /// Write even when the output folder holds files carecircle did not write there, or that
+    /// were edited since (such as a hand-edited policy.toml): the files this command writes
+    /// are overwritten, other files are left alone. Without it such a folder is refused
+    /// before anything is written.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `carecircle report`'s arguments.

@@ -4,6 +4,7 @@
 pub mod args;
 mod check;
 mod errors;
+mod folder;
 mod osm;
 mod report;
 mod site;
@@ -38,8 +39,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out,
             blocks,
             format,
-        } => synth::demo(&out, blocks, format.into(), command_line()),
-        Command::Synth { blocks, seed, out } => synth::synth(blocks, seed, &out),
+            force,
+        } => synth::demo(&out, blocks, format.into(), force, command_line()),
+        Command::Synth {
+            blocks,
+            seed,
+            out,
+            force,
+        } => synth::synth(blocks, seed, &out, force),
         Command::Site(args) => {
             site::site(&args.city, &args.options(), &args.out, args.format.into())
         }
@@ -54,6 +61,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             mapping,
             elderly_total,
             residents_total,
+            force,
             print_mapping,
         } => match (extract, out) {
             (Some(extract), Some(out)) if !print_mapping => osm::osm(
@@ -64,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     residents: residents_total,
                     elderly: elderly_total,
                 },
+                force,
             ),
             _ => {
                 print!("{DEFAULT_MAPPING_TOML}");

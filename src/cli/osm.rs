@@ -1,5 +1,7 @@
 //! `carecircle osm`: an OpenStreetMap extract converted into a city folder.
 
+use super::args::ForceArg;
+use super::folder::refuse_foreign;
 use anyhow::{bail, Result};
 use carecircle::osm::mapping::Mapping;
 use carecircle::osm::population::Totals;
@@ -8,12 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Converts `extract` into a city in `out` with the mapping at `mapping_path` (the default
-/// mapping when `None`), spreading `totals` over the residential buildings.
+/// mapping when `None`), spreading `totals` over the residential buildings; `out` may hold
+/// only carecircle's files unless `force`.
 pub fn osm(
     extract: &Path,
     out: &Path,
     mapping_path: Option<PathBuf>,
     totals: Totals,
+    force: ForceArg,
 ) -> Result<ExitCode> {
     for (flag, total) in [
         ("--residents-total", totals.residents),
@@ -27,6 +31,8 @@ pub fn osm(
         Some(path) => Mapping::load(path).map_err(anyhow::Error::msg)?,
         None => Mapping::default_mapping(),
     };
+    let inputs = [Some(extract), mapping_path.as_deref()];
+    refuse_foreign(out, &inputs_in(out, inputs.into_iter().flatten()), force)?;
     let options = ConvertOptions {
         mapping,
         mapping_path,
@@ -45,4 +51,24 @@ pub fn osm(
         out.join("city.toml").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The names of the `inputs` that lie in `dir` (a run's inputs are never overwritten, so they
+/// may share its output folder).
+fn inputs_in<'a>(dir: &Path, inputs: impl Iterator<Item = &'a Path>) -> Vec<&'a str> {
+    let dir = std::fs::canonicalize(dir).ok();
+    inputs
+        .filter(|p| dir.is_some() && p.parent().map(canonical_parent) == Some(dir.clone()))
+        .filter_map(|p| p.file_name()?.to_str())
+        .collect()
+}
+
+/// The canonical form of an input's folder (`.` when it has none).
+fn canonical_parent(parent: &Path) -> Option<PathBuf> {
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    std::fs::canonicalize(parent).ok()
 }

@@ -1,6 +1,8 @@
 //! `carecircle synth` and `carecircle demo`: the built-in synthetic city.
 
+use super::args::ForceArg;
 use super::errors::Hints;
+use super::folder::refuse_foreign;
 use super::report::report;
 use anyhow::{bail, Context, Result};
 use carecircle::commands::report::ReportOptions;
@@ -12,11 +14,13 @@ use std::process::ExitCode;
 /// New sites the demo suggests per requirement of the first circle.
 const DEMO_SITES: usize = 3;
 
-/// Writes a synthetic city of `blocks` blocks from `seed` into `out`.
-pub fn synth(blocks: usize, seed: u64, out: &Path) -> Result<ExitCode> {
+/// Writes a synthetic city of `blocks` blocks from `seed` into `out`, which may hold only
+/// carecircle's files unless `force`.
+pub fn synth(blocks: usize, seed: u64, out: &Path, force: ForceArg) -> Result<ExitCode> {
     if blocks == 0 {
         bail!("--blocks must be at least 1");
     }
+    refuse_foreign(out, &[], force)?;
     let synth = write_city(out, &SynthOptions { blocks, seed })
         .with_context(|| format!("writing the synthetic city into {}", out.display()))?;
     println!(
@@ -27,14 +31,18 @@ pub fn synth(blocks: usize, seed: u64, out: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the demo city into `out/input` and reports on it into `out`.
+/// Writes the demo city into `out/input` and reports on it into `out`; both folders may hold
+/// only carecircle's files unless `force`.
 pub fn demo(
     out: &Path,
     blocks: usize,
     format: OutputFormat,
+    force: ForceArg,
     command: Vec<String>,
 ) -> Result<ExitCode> {
     let input = out.join("input");
+    refuse_foreign(&input, &[], force)?;
+    refuse_foreign(out, &["input"], force)?;
     let synth = write_city(&input, &SynthOptions { blocks, seed: 1 })
         .with_context(|| format!("writing the demo city into {}", input.display()))?;
     eprintln!(

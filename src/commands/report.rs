@@ -296,6 +296,7 @@ pub fn write_report(
     )?;
     write_tables(&folder, analysis, city, &tables)?;
     write_map_and_page(&folder, analysis, city, manifest_path, options, &tables)?;
+    folder.record()?;
     Ok(folder.into_targets())
 }
 

@@ -121,5 +121,6 @@ pub fn write_suggestion(
         suggestion.total_elderly,
     );
     write_sites_csv(&csv, protected, suggestion, &curve)?;
+    folder.record()?;
     Ok(folder.into_targets())
 }

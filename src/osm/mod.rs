@@ -313,6 +313,7 @@ fn write_city(
     for (name, text) in city.texts {
         write_atomically(&file(name), protected, |out| out.write_all(text.as_bytes()))?;
     }
+    folder.record()?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The output folder of a run: created before writing, the run's inputs protected, and the
 //! list of files to write, every one checked before any is written, so that a refused run
-//! writes nothing.
+//! writes nothing. Once written, [`OutputFolder::record`] notes the files as carecircle's.
 
 use super::atomic::{create_output_dir, ProtectedInputs};
 use std::io;
@@ -66,6 +66,12 @@ impl OutputFolder {
     /// Every planned file, in planning order.
     pub fn targets(&self) -> &[PathBuf] {
         &self.targets
+    }
+
+    /// Records the planned files as carecircle's in the folder's record
+    /// ([`super::record`]), once they are written; call it after the last write.
+    pub fn record(&self) -> io::Result<()> {
+        super::record::record_written(&self.dir, &self.targets, &self.protected)
     }
 
     /// The planned files, in planning order.

@@ -18,6 +18,7 @@ pub mod layer;
 pub mod map;
 pub mod markers;
 pub mod network;
+pub mod record;
 pub mod referrals;
 pub mod service_areas;
 pub mod sites;

@@ -37,6 +37,7 @@ pub use frame::{CENTRE_LAT, CENTRE_LON};
 pub use streets::{Highway, Street};
 pub use write::care_bed_csv_position;
 
+use crate::output::folder::OutputFolder;
 use geo_types::{Coord, LineString, Polygon};
 use layout::Plan;
 use rayon::prelude::*;
@@ -169,37 +170,43 @@ pub fn generate(options: &SynthOptions) -> SynthCity {
 /// Writes the city into `dir` (created if needed): `blocks.geojson`, `care_beds.csv`,
 /// `responders.geojson`, `hospitals.geojson`, `extended_care.geojson`, `streets.geojson`,
 /// `barriers.geojson` (the river and the railway), `policy.toml` and, last, the manifest
-/// `city.toml`. Every file is written atomically.
+/// `city.toml`, then notes them in the folder's record ([`crate::output::record`]). Every
+/// file is written atomically; other files in `dir` are left alone.
 pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary> {
-    std::fs::create_dir_all(dir)?;
+    let mut folder = OutputFolder::create(dir, [])?;
     let plan = Plan::new(options.seed, options.blocks);
-    write::write_blocks(&dir.join("blocks.geojson"), &plan)?;
+    write::write_blocks(&folder.plan("blocks.geojson"), &plan)?;
     let care_beds = facilities::care_beds(&plan);
-    write::write_care_beds(&dir.join("care_beds.csv"), &care_beds)?;
+    write::write_care_beds(&folder.plan("care_beds.csv"), &care_beds)?;
     let responders = facilities::responders(&plan);
     write::write_list(
-        &dir.join("responders.geojson"),
+        &folder.plan("responders.geojson"),
         &responders,
         write::push_responder,
     )?;
     let hospitals = facilities::hospitals(&plan);
     write::write_list(
-        &dir.join("hospitals.geojson"),
+        &folder.plan("hospitals.geojson"),
         &hospitals,
         write::push_hospital,
     )?;
     let extended = facilities::extended_care(&plan);
     write::write_list(
-        &dir.join("extended_care.geojson"),
+        &folder.plan("extended_care.geojson"),
         &extended,
         write::push_extended,
     )?;
     let streets = streets::streets(&plan);
-    write::write_list(&dir.join("streets.geojson"), &streets, write::push_street)?;
+    write::write_list(
+        &folder.plan("streets.geojson"),
+        &streets,
+        write::push_street,
+    )?;
     let (river, railway) = barriers(&plan);
-    write::write_barriers(&dir.join("barriers.geojson"), &river, &railway)?;
-    write::write_policy(&dir.join("policy.toml"))?;
-    write::write_manifest(&dir.join("city.toml"), options)?;
+    write::write_barriers(&folder.plan("barriers.geojson"), &river, &railway)?;
+    write::write_policy(&folder.plan("policy.toml"))?;
+    write::write_manifest(&folder.plan("city.toml"), options)?;
+    folder.record()?;
     Ok(SynthSummary {
         blocks: plan.cells.len(),
         care_beds: care_beds.len(),

@@ -11,6 +11,7 @@ fn same_options_give_identical_bytes_whatever_the_thread_count() {
     assert_eq!(
         names,
         [
+            ".carecircle-files",
             "barriers.geojson",
             "blocks.geojson",
             "care_beds.csv",
