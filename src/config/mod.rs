@@ -26,11 +26,16 @@ fn read_config(path: &Path, file: ConfigFile) -> Result<String, ConfigError> {
             Issue::NotAFile { file, source },
         )
     })?;
-    std::fs::read_to_string(path).map_err(|source| {
+    let text = std::fs::read_to_string(path).map_err(|source| {
         ConfigError::at(
             Origin::File(path.to_path_buf()),
             Issue::Read { file, source },
         )
+    })?;
+    // A byte-order mark (as Windows editors write) is not TOML.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 

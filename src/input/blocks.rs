@@ -3,11 +3,13 @@
 use super::extent::Extent;
 use super::geojson::{Feature, GeoJsonFile};
 use super::problem::{FieldProblem, Location, Problem};
+use super::rings::self_crossing;
 use super::Read;
 use crate::algo::extent::robust_centre;
 use crate::config::manifest::{BlocksSource, Fields};
 use crate::dataset::{box_centre, Blocks, MAX_COUNT};
 use crate::format::thousands;
+use geo::Area;
 use geo_types::MultiPolygon;
 use std::collections::HashMap;
 
@@ -61,6 +63,19 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
     let mut geometry = feature.take_geometry()?;
     geometry.validate_and_convert(source.crs)?;
     let outline = geometry.into_multi_polygon()?;
+    let rings = outline
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    if let Some(at) = rings.filter_map(|ring| self_crossing(&ring.0)).next() {
+        return Err(FieldProblem::new(
+            "geometry",
+            format!(
+                "a ring crosses itself near ({:.6}, {:.6}) (a bow tie): its area and centre mean nothing; redraw it as one or two simple rings",
+                at.x, at.y
+            ),
+        ));
+    }
     Ok(BlockRow {
         id,
         outline,
@@ -137,10 +152,37 @@ pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blo
         }
     }
     problems.sort_by_key(Problem::number);
+    let warnings = flat_blocks(path, &blocks).into_iter().collect();
     Ok(Read {
         value: blocks,
         features: total,
         problems,
-        warnings: Vec::new(),
+        warnings,
+    })
+}
+
+/// A warning naming the blocks of no area (every vertex on one line, or one point): they are
+/// kept, measured from their outline, but hold no ground.
+fn flat_blocks(path: &std::path::Path, blocks: &Blocks) -> Option<String> {
+    let flat: Vec<&str> = blocks
+        .outlines
+        .iter()
+        .zip(&blocks.ids)
+        .filter(|(outline, _)| outline.unsigned_area() == 0.0)
+        .map(|(_, id)| id.as_str())
+        .collect();
+    let shown: Vec<String> = flat.iter().take(5).map(|id| format!("`{id}`")).collect();
+    let more = match flat.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    (!flat.is_empty()).then(|| {
+        format!(
+            "{}: {} block{} of no area (every vertex on one line): {}{more}; each is measured from its outline",
+            path.display(),
+            flat.len(),
+            if flat.len() == 1 { "" } else { "s" },
+            shown.join(", ")
+        )
     })
 }

@@ -235,8 +235,12 @@ impl GeoJsonFile {
     pub fn read(path: &Path) -> Result<GeoJsonFile, Problem> {
         input_file::check_in_memory(path, input_file::GEOJSON_MEMORY_FACTOR)
             .map_err(|e| Problem::file(path, e.to_string()))?;
-        let text = std::fs::read_to_string(path)
+        let mut text = std::fs::read_to_string(path)
             .map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
+        // A byte-order mark (as Windows tools write) is not JSON.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         Ok(GeoJsonFile { text })
     }
 
@@ -276,6 +280,19 @@ impl GeoJsonFile {
 }
 
 fn parse_feature(raw: &RawValue) -> Result<Feature<'_>, FieldProblem> {
+    // serde would read a JSON array as the struct's fields in order.
+    if !raw.get().trim_start().starts_with('{') {
+        let found = match raw.get().trim_start().chars().next() {
+            Some('[') => "an array",
+            Some('"') => "a string",
+            Some('n') => "null",
+            _ => "a number or boolean",
+        };
+        return Err(FieldProblem {
+            field: None,
+            message: format!("not a GeoJSON Feature: {found}, not an object"),
+        });
+    }
     let f: FeatureIn = serde_json::from_str(raw.get()).map_err(|e| FieldProblem {
         field: None,
         message: format!("not a valid GeoJSON feature: {e}"),

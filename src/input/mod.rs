@@ -8,6 +8,7 @@ pub mod extent;
 pub mod facilities;
 pub mod geojson;
 pub mod problem;
+pub mod rings;
 pub mod streets;
 
 use crate::config::Manifest;
