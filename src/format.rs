@@ -38,6 +38,55 @@ pub fn megabytes(bytes: u64) -> String {
     }
 }
 
+/// `text` as quoted in a message: whole up to [`EXCERPT_CHARS`] characters, else its start
+/// and how long it is (`"aaaa…" (20,000,000 characters)`), so that one bad value cannot flood
+/// the terminal or a report.
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = text.char_indices();
+    match chars.nth(EXCERPT_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!(
+            "{}… ({} characters)",
+            &text[..end],
+            thousands(text.chars().count() as f64)
+        )),
+    }
+}
+
+/// `text` safe to open in a spreadsheet: a cell beginning with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return is a formula to Excel and LibreOffice (an id such as `=HYPERLINK(…)`
+/// would run), so such text, unless it is a number, gets a leading apostrophe, which
+/// spreadsheets show as text and hide.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// `text` safe to print to a terminal: control characters from the data (an escape
+/// sequence that recolours or clears the screen, a NUL) written as `\u{1b}`; line breaks and
+/// tabs kept.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(hostile) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match hostile(c) {
+                true => c.escape_unicode().to_string(),
+                false => c.to_string(),
+            })
+            .collect(),
+    )
+}
+
+/// The most characters of a value [`excerpt`] quotes whole.
+pub const EXCERPT_CHARS: usize = 80;
+
 /// A distance in whole metres: `1,480 m`.
 pub fn metres(x: f64) -> String {
     format!("{} m", thousands(x))
@@ -86,6 +135,32 @@ mod tests {
         assert_eq!(metres(620.2), "620 m");
         assert_eq!(percent(1.0, 8.0), "12.5 %");
         assert_eq!(percent(1.0, 0.0), "-");
+    }
+
+    #[test]
+    fn excerpts_keep_short_values_and_cut_long_ones() {
+        assert_eq!(excerpt("many"), "many");
+        let long = "é".repeat(20_000);
+        let cut = excerpt(&long);
+        assert_eq!(
+            cut,
+            format!("{}… (20,000 characters)", "é".repeat(EXCERPT_CHARS))
+        );
+    }
+
+    #[test]
+    fn formulas_are_defused_and_numbers_left_alone() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-2.5"), "-2.5");
+        assert_eq!(spreadsheet_safe("+86 10"), "'+86 10");
+        assert_eq!(spreadsheet_safe("B0001"), "B0001");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(printable("B1\u{1b}[2J\0"), "B1\\u{1b}[2J\\u{0}");
+        assert_eq!(printable("two\nlines\tok"), "two\nlines\tok");
     }
 
     #[test]

@@ -182,6 +182,77 @@ fn fields_that_add_up_to_infinity_are_refused() {
 }
 
 #[test]
+fn a_huge_bad_value_is_quoted_in_part() {
+    let dir = tempfile::tempdir().unwrap();
+    small_city(dir.path());
+    let huge = "x".repeat(1_000_000);
+    let properties = format!(r#"{{"id":"a","elderly":"{huge}","residents":2}}"#);
+    write_blocks(dir.path(), &[(&properties, good_square())]);
+    let assert = carecircle()
+        .arg("check")
+        .arg(dir.path().join("city.toml"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("(1,000,002 characters)"),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+    assert!(stderr.len() < 2_000, "{} bytes of errors", stderr.len());
+}
+
+#[test]
+fn ids_that_look_like_formulas_are_defused_in_csv_only() {
+    let dir = tempfile::tempdir().unwrap();
+    small_city(dir.path());
+    let formula = r#"=HYPERLINK(\"http://x\")"#;
+    let properties = format!(r#"{{"id":"{formula}","elderly":10,"residents":100}}"#);
+    write_blocks(dir.path(), &[(&properties, good_square())]);
+    carecircle()
+        .arg("report")
+        .arg(dir.path().join("city.toml"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let csv = fs::read_to_string(dir.path().join("out/coverage.csv")).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.starts_with(r#""'=HYPERLINK(""http://x"")""#), "{row}");
+    let geojson = fs::read_to_string(dir.path().join("out/blocks.geojson")).unwrap();
+    assert!(
+        geojson.contains(r#""id":"=HYPERLINK(\"http://x\")""#),
+        "the layer keeps the id"
+    );
+}
+
+#[test]
+fn control_characters_in_ids_reach_neither_terminal_nor_page() {
+    let dir = tempfile::tempdir().unwrap();
+    small_city(dir.path());
+    let point = r#"{"type":"Point","coordinates":[121.5102,25.0002]}"#.to_string();
+    let properties = r#"{"id":"H\u001b[2J\u0000x","tier":"tertiary"}"#.to_string();
+    let hospitals = collection(&[(properties, point)]);
+    fs::write(dir.path().join("hospitals.geojson"), hospitals).unwrap();
+    let assert = carecircle()
+        .arg("report")
+        .arg(dir.path().join("city.toml"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let output = assert.get_output();
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(stdout.contains(r"H\u{1b}[2J\u{0}x"), "{stdout}");
+    assert!(
+        !stdout.contains(['\u{1b}', '\0'])
+            && !String::from_utf8_lossy(&output.stderr).contains('\u{1b}')
+    );
+    let html = fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(html.contains("H\u{fffd}[2J\u{fffd}x") && !html.contains(['\u{1b}', '\0']));
+}
+
+#[test]
 fn nan_coordinate() {
     fails_with(
         |d| fs::write(d.join("care_beds.csv"), "id,lon,lat\ncb1,NaN,25.0\n").unwrap(),

@@ -134,3 +134,22 @@ fn a_filter_keeping_no_facility_is_a_warning_naming_the_values_present() {
         "the report shows it too"
     );
 }
+
+#[test]
+fn synthetic_city_sizes_are_bounded_for_synth_and_demo_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["synth", "demo"] {
+        for blocks in ["0", "100000000000"] {
+            carecircle()
+                .args([command, "--blocks", blocks, "--out"])
+                .arg(dir.path().join("city"))
+                .timeout(std::time::Duration::from_secs(20))
+                .assert()
+                .failure()
+                .stderr(contains(format!(
+                    "must be from 1 to 10,000,000 (got {blocks})"
+                )));
+        }
+    }
+    assert!(!dir.path().join("city").exists(), "nothing written");
+}

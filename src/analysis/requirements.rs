@@ -338,6 +338,8 @@ fn capacity_of(
             file: layer.path.clone(),
             facility: layer.ids[facility].clone(),
             field: field.to_string(),
-            found: value.map_or("nothing".to_string(), |v| v.to_string()),
+            found: value.map_or("nothing".to_string(), |v| {
+                crate::format::excerpt(&v.to_string()).into_owned()
+            }),
         })
 }

@@ -28,8 +28,8 @@ pub enum Command {
         /// The folder to write into.
         #[arg(long)]
         out: PathBuf,
-        /// Number of blocks in the synthetic city.
-        #[arg(long, default_value_t = 5_000)]
+        /// Number of blocks in the synthetic city (1 to 10,000,000).
+        #[arg(long, default_value_t = 5_000, value_parser = synth_blocks)]
         blocks: usize,
         /// How to write the layers (as for `report`).
         #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
@@ -39,8 +39,8 @@ pub enum Command {
     },
     /// Generate a deterministic synthetic city (layers and city.toml).
     Synth {
-        /// Number of housing blocks.
-        #[arg(long)]
+        /// Number of housing blocks (1 to 10,000,000).
+        #[arg(long, value_parser = synth_blocks)]
         blocks: usize,
         /// Random seed; the same seed and size give the same bytes.
         #[arg(long, default_value_t = 1)]
@@ -264,4 +264,21 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Gpkg => OutputFormat::Gpkg,
         }
     }
+}
+
+/// The largest synthetic city: ten times the 1,000,000-block benchmark city.
+pub const MAX_SYNTH_BLOCKS: usize = 10_000_000;
+
+/// A synthetic city's number of blocks: from 1 to [`MAX_SYNTH_BLOCKS`].
+fn synth_blocks(text: &str) -> anyhow::Result<usize> {
+    let blocks: usize = text
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{text}` is not a whole number"))?;
+    if !(1..=MAX_SYNTH_BLOCKS).contains(&blocks) {
+        anyhow::bail!(
+            "must be from 1 to {} (got {text})",
+            carecircle::format::thousands(MAX_SYNTH_BLOCKS as f64)
+        );
+    }
+    Ok(blocks)
 }

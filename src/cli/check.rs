@@ -3,6 +3,7 @@
 
 use super::errors::{show, Hints};
 use carecircle::commands::check::{check_city, Checked};
+use carecircle::format::printable;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ pub fn check(city: &Path) -> ExitCode {
 /// The warnings and every input file with its counts.
 fn print_inputs(checked: &Checked) {
     for w in &checked.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", printable(w));
     }
     for input in &checked.inputs {
         println!(

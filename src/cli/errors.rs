@@ -3,6 +3,7 @@
 
 use carecircle::analysis::AnalysisError;
 use carecircle::error::Error;
+use carecircle::format::printable;
 use carecircle::input::Problem;
 use std::process::ExitCode;
 
@@ -48,7 +49,7 @@ pub fn show(error: &Error, hints: Hints) {
     match error {
         Error::Config(config) => {
             for problem in config.problems() {
-                eprintln!("error: {problem}");
+                eprintln!("error: {}", printable(&problem.to_string()));
             }
         }
         Error::Input(problems) => {
@@ -57,12 +58,12 @@ pub fn show(error: &Error, hints: Hints) {
         }
         Error::Analysis(AnalysisError::BadCapacities { problems }) => {
             for p in problems {
-                eprintln!("error: {p}");
+                eprintln!("error: {}", printable(&p.to_string()));
             }
             eprintln!("{} problem(s) in the capacity values", problems.len());
         }
         Error::Analysis(analysis) => eprintln!("error: {}", with_flag(analysis, hints)),
-        other => eprintln!("error: {other}"),
+        other => eprintln!("error: {}", printable(&other.to_string())),
     }
 }
 
@@ -106,7 +107,7 @@ fn closing_line(error: &Error, hints: Hints) -> String {
 /// Prints the first `limit` problems, then how many more there are.
 fn print_problems(problems: &[Problem], limit: usize) {
     for p in problems.iter().take(limit) {
-        eprintln!("error: {p}");
+        eprintln!("error: {}", printable(&p.to_string()));
     }
     if problems.len() > limit {
         eprintln!(

@@ -3,6 +3,7 @@
 use super::args::ForceArg;
 use super::folder::refuse_foreign;
 use anyhow::{bail, Result};
+use carecircle::format::printable;
 use carecircle::osm::mapping::Mapping;
 use carecircle::osm::population::Totals;
 use carecircle::osm::{convert, ConvertOptions};
@@ -40,7 +41,7 @@ pub fn osm(
     };
     let conversion = convert(extract, out, &options)?;
     for w in &conversion.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", printable(w));
     }
     print!("{}", conversion.describe());
     println!(

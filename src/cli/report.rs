@@ -3,6 +3,7 @@
 use super::errors::{fail, Hints};
 use anyhow::Result;
 use carecircle::commands::report::{run_report, Report, ReportOptions};
+use carecircle::format::printable;
 use carecircle::output::summary::{
     capacity_lines, gap_zone_lines, referral_lines, sites_lines, summary_table,
 };
@@ -23,7 +24,7 @@ pub fn report(
         Err(e) => return Ok(fail(e, hints)),
     };
     for w in &report.summary.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", printable(w));
     }
     if report.summary.skipped_features > 0 {
         eprintln!(
@@ -46,11 +47,11 @@ fn print_tables(report: &Report) {
     print!("{}", summary_table(&report.summary));
     if !report.summary.top_gap_zones.is_empty() {
         println!("\nlargest gap zones (all in gaps.geojson):");
-        print!("{}", gap_zone_lines(&report.summary));
+        print!("{}", printable(&gap_zone_lines(&report.summary)));
     }
     print!("{}", capacity_lines(&report.summary));
-    print!("{}", sites_lines(&report.summary));
-    print!("{}", referral_lines(&report.summary));
+    print!("{}", printable(&sites_lines(&report.summary)));
+    print!("{}", printable(&referral_lines(&report.summary)));
 }
 
 /// The street network's figures and what was written in how long, on stderr.

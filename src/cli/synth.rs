@@ -4,7 +4,7 @@ use super::args::ForceArg;
 use super::errors::Hints;
 use super::folder::refuse_foreign;
 use super::report::report;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use carecircle::commands::report::ReportOptions;
 use carecircle::output::layer::OutputFormat;
 use carecircle::synth::{write_city, SynthOptions};
@@ -17,9 +17,6 @@ const DEMO_SITES: usize = 3;
 /// Writes a synthetic city of `blocks` blocks from `seed` into `out`, which may hold only
 /// carecircle's files unless `force`.
 pub fn synth(blocks: usize, seed: u64, out: &Path, force: ForceArg) -> Result<ExitCode> {
-    if blocks == 0 {
-        bail!("--blocks must be at least 1");
-    }
     refuse_foreign(out, &[], force)?;
     let synth = write_city(out, &SynthOptions { blocks, seed })
         .with_context(|| format!("writing the synthetic city into {}", out.display()))?;

@@ -8,7 +8,7 @@ use super::Read;
 use crate::algo::extent::robust_centre;
 use crate::config::manifest::{BlocksSource, Fields};
 use crate::dataset::{box_centre, Blocks, MAX_COUNT};
-use crate::format::thousands;
+use crate::format::{excerpt, thousands};
 use geo::Area;
 use geo_types::MultiPolygon;
 use std::collections::HashMap;
@@ -112,7 +112,7 @@ pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blo
                 path,
                 Location::Feature(i + 1),
                 Some(&source.id),
-                format!("duplicate id `{}` (also feature {first})", row.id),
+                format!("duplicate id `{}` (also feature {first})", excerpt(&row.id)),
             ));
             continue;
         }

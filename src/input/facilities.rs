@@ -148,7 +148,7 @@ impl SeenIds {
         };
         Some(Err(format!(
             "duplicate id `{}` (also {also} {first}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
-            row.id,
+            crate::format::excerpt(&row.id),
             metres(away_m)
         )))
     }
@@ -359,7 +359,7 @@ fn csv_row(
             .ok_or_else(|| {
                 FieldProblem::new(
                     headers.get(col).unwrap_or("?"),
-                    format!("not a number (found {cell:?})"),
+                    format!("not a number (found {:?})", crate::format::excerpt(cell)),
                 )
             })
     };

@@ -337,7 +337,7 @@ impl Feature<'_> {
             Some(v) if v.is_finite() => Ok(v),
             _ => Err(FieldProblem::new(
                 name,
-                format!("not a number (found {raw})"),
+                format!("not a number (found {})", crate::format::excerpt(raw)),
             )),
         }
     }

@@ -8,6 +8,7 @@ use super::features::push_layer_feature;
 use super::geojson::{self, PreparedKeys};
 use super::layer::Layer;
 use super::layer::Value;
+use crate::format::spreadsheet_safe;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -60,6 +61,14 @@ fn push_csv_row(buf: &mut Vec<u8>, row: &[Value]) {
         if i > 0 {
             buf.push(b',');
         }
+        let safe;
+        let value = match value {
+            Value::Str(s) => {
+                safe = spreadsheet_safe(s);
+                &Value::Str(&safe)
+            }
+            other => other,
+        };
         match value {
             Value::Str(s) if s.contains([',', '"', '\n', '\r']) => {
                 buf.push(b'"');

@@ -8,6 +8,7 @@ use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::analysis::capacity::{Capacity, CapacityResult};
 use crate::analysis::requirements::Requirements;
 use crate::dataset::Dataset;
+use crate::format::spreadsheet_safe;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
@@ -38,7 +39,7 @@ pub fn write_facilities_csv(
                 w.write_record([
                     circle.name.as_str(),
                     kind,
-                    &layer.ids[f as usize],
+                    &spreadsheet_safe(&layer.ids[f as usize]),
                     &result.capacity[i].to_string(),
                     &format!("{:.1}", result.demand[i]),
                     &result.load[i]

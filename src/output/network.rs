@@ -2,6 +2,7 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use crate::analysis::distance::walking::{Access, Unreachable};
+use crate::format::spreadsheet_safe;
 use std::io;
 use std::path::Path;
 
@@ -28,7 +29,8 @@ pub fn write_off_network_csv(
                 ),
                 Access::Main(leg_m) => ("main", format!("{leg_m:.1}"), String::new()),
             };
-            w.write_record([u.role.as_str(), u.id.as_str(), access, &snap_m, &nodes])?;
+            let id = spreadsheet_safe(&u.id);
+            w.write_record([u.role.as_str(), &id, access, &snap_m, &nodes])?;
         }
         w.flush()
     })

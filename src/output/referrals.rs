@@ -3,6 +3,7 @@
 use super::atomic::{write_atomically, ProtectedInputs};
 use crate::analysis::referral::ReferralResult;
 use crate::config::Policy;
+use crate::format::spreadsheet_safe;
 use std::io;
 use std::path::Path;
 
@@ -38,7 +39,7 @@ pub fn write_referrals_csv(
             for (i, id) in result.ids.iter().enumerate() {
                 w.write_record([
                     referral.from.as_str(),
-                    id,
+                    &spreadsheet_safe(id),
                     &referral.to,
                     &referral.within_m.to_string(),
                     &metres(result.straight_m[i]),

@@ -5,6 +5,7 @@ use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
 use crate::analysis::sites::Suggestion;
+use crate::format::spreadsheet_safe;
 use geo::Coord;
 use std::io;
 use std::path::Path;
@@ -124,7 +125,7 @@ pub fn write_sites_csv(
             w.write_record([
                 sites.to_string(),
                 choice.map_or(String::new(), |c| {
-                    suggestion.candidates[c.candidate as usize].id.clone()
+                    spreadsheet_safe(&suggestion.candidates[c.candidate as usize].id).into_owned()
                 }),
                 choice.map_or(String::new(), |c| c.marginal.to_string()),
                 covered.to_string(),

@@ -5,6 +5,7 @@ use super::coverage_table::{columns, Column, CoverageRow, CoverageTable, Share};
 use super::format::{metres, percent, thousands};
 use crate::analysis::referral::ReferralSummary;
 use crate::analysis::summary::{RequirementSummary, Summary};
+use crate::format::spreadsheet_safe;
 use crate::input::Problem;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -95,8 +96,8 @@ pub fn write_skipped_csv(
             w.write_record([
                 p.file.display().to_string(),
                 p.number().map(|n| n.to_string()).unwrap_or_default(),
-                p.field.clone().unwrap_or_default(),
-                p.message.clone(),
+                spreadsheet_safe(p.field.as_deref().unwrap_or_default()).into_owned(),
+                spreadsheet_safe(&p.message).into_owned(),
             ])?;
         }
         w.flush()

@@ -8,10 +8,17 @@ use crate::output::format::{percent, thousands};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe in element
-/// content and in quoted attribute values.
+/// Control characters other than line breaks and tabs.
+fn hostile(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references and control
+/// characters (but line breaks and tabs) by U+FFFD, safe in element content and in quoted
+/// attribute values.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
+    let special = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || hostile(c);
+    if !text.contains(special) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -22,6 +29,9 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters from the data (a NUL, an escape sequence) are not text, and
+            // not XML: shown as the replacement character.
+            c if hostile(c) => out.push('\u{fffd}'),
             _ => out.push(ch),
         }
     }
