@@ -202,6 +202,17 @@ fn a_huge_bad_value_is_quoted_in_part() {
     assert!(stderr.len() < 2_000, "{} bytes of errors", stderr.len());
 }
 
+/// Runs `report` on the city in `dir` into `dir/out` and checks that it succeeds.
+fn report_succeeds(dir: &Path) -> assert_cmd::assert::Assert {
+    carecircle()
+        .arg("report")
+        .arg(dir.join("city.toml"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .assert()
+        .success()
+}
+
 #[test]
 fn ids_that_look_like_formulas_are_defused_in_csv_only() {
     let dir = tempfile::tempdir().unwrap();
@@ -209,13 +220,7 @@ fn ids_that_look_like_formulas_are_defused_in_csv_only() {
     let formula = r#"=HYPERLINK(\"http://x\")"#;
     let properties = format!(r#"{{"id":"{formula}","elderly":10,"residents":100}}"#);
     write_blocks(dir.path(), &[(&properties, good_square())]);
-    carecircle()
-        .arg("report")
-        .arg(dir.path().join("city.toml"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
+    report_succeeds(dir.path());
     let csv = fs::read_to_string(dir.path().join("out/coverage.csv")).unwrap();
     let row = csv.lines().nth(1).unwrap();
     assert!(row.starts_with(r#""'=HYPERLINK(""http://x"")""#), "{row}");
@@ -234,13 +239,7 @@ fn control_characters_in_ids_reach_neither_terminal_nor_page() {
     let properties = r#"{"id":"H\u001b[2J\u0000x","tier":"tertiary"}"#.to_string();
     let hospitals = collection(&[(properties, point)]);
     fs::write(dir.path().join("hospitals.geojson"), hospitals).unwrap();
-    let assert = carecircle()
-        .arg("report")
-        .arg(dir.path().join("city.toml"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
+    let assert = report_succeeds(dir.path());
     let output = assert.get_output();
     let stdout = String::from_utf8(output.stdout.clone()).unwrap();
     assert!(stdout.contains(r"H\u{1b}[2J\u{0}x"), "{stdout}");
