@@ -66,11 +66,16 @@ pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A control character other than a line break or a tab: from data, it is never text (an
+/// escape sequence, a NUL).
+pub fn hostile(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
 /// `text` safe to print to a terminal: control characters from the data (an escape
 /// sequence that recolours or clears the screen, a NUL) written as `\u{1b}`; line breaks and
 /// tabs kept.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hostile = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !text.contains(hostile) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -86,6 +91,15 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The most characters of a value [`excerpt`] quotes whole.
 pub const EXCERPT_CHARS: usize = 80;
+
+/// The plural ending for `n` things: `""` for one, `"s"` otherwise.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
 
 /// A distance in whole metres: `1,480 m`.
 pub fn metres(x: f64) -> String {

@@ -198,12 +198,7 @@ fn fails_on_capacity(
     .unwrap();
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, format!("policy = \"policy.toml\"\n{text}")).unwrap();
-    common::carecircle()
-        .arg("report")
-        .arg(&manifest)
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .assert()
+    common::report(&manifest, &dir.path().join("out"), &[])
         .failure()
         .stderr(predicates::str::contains(expected));
 }

@@ -204,13 +204,7 @@ fn a_huge_bad_value_is_quoted_in_part() {
 
 /// Runs `report` on the city in `dir` into `dir/out` and checks that it succeeds.
 fn report_succeeds(dir: &Path) -> assert_cmd::assert::Assert {
-    carecircle()
-        .arg("report")
-        .arg(dir.join("city.toml"))
-        .arg("--out")
-        .arg(dir.join("out"))
-        .assert()
-        .success()
+    common::report(&dir.join("city.toml"), &dir.join("out"), &[]).success()
 }
 
 #[test]

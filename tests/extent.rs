@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{carecircle, collection, square};
-use predicates::prelude::*;
+use common::{collection, report, square};
 use predicates::str::contains;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,17 +36,6 @@ fn helsinki(dir: &Path, extra_block: Option<String>, extra_bed: &str) -> PathBuf
     )
     .unwrap();
     manifest
-}
-
-fn report(manifest: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    carecircle()
-        .arg("report")
-        .arg(manifest)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .assert()
-        .stderr(contains("panicked").not())
 }
 
 /// The coverage rows of the blocks `b0`–`b2`.

@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{carecircle, collection, small_city, square};
-use predicates::prelude::*;
+use common::{collection, small_city, square};
 use predicates::str::contains;
 use std::fs;
 use std::path::Path;
@@ -25,14 +24,9 @@ fn blocks_with(dir: &Path, extra: (&str, &str)) {
     fs::write(dir.join("blocks.geojson"), collection(&features)).unwrap();
 }
 
-fn report(dir: &Path) -> assert_cmd::assert::Assert {
-    carecircle()
-        .arg("report")
-        .arg(dir.join("city.toml"))
-        .arg("--out")
-        .arg(dir.join("out"))
-        .assert()
-        .stderr(contains("panicked").not())
+/// `report` on the city in `dir`, into `dir/out`.
+fn report_in(dir: &Path) -> assert_cmd::assert::Assert {
+    common::report(&dir.join("city.toml"), &dir.join("out"), &[])
 }
 
 #[test]
@@ -44,7 +38,7 @@ fn a_bow_tie_block_is_a_problem_naming_where_it_crosses() {
         dir.path(),
         (r#"{"id":"c","elderly":30,"residents":300}"#, bow_tie),
     );
-    report(dir.path())
+    report_in(dir.path())
         .failure()
         .stderr(contains("blocks.geojson, feature 3, field `geometry`: a ring crosses itself near (121.530500, 25.000500) (a bow tie)"));
 }
@@ -58,7 +52,7 @@ fn blocks_of_no_area_are_a_warning_naming_them() {
         dir.path(),
         (r#"{"id":"flat","elderly":30,"residents":300}"#, flat),
     );
-    report(dir.path()).success().stderr(contains(
+    report_in(dir.path()).success().stderr(contains(
         "blocks.geojson: 1 block of no area (every vertex on one line): `flat`",
     ));
 }
@@ -72,7 +66,7 @@ fn a_byte_order_mark_is_accepted_in_geojson_csv_and_toml() {
         let text = fs::read_to_string(&path).unwrap();
         fs::write(&path, format!("\u{feff}{text}")).unwrap();
     }
-    report(dir.path()).success();
+    report_in(dir.path()).success();
     let facilities = fs::read_to_string(dir.path().join("out/facilities.geojson")).unwrap();
     assert!(
         facilities.contains(r#""id":"cb1""#),
@@ -88,7 +82,7 @@ fn a_feature_that_is_not_an_object_is_refused() {
     let with_array = text.replacen(r#""features":["#, r#""features":[[null, null, null],"#, 1);
     assert_ne!(text, with_array);
     fs::write(dir.path().join("blocks.geojson"), with_array).unwrap();
-    report(dir.path()).failure().stderr(contains(
+    report_in(dir.path()).failure().stderr(contains(
         "blocks.geojson, feature 1: not a GeoJSON Feature: an array, not an object",
     ));
 }

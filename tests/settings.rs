@@ -120,12 +120,7 @@ fn a_filter_keeping_no_facility_is_a_warning_naming_the_values_present() {
         .assert()
         .success()
         .stderr(contains(expected).and(contains(values)));
-    carecircle()
-        .arg("report")
-        .arg(&manifest)
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .assert()
+    common::report(&manifest, &dir.path().join("out"), &[])
         .success()
         .stderr(contains(expected).and(contains(values)));
     let html = fs::read_to_string(dir.path().join("out/report.html")).unwrap();

@@ -8,7 +8,7 @@ use super::Read;
 use crate::algo::extent::robust_centre;
 use crate::config::manifest::{BlocksSource, Fields};
 use crate::dataset::{box_centre, Blocks, MAX_COUNT};
-use crate::format::{excerpt, thousands};
+use crate::format::{excerpt, plural, thousands};
 use geo::Area;
 use geo_types::MultiPolygon;
 use std::collections::HashMap;
@@ -181,7 +181,7 @@ fn flat_blocks(path: &std::path::Path, blocks: &Blocks) -> Option<String> {
             "{}: {} block{} of no area (every vertex on one line): {}{more}; each is measured from its outline",
             path.display(),
             flat.len(),
-            if flat.len() == 1 { "" } else { "s" },
+            plural(flat.len()),
             shown.join(", ")
         )
     })

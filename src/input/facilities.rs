@@ -8,10 +8,11 @@ use super::extent::Extent;
 use super::geojson::{Feature, GeoJsonFile, Geometry};
 use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
 use super::Read;
+use crate::algo::extent::great_circle_km;
 use crate::config::filter::json_as_text;
 use crate::config::manifest::{Duplicates, LayerSource};
 use crate::dataset::FacilityLayer;
-use crate::format::metres;
+use crate::format::{metres, plural};
 use geo::Centroid;
 use geo_types::Coord;
 use serde_json::{Map, Value};
@@ -81,18 +82,18 @@ pub fn read_layer(
             }
         };
         let outside = extent.and_then(|e| r.locations.iter().find_map(|&c| e.outside(c)));
-        let field = match outside {
-            Some(_) => "geometry",
-            None => source.id.as_deref().unwrap_or("id"),
+        let (field, why) = match outside {
+            Some(why) => ("geometry", why),
+            None => match ids.check(&r, i + 1, location, source.duplicates) {
+                IdCheck::First => {
+                    layer.push(r.id, r.properties, &r.locations);
+                    continue;
+                }
+                IdCheck::Merged => continue,
+                IdCheck::Duplicate(why) => (source.id.as_deref().unwrap_or("id"), why),
+            },
         };
-        let problem = outside.or_else(|| ids.check(&r, i + 1, location, source.duplicates)?.err());
-        match problem {
-            Some(why) => {
-                problems.push(Problem::at(&source.path, location(i + 1), Some(field), why))
-            }
-            None if ids.is_first(&r.id, i + 1) => layer.push(r.id, r.properties, &r.locations),
-            None => {}
-        }
+        problems.push(Problem::at(&source.path, location(i + 1), Some(field), why));
     }
     let mut warnings: Vec<String> = ids.merged_warning(&source.path, kind).into_iter().collect();
     warnings.extend(shared_positions(&layer));
@@ -102,6 +103,16 @@ pub fn read_layer(
         problems,
         warnings,
     })
+}
+
+/// What a row's id is among the rows before it.
+enum IdCheck {
+    /// The first row of the id: a facility.
+    First,
+    /// A later row, merged into the first.
+    Merged,
+    /// A later row, a problem: why.
+    Duplicate(String),
 }
 
 /// The ids seen in a layer, and the rows merged into the first of their id.
@@ -116,48 +127,40 @@ struct SeenIds {
 }
 
 impl SeenIds {
-    /// `None` when row `number` is the first of its id (now recorded); `Some(Ok(()))` when it
-    /// is merged into the first; `Some(Err(why))` when it is a duplicate.
+    /// Row `number`'s id among the rows before it (recorded when it is the first).
     fn check(
         &mut self,
         row: &FacilityRow,
         number: usize,
         location: fn(usize) -> Location,
         duplicates: Duplicates,
-    ) -> Option<Result<(), String>> {
+    ) -> IdCheck {
         let Some(&(first, at)) = self.first.get(&row.id) else {
             self.first
                 .insert(row.id.clone(), (number, row.locations[0]));
-            return None;
+            return IdCheck::First;
         };
         let away_m = row
             .locations
             .iter()
-            .map(|&c| roughly_m(at, c))
+            .map(|&c| 1000.0 * great_circle_km(at, c))
             .fold(0.0, f64::max);
         if duplicates == Duplicates::Merge {
             self.merged += 1;
             if away_m >= self.farthest.0 {
                 self.farthest = (away_m, row.id.clone());
             }
-            return Some(Ok(()));
+            return IdCheck::Merged;
         }
         let also = match location(first) {
             Location::Row(_) => "row",
             _ => "feature",
         };
-        Some(Err(format!(
+        IdCheck::Duplicate(format!(
             "duplicate id `{}` (also {also} {first}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
             crate::format::excerpt(&row.id),
             metres(away_m)
-        )))
-    }
-
-    /// Whether row `number` is the first of `id`.
-    fn is_first(&self, id: &str, number: usize) -> bool {
-        self.first
-            .get(id)
-            .is_some_and(|&(first, _)| first == number)
+        ))
     }
 
     /// The warning saying how many rows of `kind`'s layer at `path` were merged, if any.
@@ -167,20 +170,12 @@ impl SeenIds {
                 "{}: {} duplicate{} of an id in layer `{kind}` merged into the first of the id (the farthest {} from it: `{}`)",
                 path.display(),
                 self.merged,
-                if self.merged == 1 { "" } else { "s" },
+                plural(self.merged),
                 metres(self.farthest.0),
                 self.farthest.1
             )
         })
     }
-}
-
-/// The distance between two WGS 84 positions in metres, to within a fraction of a percent
-/// over a few kilometres (equirectangular): enough to say how far apart duplicates stand.
-fn roughly_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let east = (b.x - a.x) * 111_320.0 * ((a.y + b.y) / 2.0).to_radians().cos();
-    let north = (b.y - a.y) * 110_574.0;
-    east.hypot(north)
 }
 
 pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
@@ -386,7 +381,7 @@ fn csv_row(
 /// A warning when facilities of `layer` stand at exactly the same position as another of the
 /// layer (two copies of one registry, or geocoding to a district's centre): each counts for
 /// `min_count` and capacity as a facility of its own.
-pub(crate) fn shared_positions(layer: &FacilityLayer) -> Option<String> {
+fn shared_positions(layer: &FacilityLayer) -> Option<String> {
     let mut at: HashMap<(u64, u64), Vec<u32>> = HashMap::new();
     for (c, &f) in layer.locations.iter().zip(&layer.location_facility) {
         let facilities = at.entry((c.x.to_bits(), c.y.to_bits())).or_default();
@@ -406,7 +401,7 @@ pub(crate) fn shared_positions(layer: &FacilityLayer) -> Option<String> {
         layer.path.display(),
         layer.kind,
         shared.len(),
-        if shared.len() == 1 { "" } else { "s" },
+        plural(shared.len()),
         most.len(),
         layer.ids[most[0] as usize],
     ))

@@ -5,11 +5,24 @@
 pub mod html_doc;
 
 use assert_cmd::Command;
+use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
 
 /// The carecircle binary.
 pub fn carecircle() -> Command {
     Command::cargo_bin("carecircle").unwrap()
+}
+
+/// Runs `report` on `manifest` into `out` with `extra` arguments, checking it did not panic.
+pub fn report(manifest: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    carecircle()
+        .arg("report")
+        .arg(manifest)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .stderr(predicates::str::contains("panicked").not())
 }
 
 /// Every file in a folder, by name, with its bytes.

@@ -4,14 +4,9 @@
 //! paths, filter values) can never open a tag or an entity. The markup is also well-formed
 //! XML (void elements closed with `/>`), so it reads the same to HTML and XML parsers.
 
-use crate::output::format::{percent, thousands};
+use crate::output::format::{hostile, percent, thousands};
 use std::borrow::Cow;
 use std::fmt::Write as _;
-
-/// Control characters other than line breaks and tabs.
-fn hostile(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
-}
 
 /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references and control
 /// characters (but line breaks and tabs) by U+FFFD, safe in element content and in quoted
