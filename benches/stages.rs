@@ -17,7 +17,7 @@ use carecircle::analysis::plane::Plane;
 use carecircle::analysis::requirements::Requirements;
 use carecircle::analysis::zones::ranked_gap_zones;
 use carecircle::commands::load::{distance_models, load_city, study, City, NetworkTimings};
-use carecircle::commands::report::{write_report, ReportOptions};
+use carecircle::commands::report::{output_folder, write_report, ReportOptions};
 use carecircle::output::block_table::BlockTable;
 use carecircle::output::layer::OutputFormat;
 use carecircle::progress::Progress;
@@ -131,7 +131,10 @@ fn analysis_and_writing(c: &mut Criterion, city: &City, manifest: &Path, out: &P
             ..ReportOptions::default()
         };
         group.bench_function(name, |b| {
-            b.iter(|| write_report(&analysis, &table, city, manifest, out, &report).unwrap())
+            b.iter(|| {
+                let folder = output_folder(city, manifest, out).unwrap();
+                write_report(folder, &analysis, &table, city, manifest, &report).unwrap()
+            })
         });
     }
     group.finish();

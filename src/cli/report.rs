@@ -1,6 +1,7 @@
 //! `carecircle report` (and the report `demo` runs): the summary tables and what was written.
 
 use super::errors::{fail, Hints};
+use super::folder::removed_line;
 use anyhow::Result;
 use carecircle::commands::report::{run_report, Report, ReportOptions};
 use carecircle::format::printable;
@@ -65,7 +66,7 @@ fn print_run(report: &Report, out: &Path) {
     let t = report.timings;
     eprintln!(
         "wrote {} files into {} (read {:.2} s, street graph {:.2} s, snapping {:.2} s, compute {:.2} s, write {:.2} s)",
-        report.files.len(),
+        report.written.files.len(),
         out.display(),
         t.read.as_secs_f64(),
         t.network_build.as_secs_f64(),
@@ -73,4 +74,7 @@ fn print_run(report: &Report, out: &Path) {
         t.compute.as_secs_f64(),
         t.write.as_secs_f64()
     );
+    if let Some(line) = removed_line(&report.written.removed, "report", out) {
+        eprintln!("{line}");
+    }
 }

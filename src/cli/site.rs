@@ -1,6 +1,7 @@
 //! `carecircle site`: the ranked new sites and how close the greedy choice is to the optimum.
 
 use super::errors::{fail, Hints};
+use super::folder::removed_line;
 use anyhow::{bail, Result};
 use carecircle::analysis::sites::Suggestion;
 use carecircle::commands::site::{suggest_sites, write_suggestion, SiteOptions};
@@ -22,8 +23,8 @@ pub fn site(
     {
         bail!("--capacity must be a positive number of elderly people");
     }
-    let (run, files) = match suggest_sites(city, options)
-        .and_then(|run| write_suggestion(&run, out, format).map(|files| (run, files)))
+    let (run, written) = match suggest_sites(city, options)
+        .and_then(|run| write_suggestion(&run, out, format).map(|written| (run, written)))
     {
         Ok(done) => done,
         Err(e) => return Ok(fail(e, Hints::NO_FLAGS)),
@@ -39,8 +40,15 @@ pub fn site(
     );
     print_ranking(s);
     print_optimum(s);
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let names: Vec<String> = written
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
     eprintln!("wrote {}", names.join(", "));
+    if let Some(line) = removed_line(&written.removed, "site", out) {
+        eprintln!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

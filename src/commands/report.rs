@@ -14,7 +14,7 @@ use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::facilities::{write_facilities_csv, FacilitiesLayer};
 use crate::output::features::write_geojson_layers;
-use crate::output::folder::OutputFolder;
+use crate::output::folder::{OutputFolder, WrittenSet};
 use crate::output::gaps::GapLayer;
 use crate::output::gpkg::write_geopackage;
 use crate::output::html::{write_report_html, Page};
@@ -86,8 +86,8 @@ pub struct Report {
     pub summary: Summary,
     /// Stage timings.
     pub timings: Timings,
-    /// The files written.
-    pub files: Vec<PathBuf>,
+    /// The files written, and those of an earlier report removed.
+    pub written: WrittenSet,
 }
 
 /// Reads the manifest, checks what the options ask of it, and loads the city; returns the
@@ -119,6 +119,7 @@ pub fn run_report(
     let progress = Progress::new(options.progress);
     progress.stage("reading inputs");
     let (city, mode, view) = read_city(manifest_path, options)?;
+    let folder = output_folder(&city, manifest_path, out_dir)?;
     let plane = Plane::new(&city.loaded.dataset)?;
     let read = started.elapsed();
     progress.stage("building the street graph and snapping");
@@ -136,7 +137,7 @@ pub fn run_report(
     let compute = started.elapsed();
     let started = Instant::now();
     progress.stage("writing outputs");
-    let files = write_report(&analysis, &table, &city, manifest_path, out_dir, options)?;
+    let written = write_report(folder, &analysis, &table, &city, manifest_path, options)?;
     Ok(Report {
         timings: Timings {
             read,
@@ -146,7 +147,7 @@ pub fn run_report(
             write: started.elapsed(),
         },
         summary: analysis.summary,
-        files,
+        written,
     })
 }
 
@@ -264,26 +265,37 @@ impl Tables {
     }
 }
 
-/// Plans the output folder and writes every output of an analysis (`table` is its block
-/// table, [`BlockTable::new`]) in `options.format`; returns the files. Nothing is written when
-/// any target would overwrite one of the city's inputs.
-pub fn write_report(
-    analysis: &Analysis,
-    table: &BlockTable,
+/// Locks the output folder `out_dir` of a report on `city` for the run, its inputs (the
+/// manifest's files and the manifest) protected.
+pub fn output_folder(
     city: &City,
     manifest_path: &Path,
     out_dir: &Path,
-    options: &ReportOptions,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<OutputFolder, Error> {
     let inputs = city
         .manifest
         .input_files()
         .into_iter()
         .chain([manifest_path]);
-    let mut folder = OutputFolder::create(out_dir, inputs)?;
+    Ok(OutputFolder::create(out_dir, inputs, "report")?)
+}
+
+/// Plans and writes every output of an analysis (`table` is its block table,
+/// [`BlockTable::new`]) in `options.format` into `folder` ([`output_folder`]), then moves them
+/// into place as one set; returns what it wrote and removed. Nothing is written when any target would
+/// overwrite one of the city's inputs.
+pub fn write_report(
+    mut folder: OutputFolder,
+    analysis: &Analysis,
+    table: &BlockTable,
+    city: &City,
+    manifest_path: &Path,
+    options: &ReportOptions,
+) -> Result<WrittenSet, Error> {
     let parts = LayerParts::new(analysis);
     let layers = layers(analysis, table, &parts)?;
-    folder.plan_paths(options.format.layer_files(out_dir, GEOPACKAGE, &layers));
+    let staged = folder.dir().to_path_buf();
+    folder.plan_paths(options.format.layer_files(&staged, GEOPACKAGE, &layers));
     let tables = Tables::plan(&mut folder, analysis, options.skip_invalid);
     // Check every target before writing any, so a refused run writes nothing.
     folder.check()?;
@@ -296,8 +308,7 @@ pub fn write_report(
     )?;
     write_tables(&folder, analysis, city, &tables)?;
     write_map_and_page(&folder, analysis, city, manifest_path, options, &tables)?;
-    folder.record()?;
-    Ok(folder.into_targets())
+    Ok(folder.commit()?)
 }
 
 /// Writes the layers (and `coverage.csv`, in one pass with the blocks).

@@ -9,7 +9,7 @@ use crate::analysis::sites::{suggest_sites as suggest, SiteRequest, Suggestion};
 use crate::commands::load::{distance_mode, load_city_from, load_manifest, study, NetworkTimings};
 use crate::error::Error;
 use crate::output::features::write_geojson_layers;
-use crate::output::folder::OutputFolder;
+use crate::output::folder::{OutputFolder, WrittenSet};
 use crate::output::gpkg::write_geopackage;
 use crate::output::layer::{OutputFormat, StyledLayer};
 use crate::output::sites::{write_sites_csv, SiteLayer};
@@ -99,20 +99,22 @@ pub fn write_suggestion(
     run: &SiteRun,
     out_dir: &Path,
     format: OutputFormat,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<WrittenSet, Error> {
     let suggestion = &run.suggestion;
-    let mut folder = OutputFolder::create(out_dir, run.inputs.iter().map(PathBuf::as_path))?;
+    let inputs = run.inputs.iter().map(PathBuf::as_path);
+    let mut folder = OutputFolder::create(out_dir, inputs, "site")?;
+    let staged = folder.dir().to_path_buf();
     let sites = SiteLayer::new(std::slice::from_ref(suggestion), &run.projection);
     let kinds = [suggestion.kind.as_str()];
     let layers = [StyledLayer::new(&sites, |fields| {
         sites_style(&kinds, fields)
     })?];
-    folder.plan_paths(format.layer_files(out_dir, SITES_GEOPACKAGE, &layers));
+    folder.plan_paths(format.layer_files(&staged, SITES_GEOPACKAGE, &layers));
     let csv = folder.plan("sites.csv");
     folder.check()?;
     let protected = folder.protected();
     match format {
-        OutputFormat::Geojson => write_geojson_layers(out_dir, protected, &layers)?,
+        OutputFormat::Geojson => write_geojson_layers(&staged, protected, &layers)?,
         OutputFormat::Gpkg => write_geopackage(&folder.path(SITES_GEOPACKAGE), protected, &layers)?,
     }
     let curve = coverage_curve(
@@ -121,6 +123,5 @@ pub fn write_suggestion(
         suggestion.total_elderly,
     );
     write_sites_csv(&csv, protected, suggestion, &curve)?;
-    folder.record()?;
-    Ok(folder.into_targets())
+    Ok(folder.commit()?)
 }

@@ -285,7 +285,7 @@ fn write_city(
     city: &CityFolder,
 ) -> Result<(), ConvertError> {
     let inputs = std::iter::once(input).chain(options.mapping_path.as_deref());
-    let mut folder = OutputFolder::create(out_dir, inputs)?;
+    let mut folder = OutputFolder::create(out_dir, inputs, "osm")?;
     for name in [
         "blocks.geojson",
         "streets.geojson",
@@ -313,7 +313,7 @@ fn write_city(
     for (name, text) in city.texts {
         write_atomically(&file(name), protected, |out| out.write_all(text.as_bytes()))?;
     }
-    folder.record()?;
+    folder.commit()?;
     Ok(())
 }
 

@@ -7,12 +7,6 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
-/// Creates the output folder `dir` and its parents; an error names the folder.
-pub fn create_output_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display())))
-}
-
 /// Files that must never be overwritten: the inputs of the current run.
 #[derive(Debug, Default, Clone)]
 pub struct ProtectedInputs {
@@ -29,12 +23,14 @@ impl ProtectedInputs {
         ProtectedInputs { canonical }
     }
 
+    /// Whether `target` is one of the protected inputs.
+    pub fn contains(&self, target: &Path) -> bool {
+        resolve_target(target).is_some_and(|resolved| self.canonical.contains(&resolved))
+    }
+
     /// An error when writing `target` would overwrite one of the protected inputs.
     pub fn check(&self, target: &Path) -> io::Result<()> {
-        let Some(resolved) = resolve_target(target) else {
-            return Ok(());
-        };
-        if self.canonical.contains(&resolved) {
+        if self.contains(target) {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 format!(
@@ -99,6 +95,15 @@ where
     result.map_err(|e| io::Error::new(e.kind(), format!("writing {}: {e}", target.display())))
 }
 
+/// A temporary file of an atomic write (`.NAME.PID.tmp`), left when a run was killed.
+pub fn is_leftover_temp(name: &str) -> bool {
+    let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    stem.rsplit_once('.')
+        .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +145,13 @@ mod tests {
         let err = write_atomically(&via_dot, &protected, |w| w.write_all(b"x")).unwrap_err();
         assert!(err.to_string().contains("inputs"), "{err}");
         assert_eq!(fs::read_to_string(&input).unwrap(), "{}");
+    }
+
+    #[test]
+    fn leftover_temporaries_are_recognised() {
+        assert!(is_leftover_temp(".coverage.csv.4242.tmp"));
+        assert!(!is_leftover_temp(".coverage.csv.tmp"));
+        assert!(!is_leftover_temp("coverage.4242.tmp"));
+        assert!(!is_leftover_temp(".x.12a.tmp"));
     }
 }

@@ -1,24 +1,28 @@
 //! The record of what carecircle wrote into a folder, so that a command can tell its own
 //! files from a user's and never overwrite the user's.
 //!
-//! Every command that writes a folder ([`super::folder::OutputFolder::record`]) leaves a hidden
-//! file [`RECORD_NAME`] in it, written atomically after the command's files: one line per
-//! file, its 64-bit content hash ([`hash_file`]) in hexadecimal, two spaces and its name relative to
-//! the folder (the layout of `sha256sum`):
+//! Every command that writes a folder ([`super::folder::OutputFolder::commit`]) leaves a hidden
+//! file [`RECORD_NAME`] in it, moved into place with the command's files: one line per
+//! file, its 64-bit content hash ([`hash_file`]) in hexadecimal, the command that wrote it and
+//! its name relative to the folder, separated by two spaces (the layout of `sha256sum`, with the
+//! command between):
 //!
 //! ```text
-//! # carecircle's record of the files it wrote in this folder (content hash, name)
-//! 8f2a0c1d3b4e5f60  blocks.geojson
+//! # carecircle's record of the files it wrote in this folder (content hash, command, name)
+//! 8f2a0c1d3b4e5f60  report  blocks.geojson
 //! ```
 //!
 //! The content hash is [`hash_file`]'s: FNV-1a over the FNV-1a hashes of the content's
 //! 256 KiB pieces, so large outputs hash in parallel. A file is carecircle's when the record
-//! names it and its content still has the recorded hash; [`foreign_files`] lists every other file (and folder) of a folder, so a command can
-//! refuse a folder that holds a user's files, or a file the user edited since, before it
-//! writes anything. Recording keeps the entries of earlier runs whose files still exist, so
-//! a later run can also find the files an earlier run wrote that it does not write itself.
+//! names it and its content still has the recorded hash; [`foreign_files`] lists every other
+//! file (and folder) of a folder, so a command can refuse a folder that holds a user's files,
+//! or a file the user edited since, before it writes anything. Recording keeps the entries of
+//! earlier runs whose files still exist, and [`replace_outputs`] finds the files an earlier run
+//! of the same command wrote that a new run does not write: they are removed with the new set
+//! in place, so a folder never mixes the outputs of two runs.
 
-use super::atomic::{write_atomically, ProtectedInputs};
+use super::atomic::{is_leftover_temp, write_atomically, ProtectedInputs};
+use super::staging::{decided_staging, is_machinery};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,7 +35,7 @@ pub const RECORD_NAME: &str = ".carecircle-files";
 
 /// The first line of a record file.
 const HEADER: &str =
-    "# carecircle's record of the files it wrote in this folder (content hash, name)";
+    "# carecircle's record of the files it wrote in this folder (content hash, command, name)";
 
 /// Foreign files named in a message before the rest are only counted.
 const NAMES_SHOWN: usize = 3;
@@ -146,11 +150,19 @@ fn hash_pieces(bytes: &[u8]) -> Vec<u64> {
     lanes.to_vec()
 }
 
+/// One recorded file: its content hash when written and the command that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    hash: u64,
+    command: String,
+}
+
 /// The files carecircle wrote in one folder: each name (relative to the folder) with the
-/// content hash it had when written.
+/// content hash it had when written and the command that wrote it (empty in records written
+/// before commands were recorded).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    files: BTreeMap<String, u64>,
+    files: BTreeMap<String, Entry>,
 }
 
 impl Record {
@@ -168,27 +180,29 @@ impl Record {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let entry = line
-                .split_once("  ")
-                .and_then(|(hash, name)| Some((u64::from_str_radix(hash, 16).ok()?, name)));
-            let Some((hash, name)) = entry.filter(|(_, name)| !name.is_empty()) else {
+            let Some((name, entry)) = parse_line(line) else {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
-                        "{} line {}: expected a hexadecimal hash, two spaces and a file name",
+                        "{} line {}: expected a hexadecimal hash, two spaces, the command, two spaces and a file name",
                         path.display(),
                         k + 1
                     ),
                 ));
             };
-            files.insert(name.to_string(), hash);
+            files.insert(name.to_string(), entry);
         }
         Ok(Record { files })
     }
 
     /// The recorded hash of `name`, if the record names it.
     pub fn hash(&self, name: &str) -> Option<u64> {
-        self.files.get(name).copied()
+        self.files.get(name).map(|e| e.hash)
+    }
+
+    /// The command that wrote `name`, if the record names it (empty when not recorded).
+    pub fn command(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(|e| e.command.as_str())
     }
 
     /// The recorded names, sorted.
@@ -196,16 +210,17 @@ impl Record {
         self.files.keys().map(String::as_str)
     }
 
-    /// Records `name` with `hash`, replacing an earlier entry.
-    pub fn insert(&mut self, name: &str, hash: u64) {
-        self.files.insert(name.to_string(), hash);
+    /// Records `name` with `hash`, written by `command`, replacing an earlier entry.
+    pub fn insert(&mut self, name: &str, hash: u64, command: &str) {
+        let command = command.to_string();
+        self.files.insert(name.to_string(), Entry { hash, command });
     }
 
     /// The record file's text: the header, then one line per file, sorted by name.
     pub fn to_text(&self) -> String {
         let mut text = format!("{HEADER}\n");
-        for (name, hash) in &self.files {
-            text.push_str(&format!("{hash:016x}  {name}\n"));
+        for (name, Entry { hash, command }) in &self.files {
+            text.push_str(&format!("{hash:016x}  {command}  {name}\n"));
         }
         text
     }
@@ -219,32 +234,70 @@ impl Record {
     }
 }
 
-/// Adds the files `written` (paths inside `dir`; others are ignored) to the record of `dir`
-/// with the hashes of their contents now, keeps the earlier entries whose files still exist,
-/// and writes the record atomically. A malformed earlier record is replaced.
-pub fn record_written(
+/// One record line: `HASH  COMMAND  NAME`, or `HASH  NAME` as written before commands were
+/// recorded (a command is one word of lowercase letters).
+fn parse_line(line: &str) -> Option<(&str, Entry)> {
+    let (hash, rest) = line.split_once("  ")?;
+    let hash = u64::from_str_radix(hash, 16).ok()?;
+    let (command, name) = match rest.split_once("  ") {
+        Some((command, name)) if command.bytes().all(|b| b.is_ascii_lowercase()) => (command, name),
+        _ => ("", rest),
+    };
+    let command = command.to_string();
+    (!name.is_empty()).then_some((name, Entry { hash, command }))
+}
+
+/// A run's files about to replace the outputs of earlier runs in one folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Replacement {
+    /// The folder's record once the run's files are in place.
+    pub record: Record,
+    /// Files an earlier run of the same command wrote that this run does not write, unchanged
+    /// since (a user's edit keeps a file): they are removed with the new set in place.
+    pub stale: Vec<String>,
+}
+
+/// The record of `dir` once the files `names`, written by `command` into `staging`, are moved
+/// into it: earlier entries kept while their files exist, the stale files of an earlier run of
+/// `command` left out (never one of the run's inputs), and the new files with the hashes of
+/// their staged contents.
+pub fn replace_outputs(
     dir: &Path,
-    written: &[PathBuf],
+    staging: &Path,
+    names: &[String],
+    command: &str,
     protected: &ProtectedInputs,
-) -> io::Result<()> {
+) -> io::Result<Replacement> {
     let mut record = Record::read(dir).unwrap_or_default();
     record
         .files
         .retain(|name, _| !name.contains('/') && dir.join(name).is_file());
-    let names: Vec<String> = written
+    let stale_candidates: Vec<(&String, u64)> = record
+        .files
         .iter()
-        .filter(|p| p.parent() == Some(dir) && p.is_file())
-        .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
-        .filter(|name| name != RECORD_NAME && !name.contains('\n'))
+        .filter(|(name, e)| e.command == command && !names.contains(name))
+        .filter(|(name, _)| !protected.contains(&dir.join(name)))
+        .map(|(name, e)| (name, e.hash))
         .collect();
+    let stale = stale_candidates
+        .par_iter()
+        .map(|&(name, hash)| Ok((content_hash(&dir.join(name))? == hash).then(|| name.clone())))
+        .collect::<io::Result<Vec<Option<String>>>>()?;
+    let stale: Vec<String> = stale.into_iter().flatten().collect();
+    record.files.retain(|name, _| !stale.contains(name));
     let hashes = names
         .par_iter()
-        .map(|name| hash_file(&dir.join(name)).map_err(|e| named(&dir.join(name), e)))
+        .map(|name| content_hash(&staging.join(name)))
         .collect::<io::Result<Vec<u64>>>()?;
     for (name, hash) in names.iter().zip(hashes) {
-        record.insert(name, hash);
+        record.insert(name, hash, command);
     }
-    record.write(dir, protected)
+    Ok(Replacement { record, stale })
+}
+
+/// [`hash_file`], its error naming the file.
+fn content_hash(path: &Path) -> io::Result<u64> {
+    hash_file(path).map_err(|e| named(path, e))
 }
 
 /// The files of a folder carecircle did not write, or that changed since it wrote them.
@@ -290,8 +343,10 @@ impl fmt::Display for ForeignFiles {
 
 /// Lists what in `dir` carecircle did not write: entries the record does not name (folders
 /// included) and recorded files whose content changed. The record itself, the entries named
-/// in `skip` (checked on their own, as the demo's `input` folder) and temporary files left by
-/// an interrupted write (`.NAME.PID.tmp`) are carecircle's. A missing folder holds nothing.
+/// in `skip` (checked on their own, as the demo's `input` folder), carecircle's lock file and
+/// staging folder, and temporary files left by an interrupted write (`.NAME.PID.tmp`) are
+/// carecircle's; so are the files of a set a killed run was moving into place (named in the
+/// staged record). A missing folder holds nothing.
 pub fn foreign_files(dir: &Path, skip: &[&str]) -> io::Result<ForeignFiles> {
     let mut foreign = ForeignFiles {
         dir: dir.to_path_buf(),
@@ -303,43 +358,40 @@ pub fn foreign_files(dir: &Path, skip: &[&str]) -> io::Result<ForeignFiles> {
         Err(e) => return Err(named(dir, e)),
     };
     let record = Record::read(dir)?;
+    let staged = match decided_staging(dir) {
+        Some(staging) => Record::read(&staging)?,
+        None => Record::default(),
+    };
     let mut recorded = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| named(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == RECORD_NAME || skip.contains(&name.as_str()) || is_leftover_temp(&name) {
+        let ours = name == RECORD_NAME || is_machinery(&name) || is_leftover_temp(&name);
+        if ours || skip.contains(&name.as_str()) {
             continue;
         }
         let is_file = entry
             .file_type()
             .map_err(|e| named(&entry.path(), e))?
             .is_file();
-        match record.hash(&name) {
-            Some(hash) if is_file => recorded.push((name, hash)),
-            _ if is_file => foreign.unknown.push(name),
-            _ => foreign.unknown.push(format!("{name}/")),
+        let hashes = [record.hash(&name), staged.hash(&name)];
+        match is_file {
+            true if hashes.iter().any(Option::is_some) => recorded.push((name, hashes)),
+            true => foreign.unknown.push(name),
+            false => foreign.unknown.push(format!("{name}/")),
         }
     }
     let changed = recorded
         .par_iter()
-        .map(|(name, hash)| {
-            let path = dir.join(name);
-            Ok((hash_file(&path).map_err(|e| named(&path, e))? != *hash).then(|| name.clone()))
+        .map(|(name, hashes)| {
+            let hash = content_hash(&dir.join(name))?;
+            Ok((!hashes.contains(&Some(hash))).then(|| name.clone()))
         })
         .collect::<io::Result<Vec<Option<String>>>>()?;
     foreign.changed = changed.into_iter().flatten().collect();
     foreign.unknown.sort();
     foreign.changed.sort();
     Ok(foreign)
-}
-
-/// A temporary file of an atomic write (`.NAME.PID.tmp`), left when a run was killed.
-fn is_leftover_temp(name: &str) -> bool {
-    let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
-        return false;
-    };
-    stem.rsplit_once('.')
-        .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `error` with the path it is about.
@@ -412,6 +464,15 @@ mod tests {
         assert_ne!(hash_file(&path).unwrap(), before);
     }
 
+    /// Records the files `names` of `d` as written there by `command`; the stale files.
+    fn record(d: &Path, names: &[&str], command: &str) -> Vec<String> {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let protected = ProtectedInputs::default();
+        let replacement = replace_outputs(d, d, &names, command, &protected).unwrap();
+        replacement.record.write(d, &protected).unwrap();
+        replacement.stale
+    }
+
     #[test]
     fn record_round_trips_and_keeps_earlier_entries() {
         let dir = tempfile::tempdir().unwrap();
@@ -419,13 +480,68 @@ mod tests {
         for (name, text) in [("a.txt", "a"), ("b.txt", "b"), ("c txt", "c")] {
             fs::write(d.join(name), text).unwrap();
         }
-        let protected = ProtectedInputs::default();
-        record_written(d, &[d.join("a.txt"), d.join("b.txt")], &protected).unwrap();
+        record(d, &["a.txt", "b.txt"], "synth");
         fs::remove_file(d.join("b.txt")).unwrap();
-        record_written(d, &[d.join("c txt")], &protected).unwrap();
+        record(d, &["c txt"], "report");
         let record = Record::read(d).unwrap();
         assert_eq!(record.names().collect::<Vec<_>>(), ["a.txt", "c txt"]);
         assert_eq!(record.hash("c txt"), Some(reference_file_hash(b"c")));
+        assert_eq!(record.command("a.txt"), Some("synth"));
+        assert_eq!(record.command("c txt"), Some("report"));
+        assert!(foreign_files(d, &[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn stale_files_are_an_earlier_run_of_the_same_command_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for name in [
+            "blocks.geojson",
+            "sites.csv",
+            "skipped.csv",
+            "edited.csv",
+            "city.toml",
+        ] {
+            fs::write(d.join(name), name).unwrap();
+        }
+        record(
+            d,
+            &["blocks.geojson", "skipped.csv", "edited.csv"],
+            "report",
+        );
+        record(d, &["sites.csv"], "site");
+        record(d, &["city.toml"], "synth");
+        fs::write(d.join("edited.csv"), "the user's edit").unwrap();
+        // A second report that writes blocks.geojson only: skipped.csv is stale; the site's and
+        // synth's files stay, and so does the file the user edited.
+        let protected = ProtectedInputs::new([d.join("city.toml").as_path()]);
+        let names = ["blocks.geojson".to_string()];
+        let replacement = replace_outputs(d, d, &names, "report", &protected).unwrap();
+        assert_eq!(replacement.stale, ["skipped.csv"]);
+        let kept: Vec<&str> = replacement.record.names().collect();
+        assert_eq!(
+            kept,
+            ["blocks.geojson", "city.toml", "edited.csv", "sites.csv"]
+        );
+        // An input is never stale, even when an earlier run of the command wrote it.
+        let replacement = replace_outputs(d, d, &[], "synth", &protected).unwrap();
+        assert!(replacement.stale.is_empty());
+    }
+
+    #[test]
+    fn records_without_commands_are_read_and_never_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("old.csv"), "a").unwrap();
+        let hash = reference_file_hash(b"a");
+        let text = format!("# an earlier version's record\n{hash:016x}  old.csv\n");
+        fs::write(d.join(RECORD_NAME), text).unwrap();
+        let read = Record::read(d).unwrap();
+        assert_eq!(
+            (read.hash("old.csv"), read.command("old.csv")),
+            (Some(hash), Some(""))
+        );
+        assert!(record(d, &[], "report").is_empty());
         assert!(foreign_files(d, &[]).unwrap().is_empty());
     }
 
@@ -435,17 +551,14 @@ mod tests {
         let d = dir.path();
         fs::write(d.join("mine.txt"), "mine").unwrap();
         fs::write(d.join("edited.txt"), "v1").unwrap();
-        record_written(
-            d,
-            &[d.join("mine.txt"), d.join("edited.txt")],
-            &Default::default(),
-        )
-        .unwrap();
+        record(d, &["mine.txt", "edited.txt"], "synth");
         fs::write(d.join("edited.txt"), "v2").unwrap();
         fs::write(d.join("notes.txt"), "user").unwrap();
         fs::create_dir(d.join("sub")).unwrap();
         fs::create_dir(d.join("input")).unwrap();
         fs::write(d.join(".blocks.geojson.123.tmp"), "partial").unwrap();
+        fs::write(d.join(".carecircle-lock"), "1 report").unwrap();
+        fs::create_dir(d.join(".carecircle-staging")).unwrap();
         let foreign = foreign_files(d, &["input"]).unwrap();
         assert_eq!(foreign.unknown, ["notes.txt", "sub/"]);
         assert_eq!(foreign.changed, ["edited.txt"]);
@@ -469,18 +582,27 @@ mod tests {
     }
 
     #[test]
+    fn files_of_a_set_being_moved_into_place_are_carecircles() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("a.csv"), "old").unwrap();
+        record(d, &["a.csv"], "report");
+        // Killed while moving a decided set: a.csv is new, the record still the old one.
+        let staging = d.join(super::super::staging::STAGING_NAME);
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join("a.csv"), "new").unwrap();
+        record(&staging, &["a.csv"], "report");
+        fs::rename(staging.join("a.csv"), d.join("a.csv")).unwrap();
+        assert_eq!(foreign_files(d, &[]).unwrap().changed, ["a.csv"]);
+        fs::write(staging.join(super::super::staging::COMMIT_NAME), "").unwrap();
+        assert!(foreign_files(d, &[]).unwrap().is_empty());
+    }
+
+    #[test]
     fn malformed_record_is_an_error_naming_the_line() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(RECORD_NAME), format!("{HEADER}\nzz  a\n")).unwrap();
         let err = Record::read(dir.path()).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
-    }
-
-    #[test]
-    fn leftover_temporaries_are_recognised() {
-        assert!(is_leftover_temp(".coverage.csv.4242.tmp"));
-        assert!(!is_leftover_temp(".coverage.csv.tmp"));
-        assert!(!is_leftover_temp("coverage.4242.tmp"));
-        assert!(!is_leftover_temp(".x.12a.tmp"));
     }
 }

@@ -169,11 +169,11 @@ pub fn generate(options: &SynthOptions) -> SynthCity {
 
 /// Writes the city into `dir` (created if needed): `blocks.geojson`, `care_beds.csv`,
 /// `responders.geojson`, `hospitals.geojson`, `extended_care.geojson`, `streets.geojson`,
-/// `barriers.geojson` (the river and the railway), `policy.toml` and, last, the manifest
-/// `city.toml`, then notes them in the folder's record ([`crate::output::record`]). Every
-/// file is written atomically; other files in `dir` are left alone.
+/// `barriers.geojson` (the river and the railway), `policy.toml` and the manifest `city.toml`,
+/// moved into place as one set with the folder's record ([`crate::output::folder`]); other
+/// files in `dir` are left alone.
 pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary> {
-    let mut folder = OutputFolder::create(dir, [])?;
+    let mut folder = OutputFolder::create(dir, [], "synth")?;
     let plan = Plan::new(options.seed, options.blocks);
     write::write_blocks(&folder.plan("blocks.geojson"), &plan)?;
     let care_beds = facilities::care_beds(&plan);
@@ -206,7 +206,7 @@ pub fn write_city(dir: &Path, options: &SynthOptions) -> io::Result<SynthSummary
     write::write_barriers(&folder.plan("barriers.geojson"), &river, &railway)?;
     write::write_policy(&folder.plan("policy.toml"))?;
     write::write_manifest(&folder.plan("city.toml"), options)?;
-    folder.record()?;
+    folder.commit()?;
     Ok(SynthSummary {
         blocks: plan.cells.len(),
         care_beds: care_beds.len(),
