@@ -325,43 +325,45 @@ fn resolve(all: &[Claims], windows: &Windows, z: usize) -> Kept {
 /// of its sides), then a cuttable cell with at most one kept side (counted after the first
 /// step) is given up.
 fn smooth(w: usize, keep: &mut [bool], cuttable: &mut [bool], free: &[bool]) {
-    let sides = kept_sides(w, keep);
-    for ((k, c), (&f, &n)) in keep
-        .iter_mut()
-        .zip(cuttable.iter_mut())
-        .zip(free.iter().zip(&sides))
-    {
-        let fill = f && !*k && n >= 3;
-        *k |= fill;
-        *c |= fill;
+    let fill = cells_where(w, keep, |k| free[k] && !keep[k], |sides| sides >= 3);
+    for k in fill {
+        keep[k] = true;
+        cuttable[k] = true;
     }
-    let sides = kept_sides(w, keep);
-    for ((k, c), &n) in keep.iter_mut().zip(cuttable.iter_mut()).zip(&sides) {
-        let drop = *c && n <= 1;
-        *k &= !drop;
-        *c &= !drop;
+    let drop = cells_where(w, keep, |k| cuttable[k], |sides| sides <= 1);
+    for k in drop {
+        keep[k] = false;
+        cuttable[k] = false;
     }
 }
 
-/// Per cell of a window `w` wide, how many of its four sides border a kept cell.
-fn kept_sides(w: usize, keep: &[bool]) -> Vec<u8> {
-    let mut sides = vec![0u8; keep.len()];
-    for (row, counts) in keep.chunks_exact(w).zip(sides.chunks_exact_mut(w)) {
-        for x in 1..w {
-            counts[x] += u8::from(row[x - 1]);
-            counts[x - 1] += u8::from(row[x]);
-        }
-    }
-    for y in 1..keep.len() / w {
-        let (below, above) = sides.split_at_mut(y * w);
-        let (below, above) = (&mut below[(y - 1) * w..], &mut above[..w]);
-        let (kept_below, kept_above) = (&keep[(y - 1) * w..y * w], &keep[y * w..(y + 1) * w]);
+/// The `candidate` cells of a window `w` wide whose count of sides bordering a kept cell
+/// (of four) is one `accept` takes.
+fn cells_where(
+    w: usize,
+    keep: &[bool],
+    candidate: impl Fn(usize) -> bool,
+    accept: impl Fn(u8) -> bool,
+) -> Vec<usize> {
+    let h = keep.len() / w;
+    let mut cells = Vec::new();
+    for y in 0..h {
+        let row = y * w;
         for x in 0..w {
-            above[x] += u8::from(kept_below[x]);
-            below[x] += u8::from(kept_above[x]);
+            let k = row + x;
+            if !candidate(k) {
+                continue;
+            }
+            let sides = u8::from(x > 0 && keep[k - 1])
+                + u8::from(x + 1 < w && keep[k + 1])
+                + u8::from(y > 0 && keep[k - w])
+                + u8::from(y + 1 < h && keep[k + w]);
+            if accept(sides) {
+                cells.push(k);
+            }
         }
     }
-    sides
+    cells
 }
 
 /// Every zone's outline on `grid`: the cells it claims and keeps (and its holes of at most
