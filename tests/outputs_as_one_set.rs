@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 const STAGING: &str = ".carecircle-staging";
 const LOCK: &str = ".carecircle-lock";
 const RECORD: &str = ".carecircle-files";
+/// The marker that decides a staged set (inside the staging folder).
+const COMMIT: &str = ".carecircle-commit";
 
 /// Starts `report` on `manifest` into `out` with `extra` arguments, in the background.
 fn spawn_report(manifest: &Path, out: &Path, extra: &[&str]) -> Child {
@@ -129,12 +131,7 @@ fn city_with_a_report(dir: &Path, blocks: usize) -> (PathBuf, PathBuf) {
 fn kill_during_write_leaves_one_set(blocks: usize) {
     let dir = tempfile::tempdir().unwrap();
     let (manifest, out) = city_with_a_report(dir.path(), blocks);
-    let mut child = spawn_report(
-        &manifest,
-        &out,
-        &["--distance", "straight", "--measure", "centroid"],
-    );
-    wait_until(&mut child, "the write phase", || writing(&out));
+    let mut child = stopped_writing(&manifest, &out);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(out.join(STAGING).exists(), "killed before staging anything");
@@ -167,13 +164,9 @@ fn sigterm_and_sigint_discard_the_staged_set_and_clean_up() {
     let (manifest, out) = city_with_a_report(dir.path(), 10_000);
     let before = fs::read(out.join("summary.json")).unwrap();
     for name in ["TERM", "INT"] {
-        let mut child = spawn_report(
-            &manifest,
-            &out,
-            &["--distance", "straight", "--measure", "centroid"],
-        );
-        wait_until(&mut child, "the write phase", || writing(&out));
+        let child = stopped_writing(&manifest, &out);
         signal(&child, name);
+        signal(&child, "CONT");
         let output = child.wait_with_output().unwrap();
         assert_eq!(output.status.code(), Some(130), "SIG{name}");
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -184,16 +177,39 @@ fn sigterm_and_sigint_discard_the_staged_set_and_clean_up() {
     }
 }
 
+/// Starts a report from the centroids into `out` and stops it (SIGSTOP) once `holds(out)`,
+/// so that the test acts at that moment however fast the machine is; starts again if a run
+/// got past the moment before it could be stopped.
+fn stopped_when(manifest: &Path, out: &Path, what: &str, holds: impl Fn() -> bool) -> Child {
+    for _ in 0..5 {
+        let mut run = spawn_report(
+            manifest,
+            out,
+            &["--distance", "straight", "--measure", "centroid"],
+        );
+        wait_until(&mut run, what, &holds);
+        signal(&run, "STOP");
+        if holds() {
+            return run;
+        }
+        signal(&run, "CONT");
+        assert!(run.wait().unwrap().success());
+    }
+    panic!("every report got past {what} before it could be stopped");
+}
+
+/// A report stopped in its write phase: files are staged, the set is not yet decided.
+fn stopped_writing(manifest: &Path, out: &Path) -> Child {
+    stopped_when(manifest, out, "the write phase", || {
+        writing(out) && !out.join(STAGING).join(COMMIT).exists()
+    })
+}
+
 #[test]
 fn a_second_run_into_a_busy_folder_is_refused_naming_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let (manifest, out) = city_with_a_report(dir.path(), 10_000);
-    let mut first = spawn_report(
-        &manifest,
-        &out,
-        &["--distance", "straight", "--measure", "centroid"],
-    );
-    wait_until(&mut first, "the lock", || out.join(LOCK).exists());
+    let mut first = stopped_when(&manifest, &out, "the lock", || out.join(LOCK).exists());
     let pid = first.id().to_string();
     report(&manifest, &out, &[]).failure().stderr(
         contains("is in use by another carecircle run")
@@ -209,6 +225,7 @@ fn a_second_run_into_a_busy_folder_is_refused_naming_the_first() {
         .assert()
         .failure()
         .stderr(contains("in use by another carecircle run"));
+    signal(&first, "CONT");
     assert!(first.wait().unwrap().success());
     assert_eq!(consistent_set(&out), "centroid");
     no_litter(&out);
