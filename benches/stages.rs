@@ -12,6 +12,7 @@
 
 use carecircle::analysis::capacity::evaluate_capacity;
 use carecircle::analysis::coverage::{evaluate, DistanceMode, Measure};
+use carecircle::analysis::pair_ranges::PAIR_BUDGET;
 use carecircle::analysis::pipeline::{analyse, AnalysisOptions};
 use carecircle::analysis::plane::Plane;
 use carecircle::analysis::requirements::Requirements;
@@ -109,7 +110,7 @@ fn analysis_and_writing(c: &mut Criterion, city: &City, manifest: &Path, out: &P
         })
     });
     group.bench_function("capacity", |b| {
-        b.iter(|| evaluate_capacity(&s.requirements, s.dataset, &s.models).unwrap())
+        b.iter(|| evaluate_capacity(&s.requirements, s.dataset, &s.models, PAIR_BUDGET).unwrap())
     });
     let progress = Progress::new(false);
     let options = AnalysisOptions::default();

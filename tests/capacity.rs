@@ -7,7 +7,9 @@ use carecircle::algo::floating_catchment::Decay;
 use carecircle::analysis::capacity::evaluate_capacity;
 use carecircle::analysis::coverage::Measure;
 use carecircle::analysis::distance::straight::StraightLine;
-use carecircle::analysis::distance::DistanceModels;
+use carecircle::analysis::distance::walking::WalkNetwork;
+use carecircle::analysis::distance::{DistanceMode, DistanceModels};
+use carecircle::analysis::pair_ranges::PAIR_BUDGET;
 use carecircle::analysis::plane::Plane;
 use carecircle::analysis::requirements::{matching_facilities, Requirements};
 use carecircle::config::{Manifest, Policy};
@@ -42,7 +44,7 @@ fn two_step_equals_brute_force_on_the_synthetic_city() {
     let policy = Policy::parse(POLICY).unwrap();
     let requirements = Requirements::resolve(&policy, &dataset, &plane).unwrap();
     let models = DistanceModels::straight_only(StraightLine::new(&plane, Measure::Centroid));
-    let results = evaluate_capacity(&requirements, &dataset, &models).unwrap();
+    let results = evaluate_capacity(&requirements, &dataset, &models, PAIR_BUDGET).unwrap();
     assert_eq!(results.iter().count(), 2);
     for result in results.iter() {
         let requirement = requirements[result.requirement].requirement;
@@ -122,6 +124,48 @@ fn two_step_equals_brute_force_on_the_synthetic_city() {
             "{}: {reached} of {blocks} blocks reach capacity",
             requirement.kind
         );
+    }
+}
+
+/// Pairs taken one facility at a time (a budget of one pair) give, bit for bit, the results
+/// of all pairs at once, walking and in a straight line, from the outline or the centroid.
+#[test]
+fn capacity_taken_a_facility_at_a_time_equals_all_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write_city(
+        dir.path(),
+        &SynthOptions {
+            blocks: 800,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    let manifest = Manifest::load(&dir.path().join("city.toml")).unwrap();
+    let dataset = input::load(&manifest, false, true).unwrap().dataset;
+    let plane = Plane::new(&dataset).unwrap();
+    let policy = Policy::parse(POLICY).unwrap();
+    let requirements = Requirements::resolve(&policy, &dataset, &plane).unwrap();
+    for measure in [Measure::Edge, Measure::Centroid] {
+        let straight = || StraightLine::new(&plane, measure);
+        let walking = WalkNetwork::build(&plane, measure, 0.01, 500.0, 2400.0);
+        for models in [
+            DistanceModels::straight_only(straight()),
+            DistanceModels::walking(straight(), walking, DistanceMode::Network),
+        ] {
+            let all = evaluate_capacity(&requirements, &dataset, &models, PAIR_BUDGET).unwrap();
+            let one = evaluate_capacity(&requirements, &dataset, &models, 1).unwrap();
+            assert_eq!(
+                one,
+                all,
+                "{measure:?}, walking: {}",
+                models.walk().is_some()
+            );
+            let reached: Vec<usize> = all
+                .iter()
+                .map(|r| r.per_1000.iter().filter(|&&v| v > 0.0).count())
+                .collect();
+            assert!(reached.iter().all(|&n| n > 50), "{reached:?}");
+        }
     }
 }
 

@@ -63,7 +63,7 @@ fn walking_figures(measure: Measure) -> Vec<(String, usize, i64, usize, usize, i
     let mut resolved = requirements.iter();
     for (circle, cc) in policy.circles.iter().zip(&coverage.circles) {
         for (requirement, rc) in circle.requires.iter().zip(&cc.requirements) {
-            let pairs = walking.pairs_within(resolved.next().unwrap());
+            let pairs = walking.pairs_within(resolved.next().unwrap(), 0..u32::MAX);
             let walk = rc.walk.as_ref().unwrap();
             let finite: Vec<f64> = walk
                 .nearest_m

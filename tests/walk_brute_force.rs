@@ -278,7 +278,7 @@ requires = [{ kind = "hospice", within_m = 900 }, { kind = "hospital", within_m 
         let requirement = resolved.requirement;
         all_pairs.insert(
             (requirement.kind.clone(), requirement.reach_m.to_bits()),
-            network.pairs_within(resolved),
+            network.pairs_within(resolved, 0..u32::MAX),
         );
     }
     let (mut compared, mut met, mut missed, mut pairs_compared) = (0, 0, 0, 0);

@@ -31,6 +31,7 @@
 //!   *Health & Place* 16(5), 1038–1052.
 
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// Why [`two_step`] or [`Decay::validate`] rejects its input; each message names the offending
 /// index.
@@ -127,6 +128,29 @@ pub enum CatchmentError {
         facility: u32,
         /// Its distance.
         distance_m: f64,
+    },
+    /// Facilities added to [`TwoStep`] out of turn.
+    #[error(
+        "facilities {start}..{end} added after facilities 0..{added}: ranges must follow \
+         each other"
+    )]
+    Range {
+        /// The range's start.
+        start: u32,
+        /// Its end.
+        end: u32,
+        /// The facilities added before it.
+        added: u32,
+    },
+    /// A pair given to [`TwoStep::add`] for a facility outside the range added.
+    #[error("a pair names facility {facility}, outside the facilities {start}..{end} added")]
+    OutsideRange {
+        /// The facility it names.
+        facility: u32,
+        /// The range's start.
+        start: u32,
+        /// Its end.
+        end: u32,
     },
     /// A block–facility pair listed twice within the catchment.
     #[error("block {block} and facility {facility} are paired twice")]
@@ -355,46 +379,128 @@ pub fn two_step(
     catchment_m: f64,
     decay: &Decay,
 ) -> Result<Accessibility, CatchmentError> {
-    if !(catchment_m.is_finite() && catchment_m > 0.0) {
-        return Err(CatchmentError::Catchment(catchment_m));
-    }
-    decay.validate()?;
-    check_amounts("population", "block", population)?;
-    check_amounts("capacity", "facility", capacity)?;
-    let weighted = weighted_pairs(population.len(), capacity.len(), pairs, |d| {
-        decay.weight(d, catchment_m)
-    })?;
+    let mut streamed = TwoStep::new(population, capacity, catchment_m, decay)?;
+    streamed.add(0..capacity.len() as u32, pairs)?;
+    Ok(streamed.finish())
+}
 
-    // Step 1: weighted demand per facility.
-    let mut demand = vec![0.0; capacity.len()];
-    for &(block, facility, weight) in &weighted {
-        demand[facility as usize] += population[block as usize] * weight;
-    }
-    let facility_ratio: Vec<Option<f64>> = demand
-        .iter()
-        .zip(capacity)
-        .map(|(&d, &s)| (d > 0.0).then(|| s / d))
-        .collect();
-    let facility_load = demand
-        .iter()
-        .zip(capacity)
-        .map(|(&d, &s)| load(d, s))
-        .collect();
+/// [`two_step`] taken over consecutive ranges of facilities, so that only one range's pairs
+/// need be held at a time: [`TwoStep::add`] each range's pairs in facility order, then
+/// [`TwoStep::finish`].
+///
+/// The result is bit for bit that of [`two_step`] over all the pairs at once, whatever the
+/// ranges: a facility's demand and ratio depend only on its own pairs (step 1), and a
+/// block's score sums the ratios of the facilities within reach in facility order (step 2),
+/// which consecutive ascending ranges keep.
+///
+/// ```
+/// use carecircle::algo::floating_catchment::{two_step, Decay, Pair, TwoStep};
+///
+/// let pair = |block, facility, distance_m| Pair { block, facility, distance_m };
+/// let (population, capacity) = ([100.0, 300.0], [20.0, 10.0]);
+/// let mut streamed = TwoStep::new(&population, &capacity, 1000.0, &Decay::Binary)?;
+/// streamed.add(0..1, &[pair(0, 0, 200.0), pair(1, 0, 800.0)])?;
+/// streamed.add(1..2, &[pair(0, 1, 500.0)])?;
+/// let all = [pair(0, 0, 200.0), pair(1, 0, 800.0), pair(0, 1, 500.0)];
+/// assert_eq!(streamed.finish(), two_step(&population, &capacity, &all, 1000.0, &Decay::Binary)?);
+/// # Ok::<(), carecircle::algo::floating_catchment::CatchmentError>(())
+/// ```
+#[derive(Debug)]
+pub struct TwoStep<'a> {
+    population: &'a [f64],
+    capacity: &'a [f64],
+    catchment_m: f64,
+    decay: &'a Decay,
+    /// The facilities added so far: `0..added`.
+    added: u32,
+    facility_demand: Vec<f64>,
+    facility_ratio: Vec<Option<f64>>,
+    block_score: Vec<f64>,
+}
 
-    // Step 2: ratios within reach per block.
-    let mut block_score = vec![0.0; population.len()];
-    for &(block, facility, weight) in &weighted {
-        if let Some(ratio) = facility_ratio[facility as usize] {
-            block_score[block as usize] += ratio * weight;
+impl<'a> TwoStep<'a> {
+    /// Starts the method for `population` per block and `capacity` per facility (see
+    /// [`two_step`]), with no facility added. Errors: a catchment that is not a positive
+    /// number, invalid decay parameters, a negative or non-finite population or capacity.
+    pub fn new(
+        population: &'a [f64],
+        capacity: &'a [f64],
+        catchment_m: f64,
+        decay: &'a Decay,
+    ) -> Result<TwoStep<'a>, CatchmentError> {
+        if !(catchment_m.is_finite() && catchment_m > 0.0) {
+            return Err(CatchmentError::Catchment(catchment_m));
+        }
+        decay.validate()?;
+        check_amounts("population", "block", population)?;
+        check_amounts("capacity", "facility", capacity)?;
+        Ok(TwoStep {
+            population,
+            capacity,
+            catchment_m,
+            decay,
+            added: 0,
+            facility_demand: vec![0.0; capacity.len()],
+            facility_ratio: vec![None; capacity.len()],
+            block_score: vec![0.0; population.len()],
+        })
+    }
+
+    /// Adds the facilities `facilities`, the range after the last one added, with `pairs`:
+    /// every pair of theirs within reach (in any order). Errors as [`two_step`], and a range
+    /// that does not follow the last one or a pair naming a facility outside it.
+    pub fn add(&mut self, facilities: Range<u32>, pairs: &[Pair]) -> Result<(), CatchmentError> {
+        if facilities.start != self.added || facilities.end as usize > self.capacity.len() {
+            return Err(CatchmentError::Range {
+                start: facilities.start,
+                end: facilities.end,
+                added: self.added,
+            });
+        }
+        let (population, capacity) = (self.population, self.capacity);
+        let weighted = weighted_pairs(population.len(), capacity.len(), pairs, |d| {
+            self.decay.weight(d, self.catchment_m)
+        })?;
+        if let Some(stray) = pairs.iter().find(|p| !facilities.contains(&p.facility)) {
+            return Err(CatchmentError::OutsideRange {
+                facility: stray.facility,
+                start: facilities.start,
+                end: facilities.end,
+            });
+        }
+        // Step 1: weighted demand per facility, in block order.
+        for &(block, facility, weight) in &weighted {
+            self.facility_demand[facility as usize] += population[block as usize] * weight;
+        }
+        for f in facilities.clone() {
+            let (demand, supply) = (self.facility_demand[f as usize], capacity[f as usize]);
+            self.facility_ratio[f as usize] = (demand > 0.0).then(|| supply / demand);
+        }
+        // Step 2: ratios within reach per block, in facility order.
+        for &(block, facility, weight) in &weighted {
+            if let Some(ratio) = self.facility_ratio[facility as usize] {
+                self.block_score[block as usize] += ratio * weight;
+            }
+        }
+        self.added = facilities.end;
+        Ok(())
+    }
+
+    /// The result, counting the facilities not added as having no pair within reach.
+    pub fn finish(self) -> Accessibility {
+        let facility_load = self
+            .facility_demand
+            .iter()
+            .zip(self.capacity)
+            .map(|(&d, &s)| load(d, s))
+            .collect();
+        Accessibility {
+            facility_demand: self.facility_demand,
+            facility_ratio: self.facility_ratio,
+            facility_load,
+            block_score: self.block_score,
         }
     }
-
-    Ok(Accessibility {
-        facility_demand: demand,
-        facility_ratio,
-        facility_load,
-        block_score,
-    })
 }
 
 /// `(block, facility, weight)` for every pair with a positive weight, sorted by block and
@@ -881,6 +987,54 @@ mod tests {
             // Bit for bit: the sums are taken in one order whatever the input order.
             assert_eq!(a, b);
         }
+    }
+
+    #[test]
+    fn taken_in_ranges_of_facilities_equals_all_at_once() {
+        let city = random_city(7);
+        for decay in [Decay::Binary, steps(), Decay::Gaussian] {
+            let all = two_step(
+                &city.population,
+                &city.capacity,
+                &city.pairs,
+                CATCHMENT,
+                &decay,
+            )
+            .unwrap();
+            // Ranges of one, several and no facility; facility 9 is never added (it has no
+            // pair within reach either way).
+            let mut streamed =
+                TwoStep::new(&city.population, &city.capacity, CATCHMENT, &decay).unwrap();
+            for range in [0..1, 1..4, 4..4, 4..9] {
+                let pairs: Vec<Pair> = city
+                    .pairs
+                    .iter()
+                    .filter(|p| range.contains(&p.facility))
+                    .copied()
+                    .collect();
+                streamed.add(range, &pairs).unwrap();
+            }
+            // Bit for bit.
+            assert_eq!(streamed.finish(), all, "{decay:?}");
+        }
+    }
+
+    #[test]
+    fn ranges_out_of_turn_are_errors() {
+        let (p, s) = ([100.0, 50.0], [10.0, 20.0]);
+        let mut streamed = TwoStep::new(&p, &s, 500.0, &Decay::Binary).unwrap();
+        let message = streamed.add(1..2, &[]).unwrap_err().to_string();
+        assert!(message.contains("facilities 1..2 added after facilities 0..0"));
+        let message = streamed.add(0..3, &[]).unwrap_err().to_string();
+        assert!(message.contains("facilities 0..3"), "{message}");
+        let message = streamed
+            .add(0..1, &[pair(0, 0, 5.0), pair(1, 1, 5.0)])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("names facility 1, outside the facilities 0..1"));
+        streamed.add(0..1, &[pair(0, 0, 5.0)]).unwrap();
+        let message = streamed.add(0..1, &[]).unwrap_err().to_string();
+        assert!(message.contains("added after facilities 0..1"), "{message}");
     }
 
     #[test]

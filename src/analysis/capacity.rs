@@ -5,8 +5,11 @@
 //! Distances are those of the run's deciding model: walking when the street network is used,
 //! straight-line otherwise.
 
-use crate::algo::floating_catchment::{per_thousand, two_step};
+use crate::algo::floating_catchment::{per_thousand, TwoStep};
 use crate::analysis::distance::DistanceModels;
+use crate::analysis::pair_ranges::in_ranges;
+#[cfg(doc)]
+use crate::analysis::pair_ranges::PAIR_BUDGET;
 use crate::analysis::requirements::{RequirementId, Requirements, ResolvedRequirement};
 use crate::analysis::AnalysisError;
 use crate::config::CapacityRule;
@@ -55,27 +58,42 @@ impl Capacity {
     }
 }
 
+/// The 2SFCA of one requirement, its pairs taken `budget` at a time ([`in_ranges`]).
 fn evaluate_one(
     resolved: &ResolvedRequirement,
     rule: &CapacityRule,
     capacity: &[f64],
     dataset: &Dataset,
     models: &DistanceModels,
+    budget: usize,
 ) -> Result<CapacityResult, AnalysisError> {
     let requirement = resolved.requirement;
-    let pairs = models.decisive().pairs_within(resolved);
-    let result = two_step(
-        &dataset.blocks.elderly,
-        capacity,
-        &pairs,
-        requirement.reach_m,
-        &rule.decay,
-    )
-    .map_err(|source| AnalysisError::Capacity {
+    let elderly = &dataset.blocks.elderly;
+    let error = |source| AnalysisError::Capacity {
         circle: resolved.circle.name.clone(),
         kind: requirement.kind.clone(),
         source,
-    })?;
+    };
+    let out_of_memory = |bytes| AnalysisError::OutOfMemory {
+        stage: format!(
+            "capacity of `{}` in circle `{}`",
+            requirement.kind, resolved.circle.name
+        ),
+        what: "the block–facility pairs within reach",
+        bytes,
+        lower: "the requirement's reach",
+    };
+    let mut streamed =
+        TwoStep::new(elderly, capacity, requirement.reach_m, &rule.decay).map_err(error)?;
+    in_ranges(
+        capacity.len(),
+        elderly.len(),
+        budget,
+        |facilities| models.decisive().pairs_within(resolved, facilities),
+        |facilities, pairs| streamed.add(facilities, &pairs).map_err(error),
+        out_of_memory,
+    )?;
+    let result = streamed.finish();
     let per_1000: Vec<f64> = result
         .block_score
         .iter()
@@ -101,11 +119,14 @@ fn evaluate_one(
     })
 }
 
-/// Accessibility for every requirement that names a capacity field.
+/// Accessibility for every requirement that names a capacity field, holding at most about
+/// `pair_budget` block–facility pairs at a time ([`PAIR_BUDGET`] in a run; the results do
+/// not depend on it).
 pub fn evaluate_capacity(
     requirements: &Requirements,
     dataset: &Dataset,
     models: &DistanceModels,
+    pair_budget: usize,
 ) -> Result<Capacity, AnalysisError> {
     let by_requirement = requirements
         .iter()
@@ -114,7 +135,7 @@ pub fn evaluate_capacity(
             else {
                 return Ok(None);
             };
-            evaluate_one(resolved, rule, capacity, dataset, models).map(Some)
+            evaluate_one(resolved, rule, capacity, dataset, models, pair_budget).map(Some)
         })
         .collect::<Result<_, _>>()?;
     Ok(Capacity { by_requirement })

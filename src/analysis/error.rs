@@ -37,6 +37,21 @@ pub enum AnalysisError {
         /// The candidates as named.
         name: String,
     },
+    /// A large allocation failed (under a memory limit such as `ulimit -v`).
+    #[error(
+        "{stage}: not enough memory for {what} (another {} MB); lower {lower}",
+        .bytes.div_ceil(1 << 20)
+    )]
+    OutOfMemory {
+        /// The stage that ran out, e.g. `suggesting sites for basic care_bed`.
+        stage: String,
+        /// What it was allocating.
+        what: &'static str,
+        /// The bytes asked for.
+        bytes: usize,
+        /// The settings that make it smaller.
+        lower: &'static str,
+    },
     /// The dataset has no blocks, so no plane can be chosen.
     #[error("there are no blocks to choose a projection from")]
     NoBlocks,

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod distance;
 pub mod error;
 pub mod explain;
+pub mod pair_ranges;
 pub mod pipeline;
 pub mod plane;
 pub mod referral;

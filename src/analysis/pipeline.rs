@@ -7,6 +7,7 @@ use crate::analysis::area::{area_shares, CircleShares};
 use crate::analysis::capacity::{evaluate_capacity, Capacity};
 use crate::analysis::coverage::{evaluate, Coverage, Measure};
 use crate::analysis::distance::walking::Unreachable;
+use crate::analysis::pair_ranges::PAIR_BUDGET;
 use crate::analysis::referral::{check_referrals, ReferralResult};
 use crate::analysis::service_areas::{service_areas, ServiceAreaPiece};
 use crate::analysis::sites::{suggest_sites, SiteRequest, Suggestion};
@@ -116,7 +117,12 @@ pub fn analyse<'a>(
     let shares = (options.measure == Measure::Area)
         .then(|| area_shares(&study.requirements, study.plane, &coverage));
     let referrals = check_referrals(study.policy, study.dataset, &study.models)?;
-    let capacity = evaluate_capacity(&study.requirements, study.dataset, &study.models)?;
+    let capacity = evaluate_capacity(
+        &study.requirements,
+        study.dataset,
+        &study.models,
+        PAIR_BUDGET,
+    )?;
     if options.sites > 0 {
         progress.stage("suggesting sites");
     }

@@ -8,9 +8,10 @@
 //! centroids of the demand blocks. Reach is measured by the run's deciding distance model.
 
 use crate::algo::crs::LocalProjection;
-use crate::algo::floating_catchment::Pair;
 use crate::algo::siting::{exact, greedy, Choice, CoverProblem};
 use crate::analysis::coverage::Coverage;
+use crate::analysis::distance::DistanceModel;
+use crate::analysis::pair_ranges::{in_ranges, PAIR_BUDGET};
 use crate::analysis::plane::Plane;
 use crate::analysis::requirements::RequirementId;
 use crate::analysis::study::Study;
@@ -22,6 +23,7 @@ use crate::dataset::{Blocks, FacilityLayer};
 use crate::error::Error;
 use crate::input::facilities::read_layer;
 use geo::Coord;
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// Exact optimisation is attempted up to this many search nodes.
@@ -209,23 +211,66 @@ fn project_all(plane: &Plane, points: &[Coord<f64>]) -> Vec<Coord<f64>> {
         .collect()
 }
 
-/// Per candidate, the demand blocks (by position in `demand`) it covers, sorted.
-fn covers(pairs: &[Pair], demand: &[u32], blocks: usize, candidates: usize) -> Vec<Vec<u32>> {
-    let mut position = vec![u32::MAX; blocks];
-    for (i, &b) in demand.iter().enumerate() {
-        position[b as usize] = i as u32;
-    }
-    let mut covers: Vec<Vec<u32>> = vec![Vec::new(); candidates];
-    for pair in pairs
-        .iter()
-        .filter(|p| position[p.block as usize] != u32::MAX)
-    {
-        covers[pair.facility as usize].push(position[pair.block as usize]);
-    }
-    for cover in &mut covers {
-        cover.sort_unstable();
-    }
+/// Per candidate site, the demand blocks (by position in `demand`, which is sorted) within
+/// `reach_m` of it by `model`, sorted. The block–site pairs are taken about `pair_budget` at
+/// a time ([`in_ranges`]; [`PAIR_BUDGET`] in a run, the result does not depend on it) and
+/// the lists allocated fallibly: an error names `stage` and what to lower.
+pub fn cover_lists(
+    model: &dyn DistanceModel,
+    sites: &[Coord<f64>],
+    demand: &[u32],
+    reach_m: f64,
+    pair_budget: usize,
+    stage: &str,
+) -> Result<Vec<Vec<u32>>, AnalysisError> {
+    let out_of_memory = |what, bytes| AnalysisError::OutOfMemory {
+        stage: stage.to_string(),
+        what,
+        bytes,
+        lower: "the number of candidate sites or the requirement's reach",
+    };
+    let mut covers: Vec<Vec<u32>> = Vec::new();
     covers
+        .try_reserve_exact(sites.len())
+        .map_err(|_| out_of_memory("the candidate list", sites.len() * 24))?;
+    let pairs_of = |range: Range<u32>| {
+        let mut pairs = model.pairs_from_points(
+            &sites[range.start as usize..range.end as usize],
+            demand,
+            reach_m,
+        );
+        pairs.iter_mut().for_each(|p| p.facility += range.start);
+        pairs
+    };
+    in_ranges(
+        sites.len(),
+        demand.len(),
+        pair_budget,
+        pairs_of,
+        |range, pairs| {
+            let mut lists = vec![Vec::new(); range.len()];
+            let mut counts = vec![0usize; range.len()];
+            for pair in &pairs {
+                counts[(pair.facility - range.start) as usize] += 1;
+            }
+            for (list, &count) in lists.iter_mut().zip(&counts) {
+                list.try_reserve_exact(count)
+                    .map_err(|_| out_of_memory("the blocks each site covers", count * 4))?;
+            }
+            for pair in &pairs {
+                if let Ok(at) = demand.binary_search(&pair.block) {
+                    lists[(pair.facility - range.start) as usize].push(at as u32);
+                }
+            }
+            for list in &mut lists {
+                list.sort_unstable();
+            }
+            covers.extend(lists);
+            Ok(())
+        },
+        |bytes| out_of_memory("the block–site pairs within reach", bytes),
+    )?;
+    Ok(covers)
 }
 
 /// Elderly in the blocks where `met` holds.
@@ -257,13 +302,20 @@ pub fn suggest_sites(
         .collect();
     let candidates = candidates(request.candidates, study, &demand)?;
     let sites: Vec<Coord<f64>> = candidates.iter().map(|c| c.position_m).collect();
-    let pairs = study
-        .models
-        .decisive()
-        .pairs_from_points(&sites, &demand, requirement.reach_m);
+    let covers = cover_lists(
+        study.models.decisive(),
+        &sites,
+        &demand,
+        requirement.reach_m,
+        PAIR_BUDGET,
+        &format!(
+            "suggesting {} sites for circle `{}`",
+            requirement.kind, resolved.circle.name
+        ),
+    )?;
     let problem = CoverProblem {
         weights: demand.iter().map(|&b| blocks.elderly[b as usize]).collect(),
-        covers: covers(&pairs, &demand, blocks.len(), candidates.len()),
+        covers,
         capacity: request.capacity,
     };
     let choices = greedy(&problem, request.count);

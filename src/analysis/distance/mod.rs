@@ -11,6 +11,7 @@ use crate::algo::floating_catchment::Pair;
 use crate::analysis::requirements::ResolvedRequirement;
 use crate::dataset::Dataset;
 use geo::Coord;
+use std::ops::Range;
 use straight::StraightLine;
 use walking::WalkNetwork;
 
@@ -103,9 +104,10 @@ pub trait DistanceModel: Sync {
     /// reach and whether the requirement is met.
     fn distances(&self, requirement: &ResolvedRequirement) -> Distances;
 
-    /// Every (block, facility) pair within the requirement's reach, sorted by block, then
-    /// facility, each with its shortest distance (the 2SFCA's input).
-    fn pairs_within(&self, requirement: &ResolvedRequirement) -> Vec<Pair>;
+    /// Every (block, facility) pair within the requirement's reach for its facilities in
+    /// `facilities` (by index in the layer), sorted by block, then facility, each with its
+    /// shortest distance (the 2SFCA's input, taken a range of facilities at a time).
+    fn pairs_within(&self, requirement: &ResolvedRequirement, facilities: Range<u32>) -> Vec<Pair>;
 
     /// Every (block, point) pair within `reach_m` for the blocks in `blocks` (sorted) and
     /// new points in the plane (such as candidate sites), the point's index as the pair's

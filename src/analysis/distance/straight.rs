@@ -13,10 +13,13 @@ use geo::{Coord, Distance, Euclidean, MultiPolygon, Point};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
+use std::borrow::Cow;
+use std::ops::Range;
 
 type Location = GeomWithData<[f64; 2], u32>;
 
 /// The access locations of one layer's facilities that pass a requirement's filter, indexed.
+#[derive(Clone)]
 pub struct FacilityIndex {
     tree: RTree<Location>,
 }
@@ -46,6 +49,26 @@ impl FacilityIndex {
         FacilityIndex {
             tree: RTree::bulk_load(points),
         }
+    }
+
+    /// The requirement's index restricted to its facilities in `facilities` (the
+    /// requirement's own index when the range holds them all).
+    pub fn of_range<'r>(
+        resolved: &'r ResolvedRequirement,
+        plane: &Plane,
+        facilities: Range<u32>,
+    ) -> Cow<'r, FacilityIndex> {
+        if facilities.start == 0 && facilities.end as usize >= resolved.layer.len() {
+            return Cow::Borrowed(&resolved.index);
+        }
+        let keep: Vec<bool> = (0..resolved.layer.len() as u32)
+            .map(|f| facilities.contains(&f) && resolved.keep[f as usize])
+            .collect();
+        Cow::Owned(FacilityIndex::new(
+            resolved.layer,
+            &plane.layer_locations[resolved.layer_index],
+            &keep,
+        ))
     }
 
     /// The nearest facility to a point and its distance; `None` when there is none.
@@ -299,10 +322,10 @@ impl DistanceModel for StraightLine<'_> {
         }
     }
 
-    fn pairs_within(&self, resolved: &ResolvedRequirement) -> Vec<Pair> {
+    fn pairs_within(&self, resolved: &ResolvedRequirement, facilities: Range<u32>) -> Vec<Pair> {
         let blocks: Vec<u32> = (0..self.plane.block_centroids.len() as u32).collect();
         straight_pairs(
-            &resolved.index,
+            FacilityIndex::of_range(resolved, self.plane, facilities).as_ref(),
             self.plane,
             &blocks,
             resolved.requirement.reach_m,

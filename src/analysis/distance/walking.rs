@@ -18,6 +18,7 @@ use crate::analysis::summary::NetworkSummary;
 use crate::dataset::Dataset;
 use geo::{Coord, LineString};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Walking searches look this many times the policy's largest reach far, so that a gap
 /// reason can say how far the nearest facility really is on foot ("1,480 m on foot").
@@ -535,11 +536,14 @@ impl DistanceModel for WalkNetwork<'_> {
         self.distances_beside(resolved, None)
     }
 
-    fn pairs_within(&self, resolved: &ResolvedRequirement) -> Vec<Pair> {
+    fn pairs_within(&self, resolved: &ResolvedRequirement, facilities: Range<u32>) -> Vec<Pair> {
         let reach_m = resolved.requirement.reach_m;
-        let pairs = self.blocks_within(&self.entrances(resolved), reach_m);
+        let mut entrances = self.entrances(resolved);
+        entrances.retain(|(f, _)| facilities.contains(f));
+        let pairs = self.blocks_within(&entrances, reach_m);
         let blocks: Vec<u32> = (0..self.block_access.len() as u32).collect();
-        self.pairs_with_shortcuts(pairs, &resolved.index, &blocks, reach_m)
+        let index = FacilityIndex::of_range(resolved, self.plane, facilities);
+        self.pairs_with_shortcuts(pairs, &index, &blocks, reach_m)
     }
 
     fn pairs_from_points(&self, points: &[Coord<f64>], blocks: &[u32], reach_m: f64) -> Vec<Pair> {
