@@ -6,6 +6,10 @@ mod cli;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// The system allocator, with a clean message naming the stage when memory runs out.
+#[global_allocator]
+static ALLOCATOR: cli::out_of_memory::ReportingAllocator = cli::out_of_memory::ReportingAllocator;
+
 /// The exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT's number).
 const INTERRUPTED: i32 = 130;
 

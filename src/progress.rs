@@ -29,8 +29,10 @@ impl Progress {
         Progress { bar: None }
     }
 
-    /// Names the stage now running (`reading inputs`, `searching the street network`…).
-    pub fn stage(&self, message: &str) {
+    /// Names the stage now running (`reading inputs`, `searching the street network`…), on
+    /// the spinner and for an out-of-memory message ([`crate::memory::set_stage`]).
+    pub fn stage(&self, message: &'static str) {
+        crate::memory::set_stage(message);
         if let Some(bar) = &self.bar {
             bar.set_message(message.to_string());
         }

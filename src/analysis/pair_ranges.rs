@@ -22,9 +22,11 @@ const BYTES_PER_PAIR: usize = 3 * std::mem::size_of::<Pair>();
 /// as fit the budget at the most pairs one source has had so far. A city whose pairs all fit
 /// the budget takes them in one or two ranges.
 ///
-/// Before each range, the memory it may take is reserved and released (a fallible
-/// allocation): when there is not enough, `out_of_memory(bytes)` is the error, before the
-/// search could abort the process.
+/// Before each range after the first, the memory it may take at the most pairs per source
+/// seen so far is reserved and released (a fallible allocation): when there is not enough,
+/// `out_of_memory(bytes)` is the error, before the search could stop the process. (The
+/// first range is within the budget, and reserving its worst case would ask even a small
+/// city for the whole budget.)
 pub fn in_ranges<E>(
     sources: usize,
     blocks: usize,
@@ -36,25 +38,22 @@ pub fn in_ranges<E>(
     let sources = sources.min(u32::MAX as usize) as u32;
     let first = (budget / blocks.max(1)).max(1);
     let mut size = first;
-    let mut most_per_source = blocks;
+    let mut most_per_source = 0;
     let mut start = 0;
     while start < sources {
         let end = start
             .saturating_add(size.min(u32::MAX as usize) as u32)
             .min(sources);
-        let bytes = ((end - start) as usize)
-            .saturating_mul(most_per_source)
-            .saturating_mul(BYTES_PER_PAIR);
-        if Vec::<u8>::new().try_reserve_exact(bytes).is_err() {
-            return Err(out_of_memory(bytes));
+        if start > 0 {
+            let bytes = ((end - start) as usize)
+                .saturating_mul(most_per_source)
+                .saturating_mul(BYTES_PER_PAIR);
+            if crate::memory::fallibly(|| Vec::<u8>::new().try_reserve_exact(bytes)).is_err() {
+                return Err(out_of_memory(bytes));
+            }
         }
         let pairs = pairs_of(start..end);
-        let most_here = most_per_source_in(&pairs, start..end);
-        most_per_source = if start == 0 {
-            most_here
-        } else {
-            most_per_source.max(most_here)
-        };
+        most_per_source = most_per_source.max(most_per_source_in(&pairs, start..end));
         take(start..end, pairs)?;
         size = first.max(budget / most_per_source.max(1));
         start = end;
@@ -156,21 +155,22 @@ mod tests {
     }
 
     #[test]
-    fn a_range_beyond_the_memory_there_is_is_an_error_before_the_search() {
-        // Room for a range of 2^32 sources of 2^20 pairs (2^57 bytes) cannot be reserved.
-        let mut searched = false;
+    fn a_range_beyond_the_memory_there_is_is_an_error_before_its_search() {
+        // The first range, of 2^20 sources, has one of 1,000 pairs: the next would hold
+        // 2^30 sources of up to 1,000 pairs (2^45 bytes), which cannot be reserved.
+        let mut searches = 0;
         let result = in_ranges(
-            usize::MAX,
+            u32::MAX as usize,
             1 << 20,
-            usize::MAX,
-            |_| {
-                searched = true;
-                Vec::new()
+            1 << 40,
+            |range| {
+                searches += 1;
+                pairs_of(&[1000], range.start..range.start + 1)
             },
             |_, _| Ok(()),
             |bytes| bytes,
         );
-        assert!(result.unwrap_err() > 1 << 56);
-        assert!(!searched);
+        assert!(result.unwrap_err() > 1 << 44);
+        assert_eq!(searches, 1);
     }
 }

@@ -22,6 +22,7 @@ use crate::config::Reach;
 use crate::dataset::{Blocks, FacilityLayer};
 use crate::error::Error;
 use crate::input::facilities::read_layer;
+use crate::memory::fallibly;
 use geo::Coord;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -230,8 +231,7 @@ pub fn cover_lists(
         lower: "the number of candidate sites or the requirement's reach",
     };
     let mut covers: Vec<Vec<u32>> = Vec::new();
-    covers
-        .try_reserve_exact(sites.len())
+    fallibly(|| covers.try_reserve_exact(sites.len()))
         .map_err(|_| out_of_memory("the candidate list", sites.len() * 24))?;
     let pairs_of = |range: Range<u32>| {
         let mut pairs = model.pairs_from_points(
@@ -254,7 +254,7 @@ pub fn cover_lists(
                 counts[(pair.facility - range.start) as usize] += 1;
             }
             for (list, &count) in lists.iter_mut().zip(&counts) {
-                list.try_reserve_exact(count)
+                fallibly(|| list.try_reserve_exact(count))
                     .map_err(|_| out_of_memory("the blocks each site covers", count * 4))?;
             }
             for pair in &pairs {

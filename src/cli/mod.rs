@@ -6,6 +6,7 @@ mod check;
 mod errors;
 mod folder;
 mod osm;
+pub mod out_of_memory;
 mod report;
 mod site;
 mod synth;
