@@ -834,6 +834,18 @@ mod tests {
         }
     }
 
+    /// [`two_step`] over all of `city`'s pairs.
+    fn on_city(city: &City, decay: &Decay) -> Accessibility {
+        two_step(
+            &city.population,
+            &city.capacity,
+            &city.pairs,
+            CATCHMENT,
+            decay,
+        )
+        .unwrap()
+    }
+
     /// The weight written out independently of `Decay::weight`.
     fn brute_weight(decay: &Decay, d: f64) -> f64 {
         if d > CATCHMENT {
@@ -895,14 +907,7 @@ mod tests {
         for seed in [1, 2, 3] {
             let city = random_city(seed);
             for decay in [Decay::Binary, steps(), Decay::Gaussian] {
-                let got = two_step(
-                    &city.population,
-                    &city.capacity,
-                    &city.pairs,
-                    CATCHMENT,
-                    &decay,
-                )
-                .unwrap();
+                let got = on_city(&city, &decay);
                 let (ratio, score) = brute_force(&city, &decay);
                 for (j, (got_r, want_r)) in got.facility_ratio.iter().zip(&ratio).enumerate() {
                     let what = format!("seed {seed}, {decay:?}, R{j}");
@@ -936,14 +941,7 @@ mod tests {
         for seed in [4, 5] {
             let city = random_city(seed);
             for decay in [Decay::Binary, steps(), Decay::Gaussian] {
-                let got = two_step(
-                    &city.population,
-                    &city.capacity,
-                    &city.pairs,
-                    CATCHMENT,
-                    &decay,
-                )
-                .unwrap();
+                let got = on_city(&city, &decay);
                 let served: f64 = city
                     .population
                     .iter()
@@ -993,14 +991,7 @@ mod tests {
     fn taken_in_ranges_of_facilities_equals_all_at_once() {
         let city = random_city(7);
         for decay in [Decay::Binary, steps(), Decay::Gaussian] {
-            let all = two_step(
-                &city.population,
-                &city.capacity,
-                &city.pairs,
-                CATCHMENT,
-                &decay,
-            )
-            .unwrap();
+            let all = on_city(&city, &decay);
             // Ranges of one, several and no facility; facility 9 is never added (it has no
             // pair within reach either way).
             let mut streamed =
