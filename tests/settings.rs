@@ -128,6 +128,15 @@ fn a_filter_keeping_no_facility_is_a_warning_naming_the_values_present() {
         html.contains("keeps none of the 1 facilities"),
         "the report shows it too"
     );
+    // `site` too: its every block is demand, for want of a facility.
+    carecircle()
+        .arg("site")
+        .arg(&manifest)
+        .args(["--circle", "specialty", "--kind", "hospital", "--out"])
+        .arg(dir.path().join("sites"))
+        .assert()
+        .success()
+        .stderr(contains(expected).and(contains(values)));
 }
 
 #[test]

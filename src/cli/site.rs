@@ -5,6 +5,7 @@ use super::folder::removed_line;
 use anyhow::{bail, Result};
 use carecircle::analysis::sites::Suggestion;
 use carecircle::commands::site::{suggest_sites, write_suggestion, SiteOptions};
+use carecircle::format::printable;
 use carecircle::output::format::{percent, thousands};
 use carecircle::output::layer::OutputFormat;
 use std::path::Path;
@@ -29,6 +30,9 @@ pub fn site(
         Ok(done) => done,
         Err(e) => return Ok(fail(e, Hints::NO_FLAGS)),
     };
+    for w in &run.warnings {
+        eprintln!("warning: {}", printable(w));
+    }
     let s = &run.suggestion;
     println!(
         "{} candidates; {} elderly in blocks that one more {} within {}{} would cover",

@@ -46,6 +46,8 @@ pub struct SiteRun {
     /// The city's input files (manifest, policy, layers, candidates), which outputs must not
     /// overwrite.
     pub inputs: Vec<PathBuf>,
+    /// What reading the city found questionable (such as a `where` no facility matches).
+    pub warnings: Vec<String>,
 }
 
 /// Suggests `options.count` new sites for the city in `manifest_path`.
@@ -86,6 +88,7 @@ pub fn suggest_sites(manifest_path: &Path, options: &SiteOptions) -> Result<Site
         suggestion,
         projection: plane.projection,
         inputs,
+        warnings: city.loaded.warnings.clone(),
     })
 }
 
