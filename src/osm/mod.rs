@@ -18,6 +18,7 @@ pub mod facilities;
 pub mod mapping;
 pub mod nodes;
 pub mod population;
+mod quiet;
 pub mod read;
 pub mod rings;
 pub mod streets;
