@@ -749,6 +749,32 @@ fn bad_inputs_are_clear_errors() {
     assert!(!out.exists());
 }
 
+/// An extract the decoder panics on (a relation member of an unknown type, found by the
+/// `pbf` fuzz target) is one line of error naming the file: no panic message, no backtrace.
+#[test]
+fn a_malformed_extract_the_decoder_panics_on_is_one_clean_error() {
+    let pbf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/crashes/pbf/relation_member_of_unknown_type.osm.pbf");
+    let out = scratch("osm-decoder-panic").join("city");
+    let assert = carecircle()
+        .arg("osm")
+        .arg(&pbf)
+        .arg("--out")
+        .arg(&out)
+        .env("RUST_BACKTRACE", "1")
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}: not a readable OSM PBF file: the decoder failed on malformed data\n",
+            pbf.display()
+        )
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn print_mapping_prints_the_default() {
     let assert = carecircle()

@@ -18,6 +18,7 @@ pub mod facilities;
 pub mod mapping;
 pub mod nodes;
 pub mod population;
+mod quiet;
 pub mod read;
 pub mod rings;
 pub mod streets;
@@ -104,7 +105,7 @@ pub fn convert(
 ) -> Result<Conversion, ConvertError> {
     let started = Instant::now();
     let mapping = &options.mapping;
-    let (extract, projection) = read(input, mapping)?;
+    let (extract, projection) = read_projected(input, mapping)?;
     let read_time = started.elapsed();
     let parts = CityParts::new(&extract, &projection, options);
 
@@ -209,8 +210,12 @@ impl<'e> CityParts<'e> {
     }
 }
 
-/// Reads the extract with what `mapping` can use, and a projection for its area.
-fn read(input: &Path, mapping: &Mapping) -> Result<(Extract, LocalProjection), ConvertError> {
+/// Reads the extract at `input` with what `mapping` can use, and a projection for its area:
+/// the reading half of [`convert`] (the fuzz targets run it on hostile extracts).
+pub fn read_projected(
+    input: &Path,
+    mapping: &Mapping,
+) -> Result<(Extract, LocalProjection), ConvertError> {
     let extract = read_extract(input, mapping)?;
     let (min_lon, min_lat, max_lon, max_lat) = extract
         .nodes

@@ -8,6 +8,7 @@
 //! relations that pass 1 did not keep, such as untagged outer and inner rings.
 
 use super::nodes::{degrees, NodeStore};
+use super::quiet::{install_hook, quietly, Quiet};
 use super::tags::{TagSource, Tags};
 use geo_types::Coord;
 use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock, RelMemberType};
@@ -221,7 +222,7 @@ pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, ReadErr
 
 /// Decodes every blob of the file in parallel, applying `each` to the data blocks; also
 /// returns the number of header blocks. A malformed file is an error naming it, also when
-/// the decoder panics on it.
+/// the decoder panics on it (quietly: see [`super::quiet`]).
 fn decode_blocks<T: Send>(
     path: &Path,
     each: impl Fn(&PrimitiveBlock) -> T + Sync,
@@ -230,11 +231,13 @@ fn decode_blocks<T: Send>(
         path: path.to_path_buf(),
         source,
     })?;
+    install_hook();
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        reader
+        Quiet(reader)
             .par_bridge()
             .map(|blob| {
-                Ok(match blob?.decode()? {
+                let blob = blob?;
+                Ok(match quietly(|| blob.decode())? {
                     BlobDecode::OsmHeader(_) => Decoded::Header,
                     BlobDecode::OsmData(block) => Decoded::Data(each(&block)),
                     BlobDecode::Unknown(_) => Decoded::Other,
@@ -273,36 +276,35 @@ fn pass1(block: &PrimitiveBlock, wanted: &dyn Wanted) -> Pass1 {
             });
         }
     };
-    for element in block.elements() {
+    for element in Quiet(block.elements()) {
         tags.clear();
         match element {
             Element::DenseNode(n) => {
-                tags.extend(n.tags());
-                let position = [n.decimicro_lon(), n.decimicro_lat()];
+                tags.extend(Quiet(n.tags()));
+                let position = quietly(|| [n.decimicro_lon(), n.decimicro_lat()]);
                 node(&mut out, n.id(), position, &tags);
             }
             Element::Node(n) => {
-                tags.extend(n.tags());
-                let position = [n.decimicro_lon(), n.decimicro_lat()];
+                tags.extend(Quiet(n.tags()));
+                let position = quietly(|| [n.decimicro_lon(), n.decimicro_lat()]);
                 node(&mut out, n.id(), position, &tags);
             }
             Element::Way(w) => {
                 out.counts.ways += 1;
-                tags.extend(w.tags());
+                tags.extend(Quiet(w.tags()));
                 if wanted.way(&tags) {
                     out.ways.push(Way {
                         id: w.id(),
-                        refs: w.refs().collect(),
+                        refs: Quiet(w.refs()).collect(),
                         tags: Tags::from_pairs(tags.iter().copied()),
                     });
                 }
             }
             Element::Relation(r) => {
                 out.counts.relations += 1;
-                tags.extend(r.tags());
+                tags.extend(Quiet(r.tags()));
                 if tags.tag("type") == Some("multipolygon") && wanted.relation(&tags) {
-                    let members = r
-                        .members()
+                    let members = Quiet(r.members())
                         .filter(|m| m.member_type == RelMemberType::Way)
                         .filter_map(|m| {
                             let inner = match m.role().unwrap_or("") {
@@ -330,9 +332,9 @@ fn pass1(block: &PrimitiveBlock, wanted: &dyn Wanted) -> Pass1 {
 
 fn pass2(block: &PrimitiveBlock, nodes: &NodeStore, members: &HashSet<i64>) -> Pass2 {
     let mut out = Pass2::default();
-    for group in block.groups() {
-        for w in group.ways() {
-            let refs: Vec<i64> = w.refs().collect();
+    for group in Quiet(block.groups()) {
+        for w in Quiet(group.ways()) {
+            let refs: Vec<i64> = Quiet(w.refs()).collect();
             if !refs.iter().all(|&r| nodes.contains(r)) {
                 out.ways_missing_nodes += 1;
             }
@@ -340,7 +342,7 @@ fn pass2(block: &PrimitiveBlock, nodes: &NodeStore, members: &HashSet<i64>) -> P
                 out.member_ways.push(Way {
                     id: w.id(),
                     refs,
-                    tags: Tags::from_pairs(w.tags()),
+                    tags: Tags::from_pairs(Quiet(w.tags())),
                 });
             }
         }
