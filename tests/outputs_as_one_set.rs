@@ -22,15 +22,19 @@ const RECORD: &str = ".carecircle-files";
 /// The marker that decides a staged set (inside the staging folder).
 const COMMIT: &str = ".carecircle-commit";
 
-/// Starts `report` on `manifest` into `out` with `extra` arguments, in the background.
-fn spawn_report(manifest: &Path, out: &Path, extra: &[&str]) -> Child {
+/// The options of every re-run: from the centroids, where the first run measured from the
+/// outlines (so the two sets differ).
+const RERUN: &[&str] = &["--distance", "straight", "--measure", "centroid"];
+
+/// Starts the re-run of `report` on `manifest` into `out` ([`RERUN`]), in the background.
+fn spawn_rerun(manifest: &Path, out: &Path) -> Child {
     Command::cargo_bin("carecircle")
         .unwrap()
         .arg("report")
         .arg(manifest)
         .arg("--out")
         .arg(out)
-        .args(extra)
+        .args(RERUN)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -136,12 +140,7 @@ fn kill_during_write_leaves_one_set(blocks: usize) {
     child.wait().unwrap();
     assert!(out.join(STAGING).exists(), "killed before staging anything");
     assert_eq!(consistent_set(&out), "edge");
-    report(
-        &manifest,
-        &out,
-        &["--distance", "straight", "--measure", "centroid"],
-    )
-    .success();
+    report(&manifest, &out, RERUN).success();
     assert_eq!(consistent_set(&out), "centroid");
     no_litter(&out);
 }
@@ -182,11 +181,7 @@ fn sigterm_and_sigint_discard_the_staged_set_and_clean_up() {
 /// got past the moment before it could be stopped.
 fn stopped_when(manifest: &Path, out: &Path, what: &str, holds: impl Fn() -> bool) -> Child {
     for _ in 0..5 {
-        let mut run = spawn_report(
-            manifest,
-            out,
-            &["--distance", "straight", "--measure", "centroid"],
-        );
+        let mut run = spawn_rerun(manifest, out);
         wait_until(&mut run, what, &holds);
         signal(&run, "STOP");
         if holds() {
@@ -247,7 +242,7 @@ fn a_failed_write_keeps_the_previous_set() {
         .arg(&manifest)
         .arg("--out")
         .arg(&out)
-        .args(["--distance", "straight", "--measure", "centroid"])
+        .args(RERUN)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

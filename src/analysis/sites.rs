@@ -232,7 +232,7 @@ pub fn cover_lists(
     };
     let mut covers: Vec<Vec<u32>> = Vec::new();
     fallibly(|| covers.try_reserve_exact(sites.len()))
-        .map_err(|_| out_of_memory("the candidate list", sites.len() * 24))?;
+        .map_err(|_| out_of_memory("the candidate list", sites.len() * size_of::<Vec<u32>>()))?;
     let pairs_of = |range: Range<u32>| {
         let mut pairs = model.pairs_from_points(
             &sites[range.start as usize..range.end as usize],
@@ -254,16 +254,16 @@ pub fn cover_lists(
                 counts[(pair.facility - range.start) as usize] += 1;
             }
             for (list, &count) in lists.iter_mut().zip(&counts) {
-                fallibly(|| list.try_reserve_exact(count))
-                    .map_err(|_| out_of_memory("the blocks each site covers", count * 4))?;
+                fallibly(|| list.try_reserve_exact(count)).map_err(|_| {
+                    out_of_memory("the blocks each site covers", count * size_of::<u32>())
+                })?;
             }
+            // The pairs come by block, and positions in `demand` grow with the block: each
+            // list is filled in order.
             for pair in &pairs {
                 if let Ok(at) = demand.binary_search(&pair.block) {
                     lists[(pair.facility - range.start) as usize].push(at as u32);
                 }
-            }
-            for list in &mut lists {
-                list.sort_unstable();
             }
             covers.extend(lists);
             Ok(())
