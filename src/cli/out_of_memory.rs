@@ -8,8 +8,10 @@
 //! left to fail: their callers report their own error.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// The system allocator, reporting a failed allocation as above.
 pub struct ReportingAllocator;
@@ -47,12 +49,23 @@ fn checked(ptr: *mut u8, size: usize) -> *mut u8 {
 }
 
 /// Prints the message (allocating nothing) and exits with status 1.
+///
+/// Several threads may run out at once: the first reports and ends the process, the others
+/// wait for it. Only a failure while printing the message itself aborts.
 fn out_of_memory(size: usize) -> ! {
     static REPORTING: AtomicBool = AtomicBool::new(false);
-    if REPORTING.swap(true, Ordering::SeqCst) {
-        // A second failure while reporting the first (another thread, or the message).
-        std::process::abort();
+    thread_local! {
+        static REPORTING_HERE: Cell<bool> = const { Cell::new(false) };
     }
+    if REPORTING.swap(true, Ordering::SeqCst) {
+        if REPORTING_HERE.get() {
+            std::process::abort();
+        }
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+    REPORTING_HERE.set(true);
     let mb = size.div_ceil(1 << 20);
     let mut stderr = std::io::stderr().lock();
     let _ = match carecircle::memory::stage() {
