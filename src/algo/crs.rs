@@ -13,6 +13,10 @@
 //! round trip is reproduced to well under a millimetre, where the usual
 //! one-step "inverses" are off by decimetres (BD-09) to metres (GCJ-02).
 //!
+//! Files in any other system named by an EPSG code ([`Crs::Epsg`]: CGCS2000 and its
+//! Gauss–Krüger zones, TWD97, UTM, Web Mercator…) are converted by proj4rs from the
+//! definitions of the `crs-definitions` crate (see [`super::epsg`]).
+//!
 //! Distances and areas are computed in a [`LocalProjection`], a transverse
 //! Mercator plane in metres centred on the study area.
 
@@ -29,8 +33,18 @@ use proj4rs::Proj;
 #[derive(Debug, thiserror::Error)]
 pub enum CrsError {
     /// The text is not the name of a supported coordinate reference system.
-    #[error("unknown coordinate reference system `{0}` (expected one of: wgs84, gcj02, bd09)")]
+    #[error(
+        "unknown coordinate reference system `{0}` (expected wgs84, gcj02, bd09 or an EPSG \
+         code such as EPSG:4490, EPSG:4549 or EPSG:3826)"
+    )]
     UnknownCrs(String),
+    /// An EPSG code without a definition in the `crs-definitions` crate.
+    #[error(
+        "unknown EPSG code {0} (carecircle knows the codes of the EPSG registry's \
+         projected and geographic systems; check the code, or convert the file to WGS 84 \
+         with `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`)"
+    )]
+    UnknownEpsg(u32),
     /// A projection centre that is not a finite longitude/latitude in range.
     #[error(
         "invalid projection centre ({lon}, {lat}): longitude must be within ±180° \
@@ -52,9 +66,13 @@ pub enum CrsError {
     },
 }
 
-/// A geographic coordinate reference system (datum) for longitude/latitude in degrees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+/// The coordinate reference system of an input file: longitude/latitude in degrees in one
+/// of the datums of Chinese web maps, or any system with an EPSG code.
+///
+/// Written as `wgs84`, `gcj02`, `bd09` (also `WGS 84`, `GCJ-02`, `BD-09`, any case) or
+/// `EPSG:<code>` (also the GeoJSON forms `urn:ogc:def:crs:EPSG::<code>` and
+/// `urn:ogc:def:crs:OGC:1.3:CRS84`); `EPSG:4326` is [`Crs::Wgs84`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Crs {
     /// WGS 84 (EPSG:4326): GPS, OpenStreetMap.
     #[default]
@@ -64,48 +82,78 @@ pub enum Crs {
     Gcj02,
     /// BD-09: GCJ-02 plus Baidu's additional offset (Baidu Maps).
     Bd09,
+    /// A system of the EPSG registry other than EPSG:4326, converted by proj4rs (see
+    /// [`super::epsg::ToWgs84`]); the code is one `crs-definitions` knows.
+    Epsg(u16),
 }
 
 impl Crs {
-    fn name(self) -> &'static str {
-        match self {
-            Crs::Wgs84 => "wgs84",
-            Crs::Gcj02 => "gcj02",
-            Crs::Bd09 => "bd09",
-        }
-    }
-
-    /// Converts a longitude/latitude (degrees) in this CRS to WGS 84 (degrees).
+    /// Converts a longitude/latitude (degrees) in one of the web-map datums to WGS 84
+    /// (degrees); `None` for [`Crs::Epsg`], which converts through
+    /// [`super::epsg::ToWgs84`].
     ///
     /// Accuracy is that of the underlying functions: exact for WGS 84, better
     /// than a millimetre against the forward formulas for GCJ-02 and BD-09.
-    pub fn to_wgs84(self, lon: f64, lat: f64) -> (f64, f64) {
+    pub fn datum_to_wgs84(self, lon: f64, lat: f64) -> Option<(f64, f64)> {
         match self {
-            Crs::Wgs84 => (lon, lat),
-            Crs::Gcj02 => gcj02_to_wgs84(lon, lat),
-            Crs::Bd09 => bd09_to_wgs84(lon, lat),
+            Crs::Wgs84 => Some((lon, lat)),
+            Crs::Gcj02 => Some(gcj02_to_wgs84(lon, lat)),
+            Crs::Bd09 => Some(bd09_to_wgs84(lon, lat)),
+            Crs::Epsg(_) => None,
         }
     }
 }
 
 impl fmt::Display for Crs {
-    /// Writes the lowercase name: `wgs84`, `gcj02` or `bd09`.
+    /// Writes `wgs84`, `gcj02`, `bd09` or `EPSG:<code>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            Crs::Wgs84 => f.write_str("wgs84"),
+            Crs::Gcj02 => f.write_str("gcj02"),
+            Crs::Bd09 => f.write_str("bd09"),
+            Crs::Epsg(code) => write!(f, "EPSG:{code}"),
+        }
     }
 }
 
 impl FromStr for Crs {
     type Err = CrsError;
 
-    /// Parses `wgs84`, `gcj02` or `bd09`, ignoring case and surrounding whitespace.
+    /// Parses the forms listed on [`Crs`], ignoring case, surrounding whitespace and the
+    /// separators `-`, `_` and spaces in the names.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "wgs84" => Ok(Crs::Wgs84),
-            "gcj02" => Ok(Crs::Gcj02),
-            "bd09" => Ok(Crs::Bd09),
-            _ => Err(CrsError::UnknownCrs(s.to_owned())),
+        let text = s.trim().to_ascii_lowercase();
+        let name: String = text
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .collect();
+        match name.as_str() {
+            "wgs84" | "urn:ogc:def:crs:ogc:1.3:crs84" | "crs84" => return Ok(Crs::Wgs84),
+            "gcj02" => return Ok(Crs::Gcj02),
+            "bd09" => return Ok(Crs::Bd09),
+            _ => {}
         }
+        let code = ["urn:ogc:def:crs:epsg::", "epsg:"]
+            .iter()
+            .find_map(|prefix| name.strip_prefix(prefix))
+            .ok_or_else(|| CrsError::UnknownCrs(s.trim().to_owned()))?;
+        let code: u32 = code
+            .parse()
+            .map_err(|_| CrsError::UnknownCrs(s.trim().to_owned()))?;
+        super::epsg::known(code)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Crs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for Crs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -299,7 +347,7 @@ pub fn wgs84_to_bd09(lon: f64, lat: f64) -> (f64, f64) {
 /// in the plane match geodesic distances far better than 0.05 %.
 ///
 /// Input longitudes/latitudes are WGS 84 degrees: convert GCJ-02/BD-09 data
-/// with [`Crs::to_wgs84`] first. The value is `Send + Sync` and cheap to share
+/// with [`super::epsg::ToWgs84`] first. The value is `Send + Sync` and cheap to share
 /// across threads; projecting a point does not allocate.
 #[derive(Debug, Clone)]
 pub struct LocalProjection {
@@ -650,7 +698,10 @@ mod tests {
         assert!(outside_china(helsinki.0, helsinki.1));
         assert_eq!(wgs84_to_gcj02(helsinki.0, helsinki.1), helsinki);
         assert_eq!(gcj02_to_wgs84(helsinki.0, helsinki.1), helsinki);
-        assert_eq!(Crs::Gcj02.to_wgs84(helsinki.0, helsinki.1), helsinki);
+        assert_eq!(
+            Crs::Gcj02.datum_to_wgs84(helsinki.0, helsinki.1),
+            Some(helsinki)
+        );
         // ...but not inside: Shanghai moves by hundreds of metres.
         let shanghai = WGS84_TO_GCJ02[0].from;
         assert!(!outside_china(shanghai.0, shanghai.1));
@@ -660,10 +711,12 @@ mod tests {
     #[test]
     fn crs_to_wgs84_dispatches_on_the_datum() {
         let (lon, lat) = (116.404, 39.915);
-        assert_eq!(Crs::Wgs84.to_wgs84(lon, lat), (lon, lat));
-        assert_eq!(Crs::Gcj02.to_wgs84(lon, lat), gcj02_to_wgs84(lon, lat));
-        assert_eq!(Crs::Bd09.to_wgs84(lon, lat), bd09_to_wgs84(lon, lat));
-        assert_ne!(Crs::Gcj02.to_wgs84(lon, lat), Crs::Bd09.to_wgs84(lon, lat));
+        let to = |crs: Crs| crs.datum_to_wgs84(lon, lat);
+        assert_eq!(to(Crs::Wgs84), Some((lon, lat)));
+        assert_eq!(to(Crs::Gcj02), Some(gcj02_to_wgs84(lon, lat)));
+        assert_eq!(to(Crs::Bd09), Some(bd09_to_wgs84(lon, lat)));
+        assert_ne!(to(Crs::Gcj02), to(Crs::Bd09));
+        assert_eq!(to(Crs::Epsg(3857)), None);
     }
 
     #[test]
@@ -685,9 +738,34 @@ mod tests {
         assert_eq!(" Gcj02 ".parse::<Crs>().unwrap(), Crs::Gcj02);
         assert_eq!(Crs::default(), Crs::Wgs84);
         let message = "mars".parse::<Crs>().unwrap_err().to_string();
-        for name in ["mars", "wgs84", "gcj02", "bd09"] {
+        for name in ["mars", "wgs84", "gcj02", "bd09", "EPSG:4490"] {
             assert!(message.contains(name), "{message}");
         }
+    }
+
+    #[test]
+    fn aliases_and_epsg_codes_parse() {
+        for (text, crs) in [
+            ("GCJ-02", Crs::Gcj02),
+            ("BD-09", Crs::Bd09),
+            ("WGS 84", Crs::Wgs84),
+            ("EPSG:4326", Crs::Wgs84),
+            ("urn:ogc:def:crs:OGC:1.3:CRS84", Crs::Wgs84),
+            ("epsg:4549", Crs::Epsg(4549)),
+            ("EPSG:3826", Crs::Epsg(3826)),
+            ("urn:ogc:def:crs:EPSG::3857", Crs::Epsg(3857)),
+        ] {
+            assert_eq!(text.parse::<Crs>().unwrap(), crs, "{text}");
+        }
+        assert_eq!(Crs::Epsg(4490).to_string(), "EPSG:4490");
+        assert_eq!(
+            serde_json::to_string(&Crs::Epsg(4490)).unwrap(),
+            "\"EPSG:4490\""
+        );
+        let unknown = "EPSG:99999".parse::<Crs>().unwrap_err().to_string();
+        assert!(unknown.contains("unknown EPSG code 99999"), "{unknown}");
+        assert!(unknown.contains("ogr2ogr"), "{unknown}");
+        assert!("EPSG:abc".parse::<Crs>().is_err());
     }
 
     /// Points spread over a 50 km × 50 km square around `centre`, on a 5 × 5 grid.

@@ -13,6 +13,7 @@
 
 pub mod barriers;
 pub mod crs;
+pub mod epsg;
 pub mod extent;
 pub mod floating_catchment;
 pub mod linkage;

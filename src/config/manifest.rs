@@ -12,7 +12,7 @@
 //!
 //! [layers.care_bed]                 # the table name is the facility kind
 //! path = "care_beds.csv"
-//! crs = "gcj02"                     # wgs84 (default) | gcj02 | bd09
+//! crs = "gcj02"                     # wgs84 (default) | gcj02 | bd09 | "EPSG:<code>"
 //! where = { category = "care_bed" } # optional attribute filter
 //!
 //! [streets]
@@ -95,9 +95,10 @@ pub struct BlocksSource {
     pub elderly: Fields,
     /// The resident count, when known: one property or several to sum.
     pub residents: Option<Fields>,
-    /// The coordinate system of the file.
+    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// file's `crs` member names, else WGS 84.
     #[serde(default)]
-    pub crs: Crs,
+    pub crs: Option<Crs>,
 }
 
 /// A facility layer: GeoJSON (Point, MultiPoint, or Polygon / MultiPolygon by centroid) or CSV.
@@ -113,9 +114,10 @@ pub struct LayerSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
-    /// The coordinate system of the file.
+    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// file's `crs` member names, else WGS 84.
     #[serde(default)]
-    pub crs: Crs,
+    pub crs: Option<Crs>,
     /// Keep only features whose properties match.
     #[serde(default, rename = "where")]
     pub filter: Filter,
@@ -143,9 +145,10 @@ pub enum Duplicates {
 pub struct StreetsSource {
     /// The GeoJSON file.
     pub path: PathBuf,
-    /// The coordinate system of the file.
+    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// file's `crs` member names, else WGS 84.
     #[serde(default)]
-    pub crs: Crs,
+    pub crs: Option<Crs>,
     /// Keep only features whose properties match (for example to drop motorways).
     #[serde(default, rename = "where")]
     pub filter: Filter,
@@ -165,9 +168,10 @@ pub struct StreetsSource {
 pub struct BarriersSource {
     /// The GeoJSON file.
     pub path: PathBuf,
-    /// The coordinate system of the file.
+    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// file's `crs` member names, else WGS 84.
     #[serde(default)]
-    pub crs: Crs,
+    pub crs: Option<Crs>,
     /// Keep only features whose properties match.
     #[serde(default, rename = "where")]
     pub filter: Filter,
@@ -203,9 +207,10 @@ pub struct EntrancesSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
-    /// The coordinate system of the file.
+    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// file's `crs` member names, else WGS 84.
     #[serde(default)]
-    pub crs: Crs,
+    pub crs: Option<Crs>,
     /// Keep only features whose properties match.
     #[serde(default, rename = "where")]
     pub filter: Filter,
@@ -452,7 +457,7 @@ path = "streets.geojson"
         let m = Manifest::load(&path).unwrap();
         assert_eq!(m.blocks.path, dir.path().join("blocks.geojson"));
         assert_eq!(m.blocks.elderly.names(), ["a", "b"]);
-        assert_eq!(m.layers["care_bed"].crs, Crs::Gcj02);
+        assert_eq!(m.layers["care_bed"].crs, Some(Crs::Gcj02));
         assert!(!m.layers["care_bed"].filter.is_empty());
         assert_eq!(m.input_files().len(), 4);
         // Without a name, the city is named after the manifest's folder.

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 pub fn read_barriers(source: &BarriersSource) -> Result<Read<Barriers>, Problem> {
     let path = source.path.as_path();
     let file = GeoJsonFile::read(path)?;
-    let rows = file.map_features(path, |number, feature| {
+    let rows = file.map_features(path, source.crs, |number, feature| {
         barrier(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;
     let features = rows.len();
@@ -53,9 +53,7 @@ fn barrier(source: &BarriersSource, mut feature: Feature) -> Result<Option<Named
         .into_iter()
         .find_map(|key| feature.text(key).filter(|t| !t.trim().is_empty()))
         .map(|t| t.trim().to_string());
-    let mut geometry = feature.take_geometry()?;
-    geometry.validate_and_convert(source.crs)?;
-    let shape = match geometry {
+    let shape = match feature.take_geometry()? {
         Geometry::LineString(line) => lines(vec![line])?,
         Geometry::MultiLineString(lines_in) => lines(lines_in)?,
         g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {

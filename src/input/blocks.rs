@@ -60,9 +60,7 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
         .as_ref()
         .map(|f| sum_fields(&feature, f))
         .transpose()?;
-    let mut geometry = feature.take_geometry()?;
-    geometry.validate_and_convert(source.crs)?;
-    let outline = geometry.into_multi_polygon()?;
+    let outline = feature.take_geometry()?.into_multi_polygon()?;
     let rings = outline
         .0
         .iter()
@@ -91,7 +89,7 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
 pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blocks>, Problem> {
     let path = source.path.as_path();
     let file = GeoJsonFile::read(path)?;
-    let rows = file.map_features(path, |number, feature| {
+    let rows = file.map_features(path, source.crs, |number, feature| {
         block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;
     let total = rows.len();

@@ -6,8 +6,9 @@
 
 use super::extent::Extent;
 use super::geojson::{Feature, GeoJsonFile, Geometry};
-use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
+use super::problem::{to_wgs84, FieldProblem, Location, Problem};
 use super::Read;
+use crate::algo::epsg::ToWgs84;
 use crate::algo::extent::great_circle_km;
 use crate::config::filter::json_as_text;
 use crate::config::manifest::{Duplicates, LayerSource};
@@ -183,7 +184,7 @@ pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
 fn read_geojson_rows(source: &LayerSource) -> Result<Rows, Problem> {
     let path = source.path.as_path();
     let file = GeoJsonFile::read(path)?;
-    let rows = file.map_features(path, |number, feature| {
+    let rows = file.map_features(path, source.crs, |number, feature| {
         geojson_row(source, number, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;
     let count = rows.len();
@@ -207,9 +208,7 @@ fn geojson_row(
             .ok_or_else(|| FieldProblem::new(field, "missing id"))?,
         None => feature.id(None).unwrap_or_else(|| number.to_string()),
     };
-    let mut geometry = feature.take_geometry()?;
-    geometry.validate_and_convert(source.crs)?;
-    let locations = match geometry {
+    let locations = match feature.take_geometry()? {
         Geometry::Point(c) => vec![c],
         Geometry::MultiPoint(cs) if !cs.is_empty() => cs,
         g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {
@@ -296,6 +295,8 @@ fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case("id")),
     };
+    let convert = ToWgs84::new(source.crs.unwrap_or_default())
+        .map_err(|e| Problem::file(path, e.to_string()))?;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut number = 0;
@@ -307,7 +308,7 @@ fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
                 let row = csv_row(
                     &headers,
                     &record,
-                    source,
+                    (source, &convert),
                     (lon_col, lat_col, id_col),
                     number,
                 )
@@ -331,7 +332,7 @@ fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
 fn csv_row(
     headers: &csv::StringRecord,
     record: &csv::StringRecord,
-    source: &LayerSource,
+    (source, convert): (&LayerSource, &ToWgs84),
     (lon_col, lat_col, id_col): (usize, usize, Option<usize>),
     number: usize,
 ) -> Result<Option<FacilityRow>, FieldProblem> {
@@ -359,11 +360,10 @@ fn csv_row(
             })
     };
     let (lon, lat) = (number_in(lon_col)?, number_in(lat_col)?);
-    check_lon_lat(lon, lat).map_err(|mut e| {
+    let (lon, lat) = to_wgs84(convert, lon, lat).map_err(|mut e| {
         e.field = Some(format!("{}/{}", &headers[lon_col], &headers[lat_col]));
         e
     })?;
-    let (lon, lat) = source.crs.to_wgs84(lon, lat);
     let id = match id_col {
         Some(col) => match record.get(col).map(str::trim) {
             Some(cell) if !cell.is_empty() => cell.to_string(),

@@ -3,8 +3,9 @@
 //! Each feature keeps its raw properties and is parsed on demand, so a reader only pays for
 //! the fields it uses. Feature numbers in problems count from 1 in file order.
 
-use super::problem::{check_lon_lat, FieldProblem, Location, Problem};
+use super::problem::{to_wgs84, FieldProblem, Location, Problem};
 use crate::algo::crs::Crs;
+use crate::algo::epsg::ToWgs84;
 use crate::input_file;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
@@ -26,10 +27,15 @@ struct Collection<'a> {
     kind: Cow<'a, str>,
     #[serde(borrow, default)]
     features: Option<Vec<&'a RawValue>>,
+    /// The 2008 GeoJSON `crs` member (RFC 7946 dropped it; GDAL still writes it).
+    #[serde(default)]
+    crs: Option<serde_json::Value>,
 }
 
 /// One feature with its geometry parsed and its properties kept raw.
 pub struct Feature<'a> {
+    /// The conversion of the file's positions to WGS 84.
+    to_wgs84: &'a ToWgs84,
     /// The feature-level `id` member, if any.
     pub id: Option<&'a RawValue>,
     /// The geometry, or `None` for a null geometry.
@@ -97,14 +103,12 @@ impl Geometry {
         }
     }
 
-    /// Checks every coordinate's range and converts it from `crs` to WGS 84.
-    pub fn validate_and_convert(&mut self, crs: Crs) -> Result<(), FieldProblem> {
+    /// Converts every position to WGS 84 longitude/latitude, checking each (see
+    /// [`to_wgs84`]).
+    pub fn validate_and_convert(&mut self, to: &ToWgs84) -> Result<(), FieldProblem> {
         for c in self.coords_mut() {
-            check_lon_lat(c.x, c.y)?;
-            if crs != Crs::Wgs84 {
-                let (lon, lat) = crs.to_wgs84(c.x, c.y);
-                *c = Coord { x: lon, y: lat };
-            }
+            let (lon, lat) = to_wgs84(to, c.x, c.y)?;
+            *c = Coord { x: lon, y: lat };
         }
         Ok(())
     }
@@ -245,11 +249,15 @@ impl GeoJsonFile {
     }
 
     /// Parses every feature in parallel and hands each (numbered from 1) to `convert`,
-    /// returning the results in file order. Malformed JSON or a non-FeatureCollection is a
+    /// returning the results in file order. Positions are in `crs` (the manifest's `crs`
+    /// key), else in the system the file's `crs` member names, else WGS 84; features give
+    /// their geometry converted to WGS 84 ([`Feature::take_geometry`]). Malformed JSON, a
+    /// non-FeatureCollection, an unknown `crs` member or one that contradicts `crs` is a
     /// problem with the whole file.
     pub fn map_features<T: Send>(
         &self,
         path: &Path,
+        crs: Option<Crs>,
         convert: impl Fn(usize, Feature) -> Result<T, Problem> + Sync,
     ) -> Result<Vec<Result<T, Problem>>, Problem> {
         let collection: Collection = serde_json::from_str(&self.text)
@@ -263,6 +271,8 @@ impl GeoJsonFile {
                 ),
             ));
         }
+        let crs = file_crs(crs, collection.crs.as_ref()).map_err(|e| Problem::file(path, e))?;
+        let to_wgs84 = ToWgs84::new(crs).map_err(|e| Problem::file(path, e.to_string()))?;
         let features = collection
             .features
             .ok_or_else(|| Problem::file(path, "the FeatureCollection has no `features` member"))?;
@@ -271,15 +281,39 @@ impl GeoJsonFile {
             .enumerate()
             .map(|(i, raw)| {
                 let number = i + 1;
-                let feature =
-                    parse_feature(raw).map_err(|e| e.locate(path, Location::Feature(number)))?;
+                let feature = parse_feature(raw, &to_wgs84)
+                    .map_err(|e| e.locate(path, Location::Feature(number)))?;
                 convert(number, feature)
             })
             .collect())
     }
 }
 
-fn parse_feature(raw: &RawValue) -> Result<Feature<'_>, FieldProblem> {
+/// The system a file's positions are in: `stated` in the manifest, else the one the
+/// `crs` member (`{"type": "name", "properties": {"name": …}}`) names, else WGS 84. A
+/// member naming no system (`{}`, a link) is left aside like an absent one.
+fn file_crs(stated: Option<Crs>, member: Option<&serde_json::Value>) -> Result<Crs, String> {
+    let declared = member
+        .and_then(|m| m.pointer("/properties/name"))
+        .and_then(|n| n.as_str())
+        .map(|name| {
+            name.parse::<Crs>()
+                .map_err(|e| format!("the `crs` member: {e}"))
+        })
+        .transpose()?;
+    match (stated, declared) {
+        (Some(stated), Some(declared)) if stated != declared => Err(format!(
+            "the file's `crs` member says its positions are in {declared} but the manifest says crs = \"{stated}\"; correct or remove one of them"
+        )),
+        (Some(crs), _) | (None, Some(crs)) => Ok(crs),
+        (None, None) => Ok(Crs::Wgs84),
+    }
+}
+
+fn parse_feature<'a>(
+    raw: &'a RawValue,
+    to_wgs84: &'a ToWgs84,
+) -> Result<Feature<'a>, FieldProblem> {
     // serde would read a JSON array as the struct's fields in order.
     if !raw.get().trim_start().starts_with('{') {
         let found = match raw.get().trim_start().chars().next() {
@@ -299,6 +333,7 @@ fn parse_feature(raw: &RawValue) -> Result<Feature<'_>, FieldProblem> {
     })?;
     let geometry = f.geometry.map(parse_geometry).transpose()?;
     Ok(Feature {
+        to_wgs84,
         id: f.id,
         geometry,
         properties: f.properties.unwrap_or_default(),
@@ -364,11 +399,16 @@ impl Feature<'_> {
             .collect()
     }
 
-    /// The geometry, or a problem when it is null.
+    /// The geometry converted to WGS 84 longitude/latitude (see
+    /// [`Geometry::validate_and_convert`]), or a problem when it is null or a position does
+    /// not convert.
     pub fn take_geometry(&mut self) -> Result<Geometry, FieldProblem> {
-        self.geometry
+        let mut geometry = self
+            .geometry
             .take()
-            .ok_or_else(|| FieldProblem::new("geometry", "the geometry is null"))
+            .ok_or_else(|| FieldProblem::new("geometry", "the geometry is null"))?;
+        geometry.validate_and_convert(self.to_wgs84)?;
+        Ok(geometry)
     }
 }
 
@@ -381,7 +421,7 @@ mod tests {
             text: text.to_string(),
         };
         let path = Path::new("t.geojson");
-        file.map_features(path, |n, mut f| {
+        file.map_features(path, None, |n, mut f| {
             f.take_geometry()
                 .map_err(|e| e.locate(path, Location::Feature(n)))
         })
@@ -441,6 +481,32 @@ mod tests {
         );
         let p = parse(r#"{"type":"Feature","geometry":null}"#).unwrap_err();
         assert!(p.message.contains("FeatureCollection"), "{p}");
+    }
+
+    #[test]
+    fn the_crs_member_is_honoured_unless_the_manifest_says_otherwise() {
+        let member = |name: &str| serde_json::json!({"type": "name", "properties": {"name": name}});
+        let mercator = member("urn:ogc:def:crs:EPSG::3857");
+        assert_eq!(file_crs(None, None), Ok(Crs::Wgs84));
+        assert_eq!(file_crs(None, Some(&serde_json::json!({}))), Ok(Crs::Wgs84));
+        assert_eq!(file_crs(None, Some(&mercator)), Ok(Crs::Epsg(3857)));
+        assert_eq!(
+            file_crs(Some(Crs::Epsg(3857)), Some(&mercator)),
+            Ok(Crs::Epsg(3857))
+        );
+        assert_eq!(file_crs(Some(Crs::Gcj02), None), Ok(Crs::Gcj02));
+        let crs84 = member("urn:ogc:def:crs:OGC:1.3:CRS84");
+        assert_eq!(file_crs(Some(Crs::Wgs84), Some(&crs84)), Ok(Crs::Wgs84));
+        let conflict = file_crs(Some(Crs::Wgs84), Some(&mercator)).unwrap_err();
+        assert!(
+            conflict.contains("EPSG:3857") && conflict.contains("wgs84"),
+            "{conflict}"
+        );
+        let unknown = file_crs(None, Some(&member("EPSG:99999"))).unwrap_err();
+        assert!(
+            unknown.contains("`crs` member") && unknown.contains("99999"),
+            "{unknown}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Problems found in input files, each naming the file, the feature or row, and the field.
 
+use crate::algo::epsg::ToWgs84;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -123,12 +124,30 @@ pub fn check_lon_lat(lon: f64, lat: f64) -> Result<(), FieldProblem> {
     let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
         "; latitude and longitude look swapped (GeoJSON and carecircle expect longitude first)"
     } else {
-        "; expected WGS 84 degrees (is the file in a projected CRS?)"
+        "; expected longitude/latitude degrees: if the file is in a projected system, set the layer's `crs` to its EPSG code (e.g. crs = \"EPSG:4549\")"
     };
     Err(FieldProblem::new(
         "coordinates",
         format!("coordinate ({lon}, {lat}) is out of range: longitude must be within ±180 and latitude within ±90{hint}"),
     ))
+}
+
+/// Position (`x`, `y`) of a file in `to`'s system as WGS 84 (longitude, latitude): a
+/// position in degrees must be in range first ([`check_lon_lat`]); one that does not
+/// convert is a problem suggesting the file's system is another.
+pub fn to_wgs84(to: &ToWgs84, x: f64, y: f64) -> Result<(f64, f64), FieldProblem> {
+    if to.takes_degrees() {
+        check_lon_lat(x, y)?;
+    }
+    to.convert(x, y).ok_or_else(|| {
+        FieldProblem::new(
+            "coordinates",
+            format!(
+                "position ({x}, {y}) does not convert from {} to a longitude/latitude; are the file's positions in another system (the layer's `crs`)?",
+                to.crs()
+            ),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 pub fn read_streets(source: &StreetsSource) -> Result<Read<Vec<LineString<f64>>>, Problem> {
     let path = source.path.as_path();
     let file = GeoJsonFile::read(path)?;
-    let rows = file.map_features(path, |number, mut feature| {
+    let rows = file.map_features(path, source.crs, |number, mut feature| {
         let located = |e: FieldProblem| e.locate(path, Location::Feature(number));
         if !source
             .filter
@@ -20,9 +20,7 @@ pub fn read_streets(source: &StreetsSource) -> Result<Read<Vec<LineString<f64>>>
         {
             return Ok(Vec::new());
         }
-        let mut geometry = feature.take_geometry().map_err(located)?;
-        geometry.validate_and_convert(source.crs).map_err(located)?;
-        let lines = match geometry {
+        let lines = match feature.take_geometry().map_err(located)? {
             Geometry::LineString(line) => vec![line],
             Geometry::MultiLineString(lines) => lines,
             other => {
