@@ -105,6 +105,46 @@ fn missing_field() {
     );
 }
 
+/// The same problem in every feature is one line naming how many, with the fields the
+/// features do have; a different problem between them starts a line of its own.
+#[test]
+fn alike_problems_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = small_city(dir.path());
+    let without_elderly = |n: usize| {
+        (
+            format!(r#"{{"id":"b{n}","age_65":1,"residents":2}}"#),
+            square(121.5 + n as f64 * 0.001, 25.0, 0.0005),
+        )
+    };
+    let mut features: Vec<(String, String)> = (0..40).map(without_elderly).collect();
+    features.insert(
+        20,
+        (
+            r#"{"id":"odd","elderly":-1,"residents":2}"#.to_string(),
+            good_square(),
+        ),
+    );
+    fs::write(dir.path().join("blocks.geojson"), collection(&features)).unwrap();
+    let assert = carecircle().arg("check").arg(&manifest).assert().failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 3, "{stderr}");
+    assert!(
+        errors[0].contains("20 features (features 1 to 20), field `elderly`: missing; the properties are: age_65, id, residents (as in feature 1; the others alike)"),
+        "{stderr}"
+    );
+    assert!(
+        errors[1].contains("feature 21, field `elderly`: is negative"),
+        "{stderr}"
+    );
+    assert!(
+        errors[2].contains("20 features (features 22 to 41)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("41 problem(s)"), "{stderr}");
+}
+
 #[test]
 fn non_numeric_field() {
     fails_with(

@@ -214,7 +214,9 @@ fn report_sites_newly_cover_what_they_promise() {
     let dir = tempfile::tempdir().unwrap();
     for entry in fs::read_dir(common::taipei()).unwrap() {
         let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        if path.is_file() {
+            fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
     }
     let city = dir.path().join("city.toml");
     let before = report_summary(&city, &dir.path().join("before"), &["--sites", "2"]);

@@ -4,6 +4,7 @@
 use carecircle::analysis::AnalysisError;
 use carecircle::error::Error;
 use carecircle::format::printable;
+use carecircle::input::problem::AlikeProblems;
 use carecircle::input::Problem;
 use std::process::ExitCode;
 
@@ -104,16 +105,16 @@ fn closing_line(error: &Error, hints: Hints) -> String {
     }
 }
 
-/// Prints the first `limit` problems, then how many more there are.
+/// Prints the first `limit` problems, alike neighbours as one line (see
+/// [`AlikeProblems`]), then how many more there are.
 fn print_problems(problems: &[Problem], limit: usize) {
-    for p in problems.iter().take(limit) {
-        eprintln!("error: {}", printable(&p.to_string()));
+    let groups = AlikeProblems::group(problems);
+    for group in groups.iter().take(limit) {
+        eprintln!("error: {}", printable(&group.to_string()));
     }
-    if problems.len() > limit {
-        eprintln!(
-            "… and {} more problems (`carecircle check` lists them all)",
-            problems.len() - limit
-        );
+    if groups.len() > limit {
+        let more: usize = groups[limit..].iter().map(|g| g.count).sum();
+        eprintln!("… and {more} more problems (`carecircle check` lists them all)");
     }
 }
 

@@ -52,7 +52,11 @@ fn sum_fields(feature: &Feature, fields: &Fields) -> Result<f64, FieldProblem> {
 
 fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, FieldProblem> {
     let id = feature.id(Some(&source.id)).ok_or_else(|| {
-        FieldProblem::new(&source.id, "missing id (a string or integer is needed)")
+        let fields = feature.fields();
+        FieldProblem::new(
+            &source.id,
+            format!("missing id (a string or integer is needed); {fields}"),
+        )
     })?;
     let elderly = sum_fields(&feature, &source.elderly)?;
     let residents = source

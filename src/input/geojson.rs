@@ -358,7 +358,7 @@ impl Feature<'_> {
         let raw = self
             .properties
             .get(name)
-            .ok_or_else(|| FieldProblem::new(name, "missing"))?
+            .ok_or_else(|| FieldProblem::new(name, format!("missing; {}", self.fields())))?
             .get();
         let value = match serde_json::from_str::<serde_json::Value>(raw) {
             Ok(serde_json::Value::Number(n)) => n.as_f64(),
@@ -389,6 +389,25 @@ impl Feature<'_> {
             serde_json::Value::Number(n) => Some(n.to_string()),
             _ => None,
         }
+    }
+
+    /// The feature's property names, for a problem naming a missing one: "the properties
+    /// are: a, b, c" (the first 30).
+    pub fn fields(&self) -> String {
+        const SHOWN: usize = 30;
+        if self.properties.is_empty() {
+            return "the feature has no properties".to_string();
+        }
+        let mut names: Vec<&str> = self
+            .properties
+            .keys()
+            .map(|k| k.as_ref())
+            .take(SHOWN)
+            .collect();
+        if self.properties.len() > SHOWN {
+            names.push("…");
+        }
+        format!("the properties are: {}", names.join(", "))
     }
 
     /// All properties as a JSON object.

@@ -80,6 +80,102 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
+/// Consecutive problems of one file that say the same of one field in different features
+/// (the same message but for its numbers): "all 456 features lack field `A65UP_CNT`" is one
+/// group, not 456 lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlikeProblems<'a> {
+    /// The first problem of the group, shown whole.
+    pub first: &'a Problem,
+    /// The last one.
+    pub last: &'a Problem,
+    /// How many problems the group holds (1: `first` alone).
+    pub count: usize,
+}
+
+impl<'a> AlikeProblems<'a> {
+    /// `problems` in groups of alike neighbours, in order.
+    pub fn group(problems: &'a [Problem]) -> Vec<AlikeProblems<'a>> {
+        let mut groups: Vec<AlikeProblems> = Vec::new();
+        for problem in problems {
+            match groups.last_mut() {
+                Some(group) if alike(group.first, problem) => {
+                    group.last = problem;
+                    group.count += 1;
+                }
+                _ => groups.push(AlikeProblems {
+                    first: problem,
+                    last: problem,
+                    count: 1,
+                }),
+            }
+        }
+        groups
+    }
+}
+
+/// `message` without its numbers: digits, and the signs, points and exponents beside them.
+fn without_numbers(message: &str) -> String {
+    let chars: Vec<char> = message.chars().collect();
+    let digit_at = |k: Option<usize>| {
+        k.and_then(|k| chars.get(k))
+            .is_some_and(char::is_ascii_digit)
+    };
+    (0..chars.len())
+        .filter(|&k| {
+            let c = chars[k];
+            let beside_digit = digit_at(k.checked_sub(1)) || digit_at(Some(k + 1));
+            !(c.is_ascii_digit() || (matches!(c, '.' | '-' | '+' | 'e' | 'E') && beside_digit))
+        })
+        .map(|k| chars[k])
+        .collect()
+}
+
+/// Whether two problems are of one file, field and kind of location, in different features
+/// or rows, and say the same but for the numbers in their messages.
+fn alike(a: &Problem, b: &Problem) -> bool {
+    let same_kind = matches!(
+        (&a.location, &b.location),
+        (Location::Feature(_), Location::Feature(_)) | (Location::Row(_), Location::Row(_))
+    );
+    same_kind
+        && a.file == b.file
+        && a.field == b.field
+        && without_numbers(&a.message) == without_numbers(&b.message)
+}
+
+impl fmt::Display for AlikeProblems<'_> {
+    /// One problem as [`Problem`] shows it; a group as its file, the span of features (or
+    /// rows) and their number, the field, and the first one's message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.count == 1 {
+            return self.first.fmt(f);
+        }
+        let (one, what) = match self.first.location {
+            Location::Row(_) => ("row", "rows"),
+            _ => ("feature", "features"),
+        };
+        let (from, to) = (
+            self.first.number().unwrap_or(0),
+            self.last.number().unwrap_or(0),
+        );
+        write!(
+            f,
+            "{}, {} {what} ({what} {from} to {to})",
+            self.first.file.display(),
+            crate::format::thousands(self.count as f64)
+        )?;
+        if let Some(field) = &self.first.field {
+            write!(f, ", field `{field}`")?;
+        }
+        write!(
+            f,
+            ": {} (as in {one} {from}; the others alike)",
+            self.first.message
+        )
+    }
+}
+
 /// A problem in one field of one feature, before the file is known; readers attach the file
 /// and location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +249,50 @@ pub fn to_wgs84(to: &ToWgs84, x: f64, y: f64) -> Result<(f64, f64), FieldProblem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alike_neighbours_are_one_group() {
+        let path = Path::new("villages.geojson");
+        let missing =
+            |n: usize| Problem::at(path, Location::Feature(n), Some("A65UP_CNT"), "missing");
+        let range = |n: usize, lon: f64| {
+            Problem::at(
+                path,
+                Location::Feature(n),
+                Some("coordinates"),
+                format!("coordinate ({lon}, 2770526.2) is out of range"),
+            )
+        };
+        let problems = vec![
+            missing(1),
+            missing(2),
+            missing(456),
+            range(457, 305229.3),
+            range(458, -30.25),
+            Problem::file(path, "missing"),
+            Problem::at(
+                Path::new("other.csv"),
+                Location::Row(1),
+                Some("A65UP_CNT"),
+                "missing",
+            ),
+        ];
+        let groups = AlikeProblems::group(&problems);
+        let counts: Vec<usize> = groups.iter().map(|g| g.count).collect();
+        assert_eq!(counts, [3, 2, 1, 1]);
+        assert_eq!(
+            groups[0].to_string(),
+            "villages.geojson, 3 features (features 1 to 456), field `A65UP_CNT`: missing (as in feature 1; the others alike)"
+        );
+        assert!(groups[1]
+            .to_string()
+            .contains("coordinate (305229.3, 2770526.2)"));
+        assert_eq!(groups[2].to_string(), problems[5].to_string());
+        assert_eq!(
+            without_numbers("at (-1.5e3, 25) is negative"),
+            "at (, ) is negative"
+        );
+    }
 
     #[test]
     fn display_names_file_feature_and_field() {
