@@ -77,3 +77,41 @@ fn check_accepts_valid_capacity_values() {
         .success()
         .stdout(contains("no problems found"));
 }
+
+/// A layer's `where` value that no feature has (a typo) is named with the values the file
+/// does have, on the real Taipei registry; the values that match say nothing.
+#[test]
+fn a_where_value_matching_no_feature_is_named_with_the_values_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let taipei = common::taipei();
+    for name in [
+        "city.toml",
+        "facilities.geojson",
+        "hospitals.csv",
+        "policy.toml",
+        "villages.geojson",
+    ] {
+        fs::copy(taipei.join(name), dir.path().join(name)).unwrap();
+    }
+    let manifest = dir.path().join("city.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let typo = text.replace("\"nursing_home\"", "\"nursing_hom\"");
+    assert_ne!(typo, text);
+    fs::write(&manifest, typo).unwrap();
+    let assert = common::carecircle()
+        .arg("check")
+        .arg(&manifest)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("`where` value"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("layer `hospice`: `where` value category = \"nursing_hom\" matches no feature; `category` has ")
+            && warnings[0].contains("\"nursing_home\""),
+        "{stderr}"
+    );
+}

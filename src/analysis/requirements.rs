@@ -7,6 +7,7 @@ use crate::analysis::distance::straight::FacilityIndex;
 use crate::analysis::plane::Plane;
 use crate::analysis::AnalysisError;
 use crate::analysis::CapacityProblem;
+use crate::config::filter::values_present;
 use crate::config::{Circle, Policy, Requirement};
 use crate::dataset::{Dataset, FacilityLayer, MAX_COUNT};
 use crate::error::Error;
@@ -253,7 +254,10 @@ pub fn unmatched_filters(policy: &Policy, dataset: &Dataset) -> Vec<String> {
                 .filter
                 .0
                 .keys()
-                .map(|field| format!("`{field}` has {}", values_present(layer, field)))
+                .map(|field| {
+                    let values = values_present(layer.properties.iter(), field);
+                    format!("`{field}` has {values}")
+                })
                 .collect();
             warnings.push(format!(
                 "circle `{}`, requirement `{}`: `where` ({}) keeps none of the {} facilities of {}; {}",
@@ -267,25 +271,6 @@ pub fn unmatched_filters(policy: &Policy, dataset: &Dataset) -> Vec<String> {
         }
     }
     warnings
-}
-
-/// The distinct values of `field` in `layer`, sorted, the first ten quoted (`"a", "b" and 3
-/// more`), or `no such field`.
-fn values_present(layer: &FacilityLayer, field: &str) -> String {
-    let values: std::collections::BTreeSet<String> = layer
-        .properties
-        .iter()
-        .filter_map(|p| p.get(field).and_then(crate::config::filter::json_as_text))
-        .map(|v| v.into_owned())
-        .collect();
-    if values.is_empty() {
-        return "no such field".to_string();
-    }
-    let shown: Vec<String> = values.iter().take(10).map(|v| format!("{v:?}")).collect();
-    match values.len() {
-        n if n > 10 => format!("{} and {} more", shown.join(", "), n - 10),
-        _ => shown.join(", "),
-    }
 }
 
 /// Which facilities of a layer pass a requirement's filter, by facility index.

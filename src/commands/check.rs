@@ -1,11 +1,13 @@
 //! `check`: the validation a report runs, computing nothing — the manifest and the policy
 //! (every problem of both), every input, then the requirements resolved against the loaded
-//! city (kinds and capacity values included).
+//! city (kinds and capacity values included); and what a planner would miss, such as a
+//! layer's `where` value that matches no feature.
 
 use crate::analysis::plane::Plane;
 use crate::analysis::requirements::{unmatched_filters, Requirements};
 use crate::config::{check_config, CheckedConfig, ConfigError};
 use crate::error::Error;
+use crate::input::layer_filter::unmatched_where_values;
 use crate::input::{self, InputCount, Loaded};
 use std::path::Path;
 
@@ -46,6 +48,11 @@ pub fn check_city(manifest_path: &Path) -> Result<Checked, Vec<Error>> {
         mut warnings,
         ..
     } = loaded;
+    for (kind, source) in &manifest.layers {
+        let missed =
+            unmatched_where_values(kind, source).map_err(|p| vec![Error::Input(vec![p])])?;
+        warnings.extend(missed);
+    }
     warnings.extend(unmatched);
     Ok(Checked { inputs, warnings })
 }

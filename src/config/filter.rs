@@ -87,6 +87,32 @@ impl fmt::Display for Filter {
     }
 }
 
+/// The distinct values of `field` among features' `properties`, sorted, the first twenty
+/// quoted (`"a", "b" and 3 more`), or `no such field`: what a `where` that keeps nothing
+/// could have said.
+pub fn values_present<'a>(
+    properties: impl Iterator<Item = &'a serde_json::Map<String, serde_json::Value>>,
+    field: &str,
+) -> String {
+    let values: std::collections::BTreeSet<String> = properties
+        .filter_map(|p| p.get(field).and_then(json_as_text))
+        .map(|v| v.into_owned())
+        .collect();
+    if values.is_empty() {
+        return "no such field".to_string();
+    }
+    const SHOWN: usize = 20;
+    let shown: Vec<String> = values
+        .iter()
+        .take(SHOWN)
+        .map(|v| format!("{v:?}"))
+        .collect();
+    match values.len() {
+        n if n > SHOWN => format!("{} and {} more", shown.join(", "), n - SHOWN),
+        _ => shown.join(", "),
+    }
+}
+
 /// The text form of a JSON property value used for filtering; `None` for null, objects and
 /// arrays.
 pub fn json_as_text(value: &serde_json::Value) -> Option<Cow<'_, str>> {

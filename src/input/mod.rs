@@ -7,6 +7,7 @@ pub mod entrances;
 pub mod extent;
 pub mod facilities;
 pub mod geojson;
+pub mod layer_filter;
 pub mod problem;
 pub mod rings;
 pub mod streets;
