@@ -13,6 +13,8 @@
 //! [layers.care_bed]                 # the table name is the facility kind
 //! path = "care_beds.csv"
 //! crs = "gcj02"                     # wgs84 (default) | gcj02 | bd09
+//! encoding = "gbk"                  # optional, CSV; detected when absent
+//! delimiter = ";"                   # optional, CSV; `,` `;` or tab detected when absent
 //! where = { category = "care_bed" } # optional attribute filter
 //!
 //! [streets]
@@ -35,6 +37,7 @@ use super::filter::Filter;
 use super::policy::Policy;
 use crate::algo::crs::Crs;
 use crate::algo::network::DEFAULT_MERGE_TOLERANCE_M;
+use crate::input::csv_text::{CsvDelimiter, CsvEncoding};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -113,6 +116,11 @@ pub struct LayerSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
+    /// CSV text encoding (`gbk`, `big5`, `utf-16le`…); a byte order mark, UTF-8 or the
+    /// encoding the bytes look like when absent (see [`crate::input::csv_text`]).
+    pub encoding: Option<CsvEncoding>,
+    /// CSV delimiter; `,` `;` or tab, sniffed from the header line, when absent.
+    pub delimiter: Option<CsvDelimiter>,
     /// The coordinate system of the file.
     #[serde(default)]
     pub crs: Crs,
@@ -203,6 +211,11 @@ pub struct EntrancesSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
+    /// CSV text encoding (`gbk`, `big5`, `utf-16le`…); a byte order mark, UTF-8 or the
+    /// encoding the bytes look like when absent (see [`crate::input::csv_text`]).
+    pub encoding: Option<CsvEncoding>,
+    /// CSV delimiter; `,` `;` or tab, sniffed from the header line, when absent.
+    pub delimiter: Option<CsvDelimiter>,
     /// The coordinate system of the file.
     #[serde(default)]
     pub crs: Crs,
@@ -224,6 +237,8 @@ impl EntrancesSource {
             id: Some(self.block.clone()),
             lon: self.lon.clone(),
             lat: self.lat.clone(),
+            encoding: self.encoding,
+            delimiter: self.delimiter,
             crs: self.crs,
             filter: self.filter.clone(),
             duplicates: Duplicates::Error,
