@@ -480,6 +480,29 @@ path = "streets.geojson"
     }
 
     #[test]
+    fn csv_encoding_and_delimiter_keys_reach_layers_and_entrances() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        std::fs::write(
+            &path,
+            "[blocks]\npath='b'\nid='id'\nelderly='e'\n\
+             [layers.care_bed]\npath='c.csv'\nencoding='GBK'\ndelimiter=';'\n\
+             [entrances]\npath='e.csv'\nencoding='utf-16le'\ndelimiter=\"\\t\"\n",
+        )
+        .unwrap();
+        let m = Manifest::load(&path).unwrap();
+        let layer = &m.layers["care_bed"];
+        assert_eq!(layer.encoding.unwrap().encoding(), encoding_rs::GBK);
+        assert_eq!(layer.delimiter.unwrap().byte(), b';');
+        let entrances = m.entrances.unwrap().as_layer();
+        assert_eq!(
+            entrances.encoding.unwrap().encoding(),
+            encoding_rs::UTF_16LE
+        );
+        assert_eq!(entrances.delimiter.unwrap().byte(), b'\t');
+    }
+
+    #[test]
     fn unknown_keys_and_bad_crs_are_errors_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("city.toml");
