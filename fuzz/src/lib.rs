@@ -70,7 +70,8 @@ where = { highway = "footway" }
 ];
 
 /// Manifests reading the input `input.csv` as facility layers (named columns in GCJ-02; a
-/// named id column with duplicates merged; detected columns, an id, a filter, BD-09) and
+/// named id column with duplicates merged, declared GB18030; detected columns, an id, a
+/// filter, BD-09, declared semicolons; the others' encoding and delimiter detected) and
 /// as entrances, beside two fixed blocks (`B1`, `B2`) at the synthetic city's position;
 /// the second allows any distance, so rows anywhere on Earth get past the extent check.
 const CSV_MANIFESTS: [&str; 2] = [
@@ -90,6 +91,7 @@ lat = "lat"
 path = "input.csv"
 id = "醫療院所"
 duplicates = "merge"
+encoding = "gb18030"
 
 [entrances]
 path = "input.csv"
@@ -107,6 +109,7 @@ path = "input.csv"
 id = "id"
 crs = "bd09"
 where = { category = "clinic" }
+delimiter = ";"
 
 [entrances]
 path = "input.csv"

@@ -185,6 +185,8 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
         id: None,
         lon: None,
         lat: None,
+        encoding: None,
+        delimiter: None,
         crs: Default::default(),
         filter: Default::default(),
         duplicates: Default::default(),

@@ -13,6 +13,8 @@
 //! [layers.care_bed]                 # the table name is the facility kind
 //! path = "care_beds.csv"
 //! crs = "gcj02"                     # wgs84 (default) | gcj02 | bd09 | "EPSG:<code>"
+//! encoding = "gbk"                  # optional, CSV; detected when absent
+//! delimiter = ";"                   # optional, CSV; `,` `;` or tab detected when absent
 //! where = { category = "care_bed" } # optional attribute filter
 //!
 //! [streets]
@@ -35,6 +37,7 @@ use super::filter::Filter;
 use super::policy::Policy;
 use crate::algo::crs::Crs;
 use crate::algo::network::DEFAULT_MERGE_TOLERANCE_M;
+use crate::input::csv_text::{CsvDelimiter, CsvEncoding};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -114,6 +117,11 @@ pub struct LayerSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
+    /// CSV text encoding (`gbk`, `big5`, `utf-16le`…); a byte order mark, UTF-8 or the
+    /// encoding the bytes look like when absent (see [`crate::input::csv_text`]).
+    pub encoding: Option<CsvEncoding>,
+    /// CSV delimiter; `,` `;` or tab, sniffed from the header line, when absent.
+    pub delimiter: Option<CsvDelimiter>,
     /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -207,6 +215,11 @@ pub struct EntrancesSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
+    /// CSV text encoding (`gbk`, `big5`, `utf-16le`…); a byte order mark, UTF-8 or the
+    /// encoding the bytes look like when absent (see [`crate::input::csv_text`]).
+    pub encoding: Option<CsvEncoding>,
+    /// CSV delimiter; `,` `;` or tab, sniffed from the header line, when absent.
+    pub delimiter: Option<CsvDelimiter>,
     /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -229,6 +242,8 @@ impl EntrancesSource {
             id: Some(self.block.clone()),
             lon: self.lon.clone(),
             lat: self.lat.clone(),
+            encoding: self.encoding,
+            delimiter: self.delimiter,
             crs: self.crs,
             filter: self.filter.clone(),
             duplicates: Duplicates::Error,
@@ -467,6 +482,29 @@ path = "streets.geojson"
         std::fs::write(&path, format!("name = 'Datong <north>'\n{text}")).unwrap();
         let m = Manifest::load(&path).unwrap();
         assert_eq!(m.city_name(&path), "Datong <north>");
+    }
+
+    #[test]
+    fn csv_encoding_and_delimiter_keys_reach_layers_and_entrances() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        std::fs::write(
+            &path,
+            "[blocks]\npath='b'\nid='id'\nelderly='e'\n\
+             [layers.care_bed]\npath='c.csv'\nencoding='GBK'\ndelimiter=';'\n\
+             [entrances]\npath='e.csv'\nencoding='utf-16le'\ndelimiter=\"\\t\"\n",
+        )
+        .unwrap();
+        let m = Manifest::load(&path).unwrap();
+        let layer = &m.layers["care_bed"];
+        assert_eq!(layer.encoding.unwrap().encoding(), encoding_rs::GBK);
+        assert_eq!(layer.delimiter.unwrap().byte(), b';');
+        let entrances = m.entrances.unwrap().as_layer();
+        assert_eq!(
+            entrances.encoding.unwrap().encoding(),
+            encoding_rs::UTF_16LE
+        );
+        assert_eq!(entrances.delimiter.unwrap().byte(), b'\t');
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Reading facility layers from GeoJSON or CSV.
 //!
 //! GeoJSON: a Point is one access location, a MultiPoint several (one facility), a Polygon or
-//! MultiPolygon its centroid. CSV: one row per facility with longitude and latitude columns.
+//! MultiPolygon its centroid. CSV: one row per facility with longitude and latitude columns,
+//! in any encoding and delimiter [`super::csv_text`] reads.
 //! The layer's `where` filter is applied first; filtered-out features are not validated.
 
+use super::csv_text::{read_csv_text, CsvFormat};
 use super::extent::Extent;
 use super::geojson::{Feature, GeoJsonFile, Geometry};
 use super::problem::{to_wgs84, FieldProblem, Location, Problem};
@@ -234,43 +236,54 @@ fn geojson_row(
     }))
 }
 
+/// The position of the column `named` in the manifest, else of the first of `candidates`
+/// (`what` the column is: `longitude`, `latitude`); a problem listing the columns, and how
+/// the file was read (a wrong encoding or delimiter shows there), when there is none.
 fn find_column(
     headers: &csv::StringRecord,
     named: Option<&str>,
     candidates: &[&str],
     what: &str,
-    path: &Path,
+    (path, format): (&Path, &CsvFormat),
 ) -> Result<usize, Problem> {
     let position = |name: &str| {
         headers
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case(name))
     };
+    let columns = headers.iter().collect::<Vec<_>>().join(", ");
     match named {
         Some(name) => position(name).ok_or_else(|| {
-            Problem::at(path, Location::File, Some(name), format!("no such column; the columns are: {}", headers.iter().collect::<Vec<_>>().join(", ")))
+            Problem::at(
+                path,
+                Location::File,
+                Some(name),
+                format!("no such column; the columns are: {columns} ({format})"),
+            )
         }),
         None => candidates.iter().find_map(|c| position(c)).ok_or_else(|| {
             Problem::file(
                 path,
                 format!(
-                    "no {what} column found (looked for {}); name it with `{}` in the layer's manifest entry. The columns are: {}",
+                    "no {what} column found (looked for {}); name it with `{}` in the layer's manifest entry. The columns are: {columns} ({format})",
                     candidates.join(", "),
                     if what == "longitude" { "lon" } else { "lat" },
-                    headers.iter().collect::<Vec<_>>().join(", ")
                 ),
             )
         }),
     }
 }
 
+/// Reads a CSV point layer row by row, once [`read_csv_text`] has decoded it to UTF-8 and
+/// found its delimiter.
 fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
     let path = source.path.as_path();
-    crate::input_file::check_regular(path).map_err(|e| Problem::file(path, e.to_string()))?;
+    let csv_text = read_csv_text(path, source.encoding, source.delimiter)?;
+    let file = (path, &csv_text.format);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_path(path)
-        .map_err(|e| Problem::file(path, format!("cannot read: {e}")))?;
+        .delimiter(csv_text.format.delimiter)
+        .from_reader(csv_text.text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| Problem::file(path, format!("cannot read the CSV header: {e}")))?
@@ -280,17 +293,17 @@ fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
         source.lon.as_deref(),
         LON_COLUMNS,
         "longitude",
-        path,
+        file,
     )?;
     let lat_col = find_column(
         &headers,
         source.lat.as_deref(),
         LAT_COLUMNS,
         "latitude",
-        path,
+        file,
     )?;
     let id_col = match &source.id {
-        Some(name) => Some(find_column(&headers, Some(name), &[], "id", path)?),
+        Some(name) => Some(find_column(&headers, Some(name), &[], "id", file)?),
         None => headers
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case("id")),

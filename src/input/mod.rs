@@ -3,6 +3,7 @@
 
 pub mod barriers;
 pub mod blocks;
+pub mod csv_text;
 pub mod entrances;
 pub mod extent;
 pub mod facilities;
