@@ -101,7 +101,7 @@ pub struct Paths(Vec<PathBuf>);
 
 impl Paths {
     /// The files, in the order listed.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Path> + Clone {
+    pub fn iter(&self) -> impl Iterator<Item = &Path> {
         self.0.iter().map(PathBuf::as_path)
     }
 

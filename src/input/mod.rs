@@ -293,3 +293,45 @@ pub fn load(
         warnings: all.warnings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::Coord;
+
+    /// A layer read from `path` with one facility per id, each at one location.
+    fn layer(path: &str, ids: &[&str]) -> FacilityLayer {
+        let mut layer = FacilityLayer {
+            files: vec![(0, PathBuf::from(path))],
+            ..FacilityLayer::default()
+        };
+        for (i, id) in ids.iter().enumerate() {
+            let at = Coord {
+                x: i as f64,
+                y: 0.0,
+            };
+            layer.push(id.to_string(), Default::default(), &[at]);
+        }
+        layer
+    }
+
+    #[test]
+    fn appended_layers_keep_each_facility_s_file_and_locations() {
+        let mut all = layer("a.csv", &["a1", "a2"]);
+        all.append(layer("empty.csv", &[]));
+        all.append(layer("b.geojson", &["b1"]));
+        assert_eq!(all.ids, ["a1", "a2", "b1"]);
+        assert_eq!(all.location_facility, [0, 1, 2]);
+        let files: Vec<_> = (0..3).map(|f| all.file_of(f).unwrap()).collect();
+        assert_eq!(
+            files,
+            [
+                Path::new("a.csv"),
+                Path::new("a.csv"),
+                Path::new("b.geojson")
+            ]
+        );
+        assert_eq!(all.files_display(), "a.csv, empty.csv, b.geojson");
+        assert_eq!(FacilityLayer::default().file_of(0), None);
+    }
+}
