@@ -6,7 +6,7 @@
 use crate::algo::extent::robust_centre;
 use geo::BoundingRect;
 use geo_types::{Coord, Geometry, LineString, MultiPolygon};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The largest count one block or facility may hold (people, beds, places): more people than
 /// live in any city. A larger value is a typo or another unit, and is refused where it is
@@ -55,8 +55,8 @@ impl Blocks {
 pub struct FacilityLayer {
     /// The kind (the manifest's layer name).
     pub kind: String,
-    /// The file it was read from.
-    pub path: PathBuf,
+    /// The files it was read from, in order, each with the index of its first facility.
+    pub files: Vec<(usize, PathBuf)>,
     /// Facility ids.
     pub ids: Vec<String>,
     /// Facility properties (CSV cells as strings), for requirement filters.
@@ -76,6 +76,23 @@ impl FacilityLayer {
     /// Whether the layer has no facilities.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// The file facility `facility` was read from; `None` for a layer built in memory.
+    pub fn file_of(&self, facility: usize) -> Option<&Path> {
+        let after = self.files.partition_point(|(first, _)| *first <= facility);
+        let file = self.files.get(after.checked_sub(1)?)?;
+        Some(file.1.as_path())
+    }
+
+    /// The files it was read from, separated by commas.
+    pub fn files_display(&self) -> String {
+        let files: Vec<String> = self
+            .files
+            .iter()
+            .map(|f| f.1.display().to_string())
+            .collect();
+        files.join(", ")
     }
 
     /// Adds a facility with its access locations.

@@ -12,6 +12,7 @@ use crate::config::{Circle, Policy, Requirement};
 use crate::dataset::{Dataset, FacilityLayer, MAX_COUNT};
 use crate::error::Error;
 use std::ops::Index;
+use std::path::Path;
 
 /// One requirement of one circle: a dense index over the policy's requirements, circle by
 /// circle in policy order, with the circle's and requirement's own indices.
@@ -265,7 +266,7 @@ pub fn unmatched_filters(policy: &Policy, dataset: &Dataset) -> Vec<String> {
                 requirement.kind,
                 requirement.filter,
                 layer.len(),
-                layer.path.display(),
+                layer.files_display(),
                 present.join("; ")
             ));
         }
@@ -320,7 +321,10 @@ fn capacity_of(
     number
         .filter(|c| c.is_finite() && (0.0..=MAX_COUNT).contains(c))
         .ok_or_else(|| CapacityProblem {
-            file: layer.path.clone(),
+            file: layer
+                .file_of(facility)
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
             facility: layer.ids[facility].clone(),
             field: field.to_string(),
             found: value.map_or("nothing".to_string(), |v| {

@@ -22,6 +22,7 @@ use crate::config::Reach;
 use crate::dataset::{Blocks, FacilityLayer};
 use crate::error::Error;
 use crate::input::facilities::read_layer;
+use crate::input::Append;
 use crate::memory::fallibly;
 use geo::Coord;
 use std::ops::Range;
@@ -180,8 +181,15 @@ fn candidates(
 
 /// Reads a GeoJSON or CSV file of candidate sites.
 fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
+    let path = PathBuf::from(source);
+    if !path.is_file() {
+        return Err(AnalysisError::UnknownCandidates {
+            name: source.to_string(),
+        }
+        .into());
+    }
     let layer_source = LayerSource {
-        path: PathBuf::from(source),
+        path: path.into(),
         id: None,
         lon: None,
         lat: None,
@@ -191,17 +199,15 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
         filter: Default::default(),
         duplicates: Default::default(),
     };
-    if !layer_source.path.is_file() {
-        return Err(AnalysisError::UnknownCandidates {
-            name: source.to_string(),
+    let mut layer = FacilityLayer::default();
+    for read in read_layer("candidate", &layer_source, None) {
+        let read = read.map_err(|p| Error::Input(vec![p]))?;
+        if !read.problems.is_empty() {
+            return Err(Error::Input(read.problems));
         }
-        .into());
+        layer.append(read.value);
     }
-    let read = read_layer("candidate", &layer_source, None).map_err(|p| Error::Input(vec![p]))?;
-    if !read.problems.is_empty() {
-        return Err(Error::Input(read.problems));
-    }
-    Ok(read.value)
+    Ok(layer)
 }
 
 fn project_all(plane: &Plane, points: &[Coord<f64>]) -> Vec<Coord<f64>> {

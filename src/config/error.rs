@@ -124,6 +124,17 @@ pub enum Issue {
         /// The field listed twice.
         field: String,
     },
+    /// A table's `path = []`, naming no file.
+    #[error("[{0}] path = [] lists no file: give one file, or a list of files of the same kind")]
+    NoPaths(String),
+    /// A table's `path` listing one file twice.
+    #[error("[{table}] path lists `{}` twice: its features would be read twice", path.display())]
+    PathTwice {
+        /// The table: `blocks`, `layers.<kind>`, `streets`, …
+        table: String,
+        /// The file listed twice.
+        path: PathBuf,
+    },
     /// A `max_extent_km` that is not a positive number.
     #[error("max_extent_km = {0}: a positive number of kilometres (how far from the blocks' centre a block or facility may lie; default 100)")]
     MaxExtent(f64),

@@ -31,6 +31,17 @@
 //! ```
 //!
 //! Relative paths are resolved against the manifest's folder.
+//!
+//! Every `path` may also be a list of files of the same kind, read with the table's other
+//! settings (crs, id, `where`, columns…) and concatenated in the order listed:
+//!
+//! ```toml
+//! [layers.care_bed]
+//! path = ["care_beds.csv", "registry/care_beds_2024.geojson"]
+//! ```
+//!
+//! Ids stay unique across the files as within one; each file is an input of its own in the
+//! summary. An empty list, or a file listed twice, is an error.
 
 use super::error::{ConfigError, ConfigFile, ConfigProblem, Issue, Origin};
 use super::filter::Filter;
@@ -38,8 +49,9 @@ use super::policy::Policy;
 use crate::algo::crs::Crs;
 use crate::algo::network::DEFAULT_MERGE_TOLERANCE_M;
 use crate::input::csv_text::{CsvDelimiter, CsvEncoding};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A parsed city manifest with every path made absolute (relative to the manifest's folder).
@@ -86,12 +98,90 @@ impl Fields {
     }
 }
 
+/// A table's `path`: one file, or a list of files of the same kind read one after another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths(Vec<PathBuf>);
+
+impl Paths {
+    /// The files, in the order listed.
+    pub fn iter(&self) -> impl Iterator<Item = &Path> {
+        self.0.iter().map(PathBuf::as_path)
+    }
+
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no file is listed (`path = []`, an error [`Manifest::load`] reports).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first file listed twice, if any.
+    fn repeated(&self) -> Option<&Path> {
+        let files = &self.0;
+        (1..files.len())
+            .find(|&i| files[..i].contains(&files[i]))
+            .map(|i| files[i].as_path())
+    }
+}
+
+impl From<PathBuf> for Paths {
+    fn from(path: PathBuf) -> Paths {
+        Paths(vec![path])
+    }
+}
+
+/// The files separated by commas.
+impl fmt::Display for Paths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, path) in self.iter().enumerate() {
+            let comma = if i == 0 { "" } else { ", " };
+            write!(f, "{comma}{}", path.display())?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Paths {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Paths, D::Error> {
+        /// A string, or a list of strings.
+        struct PathsVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for PathsVisitor {
+            type Value = Paths;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a file path or a list of file paths")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<Paths, E> {
+                Ok(Paths::from(PathBuf::from(path)))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Paths, A::Error> {
+                let mut paths = Vec::new();
+                while let Some(path) = seq.next_element::<PathBuf>()? {
+                    paths.push(path);
+                }
+                Ok(Paths(paths))
+            }
+        }
+
+        deserializer.deserialize_any(PathsVisitor)
+    }
+}
+
 /// Where the housing blocks come from: a GeoJSON layer of Polygon / MultiPolygon features.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlocksSource {
-    /// The GeoJSON file.
-    pub path: PathBuf,
+    /// The GeoJSON file or files.
+    pub path: Paths,
     /// The property holding each block's unique id.
     pub id: String,
     /// The elderly count: one property or several to sum.
@@ -108,8 +198,8 @@ pub struct BlocksSource {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerSource {
-    /// The GeoJSON or CSV file (told apart by the `.csv` extension).
-    pub path: PathBuf,
+    /// The GeoJSON or CSV file or files (each told apart by the `.csv` extension).
+    pub path: Paths,
     /// The property or column holding a facility id; when absent the feature's `id` member,
     /// then an `id` property, then the feature number is used.
     pub id: Option<String>,
@@ -151,9 +241,9 @@ pub enum Duplicates {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreetsSource {
-    /// The GeoJSON file.
-    pub path: PathBuf,
-    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// The GeoJSON file or files.
+    pub path: Paths,
+    /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
     pub crs: Option<Crs>,
@@ -174,9 +264,9 @@ pub struct StreetsSource {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BarriersSource {
-    /// The GeoJSON file.
-    pub path: PathBuf,
-    /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
+    /// The GeoJSON file or files.
+    pub path: Paths,
+    /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
     pub crs: Option<Crs>,
@@ -206,8 +296,8 @@ fn default_barrier_kind() -> String {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntrancesSource {
-    /// The GeoJSON or CSV file (told apart by the `.csv` extension).
-    pub path: PathBuf,
+    /// The GeoJSON or CSV file or files (each told apart by the `.csv` extension).
+    pub path: Paths,
     /// The property or column holding the id of the entrance's block.
     #[serde(default = "default_entrance_block")]
     pub block: String,
@@ -283,6 +373,13 @@ fn resolve(folder: &Path, path: &mut PathBuf) {
     }
 }
 
+/// Makes every relative path of `paths` relative to `folder` instead.
+fn resolve_all(folder: &Path, paths: &mut Paths) {
+    for path in &mut paths.0 {
+        resolve(folder, path);
+    }
+}
+
 /// The folder a manifest's relative paths are resolved against.
 fn folder_of(path: &Path) -> &Path {
     path.parent().unwrap_or(Path::new(""))
@@ -301,6 +398,7 @@ impl Manifest {
             .layers
             .keys()
             .filter_map(|kind| super::check_name("layer kind", kind).err())
+            .chain(manifest.path_issues())
             .chain(manifest.setting_issues())
             .map(|issue| ConfigProblem {
                 origin: Some(origin.clone()),
@@ -397,19 +495,48 @@ impl Manifest {
         if let Some(p) = self.policy.as_mut() {
             resolve(folder, p);
         }
-        resolve(folder, &mut self.blocks.path);
-        for layer in self.layers.values_mut() {
-            resolve(folder, &mut layer.path);
+        for paths in self.paths_mut() {
+            resolve_all(folder, paths);
         }
-        if let Some(streets) = self.streets.as_mut() {
-            resolve(folder, &mut streets.path);
+    }
+
+    /// Every table naming files, by name (`blocks`, `layers.<kind>`, …), with its `path`.
+    fn tables(&self) -> Vec<(String, &Paths)> {
+        let mut tables = vec![("blocks".to_string(), &self.blocks.path)];
+        let layers = self.layers.iter();
+        tables.extend(layers.map(|(kind, l)| (format!("layers.{kind}"), &l.path)));
+        tables.extend(self.streets.as_ref().map(|s| ("streets".into(), &s.path)));
+        tables.extend(self.barriers.as_ref().map(|b| ("barriers".into(), &b.path)));
+        tables.extend(
+            self.entrances
+                .as_ref()
+                .map(|e| ("entrances".into(), &e.path)),
+        );
+        tables
+    }
+
+    /// Every `path` of the tables naming files, to resolve.
+    fn paths_mut(&mut self) -> Vec<&mut Paths> {
+        let mut paths = vec![&mut self.blocks.path];
+        paths.extend(self.layers.values_mut().map(|l| &mut l.path));
+        paths.extend(self.streets.as_mut().map(|s| &mut s.path));
+        paths.extend(self.barriers.as_mut().map(|b| &mut b.path));
+        paths.extend(self.entrances.as_mut().map(|e| &mut e.path));
+        paths
+    }
+
+    /// A `path` listing no file, or one file twice (its features would count twice).
+    fn path_issues(&self) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        for (table, paths) in self.tables() {
+            if paths.is_empty() {
+                issues.push(Issue::NoPaths(table));
+            } else if let Some(path) = paths.repeated() {
+                let path = path.to_path_buf();
+                issues.push(Issue::PathTwice { table, path });
+            }
         }
-        if let Some(barriers) = self.barriers.as_mut() {
-            resolve(folder, &mut barriers.path);
-        }
-        if let Some(entrances) = self.entrances.as_mut() {
-            resolve(folder, &mut entrances.path);
-        }
+        issues
     }
 
     /// The city's name: `name`, or else the name of the folder holding the manifest at
@@ -432,11 +559,11 @@ impl Manifest {
     pub fn input_files(&self) -> Vec<&Path> {
         let mut files: Vec<&Path> = Vec::new();
         files.extend(self.policy.as_deref());
-        files.push(&self.blocks.path);
-        files.extend(self.layers.values().map(|l| l.path.as_path()));
-        files.extend(self.streets.as_ref().map(|s| s.path.as_path()));
-        files.extend(self.barriers.as_ref().map(|s| s.path.as_path()));
-        files.extend(self.entrances.as_ref().map(|s| s.path.as_path()));
+        files.extend(
+            self.tables()
+                .into_iter()
+                .flat_map(|(_, paths)| paths.iter()),
+        );
         files
     }
 }
@@ -470,7 +597,10 @@ path = "streets.geojson"
         )
         .unwrap();
         let m = Manifest::load(&path).unwrap();
-        assert_eq!(m.blocks.path, dir.path().join("blocks.geojson"));
+        assert_eq!(
+            m.blocks.path,
+            Paths::from(dir.path().join("blocks.geojson"))
+        );
         assert_eq!(m.blocks.elderly.names(), ["a", "b"]);
         assert_eq!(m.layers["care_bed"].crs, Some(Crs::Gcj02));
         assert!(!m.layers["care_bed"].filter.is_empty());
@@ -528,5 +658,68 @@ path = "streets.geojson"
         .unwrap();
         let err = Manifest::load(&path).unwrap_err().to_string();
         assert!(err.contains("crs") || err.contains("utm"), "{err}");
+    }
+
+    /// The `[blocks]` table of a manifest with `path = <paths>`.
+    fn blocks_with(paths: &str) -> String {
+        format!("[blocks]\npath = {paths}\nid = 'id'\nelderly = 'e'\n")
+    }
+
+    #[test]
+    fn a_path_is_one_file_or_a_list_resolved_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        let text = blocks_with("['a.geojson', 'part/b.geojson', '/abs/c.geojson']")
+            + "[layers.clinic]\npath = 'clinics.csv'\n";
+        std::fs::write(&path, text).unwrap();
+        let m = Manifest::load(&path).unwrap();
+        let blocks: Vec<&Path> = m.blocks.path.iter().collect();
+        let (a, b) = (
+            dir.path().join("a.geojson"),
+            dir.path().join("part/b.geojson"),
+        );
+        assert_eq!(blocks, [a.as_path(), &b, Path::new("/abs/c.geojson")]);
+        assert_eq!(m.blocks.path.len(), 3);
+        let clinics = dir.path().join("clinics.csv");
+        assert_eq!(m.layers["clinic"].path, Paths::from(clinics.clone()));
+        // Every file is an input, in order.
+        assert_eq!(
+            m.input_files(),
+            [a.as_path(), &b, Path::new("/abs/c.geojson"), &clinics]
+        );
+        let shown = format!("{}, {}, /abs/c.geojson", a.display(), b.display());
+        assert_eq!(m.blocks.path.to_string(), shown);
+    }
+
+    #[test]
+    fn an_empty_list_a_file_twice_and_a_wrong_type_are_errors_naming_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        let text = blocks_with("['a.geojson', './a.geojson']")
+            + "[layers.clinic]\npath = []\n[streets]\npath = ['s.geojson', 's.geojson']\n";
+        std::fs::write(&path, text).unwrap();
+        let err = Manifest::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("[layers.clinic] path = [] lists no file"),
+            "{err}"
+        );
+        let twice = dir.path().join("s.geojson");
+        let twice = format!("[streets] path lists `{}` twice", twice.display());
+        assert!(err.contains(&twice), "{err}");
+        // `./a.geojson` is another spelling of the same file.
+        assert!(
+            err.contains("[blocks] path lists") && err.contains("a.geojson` twice"),
+            "{err}"
+        );
+        std::fs::write(&path, blocks_with("3")).unwrap();
+        let err = Manifest::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("city.toml")
+                && err.contains("expected a file path or a list of file paths"),
+            "{err}"
+        );
+        std::fs::write(&path, blocks_with("['a.geojson', 3]")).unwrap();
+        let err = Manifest::load(&path).unwrap_err().to_string();
+        assert!(err.contains("city.toml") && err.contains("path"), "{err}");
     }
 }

@@ -12,6 +12,7 @@ use crate::format::{excerpt, plural, thousands};
 use geo::Area;
 use geo_types::MultiPolygon;
 use std::collections::HashMap;
+use std::path::Path;
 
 struct BlockRow {
     id: String,
@@ -86,21 +87,54 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
     })
 }
 
-/// Reads the blocks layer. Invalid features become problems; duplicate ids are problems on
-/// the later feature, and so are blocks farther than `max_extent_km` from the blocks' centre
-/// (see [`Blocks::centre`]): a stray block would otherwise move the plane every distance is
-/// measured in.
-pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blocks>, Problem> {
-    let path = source.path.as_path();
-    let file = GeoJsonFile::read(path)?;
-    let rows = file.map_features(path, source.crs, |number, feature| {
+/// Where each block id was first read: the file (its index in the layer's list) and the
+/// feature number.
+type SeenIds = HashMap<String, (usize, usize)>;
+
+/// Reads the blocks layer, every file of it in the order listed: per file, its blocks or why
+/// it cannot be read. Invalid features become problems; duplicate ids, within a file or
+/// across files, are problems on the later feature naming the earlier one (and its file when
+/// another), and so are blocks farther than `max_extent_km` from the centre of every file's
+/// blocks (see [`Blocks::centre`]): a stray block would otherwise move the plane every
+/// distance is measured in.
+pub fn read_blocks(
+    source: &BlocksSource,
+    max_extent_km: f64,
+) -> Vec<Result<Read<Blocks>, Problem>> {
+    let paths: Vec<&Path> = source.path.iter().collect();
+    let mut seen = SeenIds::new();
+    let files: Vec<_> = (0..paths.len())
+        .map(|file| read_rows(source, &paths, file, &mut seen))
+        .collect();
+    let points: Vec<_> = files
+        .iter()
+        .flatten()
+        .flat_map(|read| &read.value)
+        .filter_map(|(_, r)| box_centre(&r.outline))
+        .collect();
+    let extent = robust_centre(&points).map(|centre| Extent {
+        centre,
+        max_km: max_extent_km,
+    });
+    let within = |(read, path)| Ok(within_extent(source, path, read?, extent.as_ref()));
+    files.into_iter().zip(paths).map(within).collect()
+}
+
+/// The valid rows of file `file` of `paths` with their feature numbers; invalid features and
+/// ids already in `seen` (which gains the file's) are problems.
+fn read_rows(
+    source: &BlocksSource,
+    paths: &[&Path],
+    file: usize,
+    seen: &mut SeenIds,
+) -> Result<Read<Vec<(usize, BlockRow)>>, Problem> {
+    let path = paths[file];
+    let rows = GeoJsonFile::read(path)?.map_features(path, source.crs, |number, feature| {
         block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;
-    let total = rows.len();
+    let features = rows.len();
     let mut problems = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(total);
-    // The valid rows with their feature numbers.
-    let mut valid: Vec<(usize, BlockRow)> = Vec::with_capacity(total);
+    let mut valid = Vec::with_capacity(features);
     for (i, row) in rows.into_iter().enumerate() {
         let row = match row {
             Ok(row) => row,
@@ -109,34 +143,57 @@ pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blo
                 continue;
             }
         };
-        if let Some(&first) = seen.get(&row.id) {
+        if let Some(&(first_file, first)) = seen.get(&row.id) {
+            let other = if first_file == file {
+                String::new()
+            } else {
+                format!(" of {}", paths[first_file].display())
+            };
             problems.push(Problem::at(
                 path,
                 Location::Feature(i + 1),
                 Some(&source.id),
-                format!("duplicate id `{}` (also feature {first})", excerpt(&row.id)),
+                format!(
+                    "duplicate id `{}` (also feature {first}{other})",
+                    excerpt(&row.id)
+                ),
             ));
             continue;
         }
-        seen.insert(row.id.clone(), i + 1);
+        seen.insert(row.id.clone(), (file, i + 1));
         valid.push((i + 1, row));
     }
-    let points: Vec<_> = valid
-        .iter()
-        .filter_map(|(_, r)| box_centre(&r.outline))
-        .collect();
-    let extent = robust_centre(&points).map(|centre| Extent {
-        centre,
-        max_km: max_extent_km,
-    });
+    Ok(Read {
+        value: valid,
+        features,
+        problems,
+        warnings: Vec::new(),
+    })
+}
+
+/// The blocks of `read`, the valid rows of the file at `path`; those outside `extent` are
+/// problems instead.
+fn within_extent(
+    source: &BlocksSource,
+    path: &Path,
+    read: Read<Vec<(usize, BlockRow)>>,
+    extent: Option<&Extent>,
+) -> Read<Blocks> {
+    let Read {
+        value: valid,
+        features,
+        mut problems,
+        ..
+    } = read;
     let mut blocks = Blocks {
-        residents: source.residents.as_ref().map(|_| Vec::with_capacity(total)),
+        residents: source
+            .residents
+            .as_ref()
+            .map(|_| Vec::with_capacity(valid.len())),
         ..Blocks::default()
     };
     for (number, row) in valid {
-        let outside = extent
-            .as_ref()
-            .and_then(|e| e.outside(box_centre(&row.outline)?));
+        let outside = extent.and_then(|e| e.outside(box_centre(&row.outline)?));
         if let Some(why) = outside {
             problems.push(Problem::at(
                 path,
@@ -155,17 +212,17 @@ pub fn read_blocks(source: &BlocksSource, max_extent_km: f64) -> Result<Read<Blo
     }
     problems.sort_by_key(Problem::number);
     let warnings = flat_blocks(path, &blocks).into_iter().collect();
-    Ok(Read {
+    Read {
         value: blocks,
-        features: total,
+        features,
         problems,
         warnings,
-    })
+    }
 }
 
 /// A warning naming the blocks of no area (every vertex on one line, or one point): they are
 /// kept, measured from their outline, but hold no ground.
-fn flat_blocks(path: &std::path::Path, blocks: &Blocks) -> Option<String> {
+fn flat_blocks(path: &Path, blocks: &Blocks) -> Option<String> {
     let flat: Vec<&str> = blocks
         .outlines
         .iter()

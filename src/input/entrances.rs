@@ -7,16 +7,18 @@ use super::Read;
 use crate::config::manifest::EntrancesSource;
 use crate::dataset::{Blocks, Entrances};
 use std::collections::HashMap;
+use std::path::Path;
 
-/// Reads the entrance layer in WGS 84, matching each entrance to its block in `blocks` by
+/// Reads the entrance layer's file at `path` in WGS 84, matching each entrance to its block in `blocks` by
 /// the id in the `block` property or column. A missing or unknown block id is a problem
 /// naming the file, the feature or row, and the field. A MultiPoint gives several entrances
 /// of one block.
 pub fn read_entrances(
     source: &EntrancesSource,
+    path: &Path,
     blocks: &Blocks,
 ) -> Result<Read<Entrances>, Problem> {
-    let ((rows, features), locate) = read_point_rows(&source.as_layer())?;
+    let ((rows, features), locate) = read_point_rows(&source.as_layer(), path)?;
     let by_id: HashMap<&str, u32> = blocks
         .ids
         .iter()
@@ -35,7 +37,7 @@ pub fn read_entrances(
                     entrances.locations.extend(row.locations);
                 }
                 None => problems.push(Problem::at(
-                    &source.path,
+                    path,
                     locate(i + 1),
                     Some(&source.block),
                     format!("no block has the id `{}`", row.id),

@@ -43,38 +43,55 @@ pub(crate) struct FacilityRow {
 /// `Location::Row(i + 1)` for the `i`-th.
 pub(crate) type PointRows = (Rows, fn(usize) -> Location);
 
-/// Reads a point layer (GeoJSON or CSV, told apart by the `.csv` extension) row by row.
-pub(crate) fn read_point_rows(source: &LayerSource) -> Result<PointRows, Problem> {
-    let is_csv = source
-        .path
+/// Reads the point layer file at `path` (GeoJSON or CSV, told apart by the `.csv` extension)
+/// row by row with `source`'s settings.
+pub(crate) fn read_point_rows(source: &LayerSource, path: &Path) -> Result<PointRows, Problem> {
+    let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     Ok(if is_csv {
-        (read_csv_rows(source)?, Location::Row)
+        (read_csv_rows(source, path)?, Location::Row)
     } else {
-        (read_geojson_rows(source)?, Location::Feature)
+        (read_geojson_rows(source, path)?, Location::Feature)
     })
 }
 
-/// Reads one facility layer of the given kind. Invalid rows become problems; so do duplicate
-/// ids, on the later row (a layer concatenated twice would count every facility twice),
-/// unless the layer merges duplicates (see [`Duplicates`]): then the first row of an id is the
-/// facility and a warning says how many were merged and how far the farthest stood. Another
-/// warning names facilities standing exactly where another does. Facilities outside `extent`
-/// (the study area) are problems too.
+/// Reads one facility layer of the given kind, every file of it in the order listed: per
+/// file, its facilities or why it cannot be read. Invalid rows become problems; so do
+/// duplicate ids, within a file or across files, on the later row (a layer concatenated twice
+/// would count every facility twice), unless the layer merges duplicates (see
+/// [`Duplicates`]): then the first row of an id is the facility and a warning per file says
+/// how many were merged and how far the farthest stood. Facilities outside `extent` (the
+/// study area) are problems too. [`shared_positions`] warns about the whole layer.
 pub fn read_layer(
     kind: &str,
     source: &LayerSource,
     extent: Option<&Extent>,
+) -> Vec<Result<Read<FacilityLayer>, Problem>> {
+    let paths: Vec<&Path> = source.path.iter().collect();
+    let mut ids = SeenIds::default();
+    (0..paths.len())
+        .map(|file| read_file(kind, source, (&paths, file), extent, &mut ids))
+        .collect()
+}
+
+/// Reads file `file` of `paths`, the files of `kind`'s layer, its ids checked against `ids`
+/// (the earlier files' and its own).
+fn read_file(
+    kind: &str,
+    source: &LayerSource,
+    (paths, file): (&[&Path], usize),
+    extent: Option<&Extent>,
+    ids: &mut SeenIds,
 ) -> Result<Read<FacilityLayer>, Problem> {
-    let ((rows, features), location) = read_point_rows(source)?;
+    let path = paths[file];
+    let ((rows, features), location) = read_point_rows(source, path)?;
     let mut layer = FacilityLayer {
         kind: kind.to_string(),
-        path: source.path.clone(),
+        files: vec![(0, path.to_path_buf())],
         ..FacilityLayer::default()
     };
     let mut problems = Vec::new();
-    let mut ids = SeenIds::default();
     for (i, row) in rows.into_iter().enumerate() {
         let r = match row {
             Ok(Some(r)) => r,
@@ -85,9 +102,10 @@ pub fn read_layer(
             }
         };
         let outside = extent.and_then(|e| r.locations.iter().find_map(|&c| e.outside(c)));
+        let at = location(i + 1);
         let (field, why) = match outside {
             Some(why) => ("geometry", why),
-            None => match ids.check(&r, i + 1, location, source.duplicates) {
+            None => match ids.check(&r, (file, at.clone()), source.duplicates, paths) {
                 IdCheck::First => {
                     layer.push(r.id, r.properties, &r.locations);
                     continue;
@@ -96,10 +114,9 @@ pub fn read_layer(
                 IdCheck::Duplicate(why) => (source.id.as_deref().unwrap_or("id"), why),
             },
         };
-        problems.push(Problem::at(&source.path, location(i + 1), Some(field), why));
+        problems.push(Problem::at(path, at, Some(field), why));
     }
-    let mut warnings: Vec<String> = ids.merged_warning(&source.path, kind).into_iter().collect();
-    warnings.extend(shared_positions(&layer));
+    let warnings = ids.merged_warning(path, kind).into_iter().collect();
     Ok(Read {
         value: layer,
         features,
@@ -118,29 +135,32 @@ enum IdCheck {
     Duplicate(String),
 }
 
-/// The ids seen in a layer, and the rows merged into the first of their id.
+/// The ids seen in a layer's files, and the rows of the current file merged into the first
+/// of their id.
 #[derive(Default)]
 struct SeenIds {
-    /// Per id: the first row and its first position.
-    first: HashMap<String, (usize, Coord<f64>)>,
-    /// Rows merged.
+    /// Per id: the file (its index in the layer's list) and row of its first, and its first
+    /// position.
+    first: HashMap<String, (usize, Location, Coord<f64>)>,
+    /// Rows of the current file merged.
     merged: usize,
-    /// The merged row farthest from its first: metres, id.
+    /// The merged row of the current file farthest from its first: metres, id.
     farthest: (f64, String),
 }
 
 impl SeenIds {
-    /// Row `number`'s id among the rows before it (recorded when it is the first).
+    /// The id of `row`, at `(file, location)` of the layer's `paths`, among the rows before
+    /// it (recorded when it is the first).
     fn check(
         &mut self,
         row: &FacilityRow,
-        number: usize,
-        location: fn(usize) -> Location,
+        (file, location): (usize, Location),
         duplicates: Duplicates,
+        paths: &[&Path],
     ) -> IdCheck {
-        let Some(&(first, at)) = self.first.get(&row.id) else {
+        let Some((first_file, first, at)) = self.first.get(&row.id).cloned() else {
             self.first
-                .insert(row.id.clone(), (number, row.locations[0]));
+                .insert(row.id.clone(), (file, location, row.locations[0]));
             return IdCheck::First;
         };
         let away_m = row
@@ -155,27 +175,32 @@ impl SeenIds {
             }
             return IdCheck::Merged;
         }
-        let also = match location(first) {
-            Location::Row(_) => "row",
-            _ => "feature",
+        let other = if first_file == file {
+            String::new()
+        } else {
+            format!(" of {}", paths[first_file].display())
         };
         IdCheck::Duplicate(format!(
-            "duplicate id `{}` (also {also} {first}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
+            "duplicate id `{}` (also {first}{other}, {} away); `duplicates = \"merge\"` on the layer keeps the first",
             crate::format::excerpt(&row.id),
             metres(away_m)
         ))
     }
 
-    /// The warning saying how many rows of `kind`'s layer at `path` were merged, if any.
-    fn merged_warning(&self, path: &Path, kind: &str) -> Option<String> {
-        (self.merged > 0).then(|| {
+    /// The warning saying how many rows of the file at `path` of `kind`'s layer were merged,
+    /// if any; the count starts again for the next file.
+    fn merged_warning(&mut self, path: &Path, kind: &str) -> Option<String> {
+        let (merged, (farthest_m, id)) = (
+            std::mem::take(&mut self.merged),
+            std::mem::take(&mut self.farthest),
+        );
+        (merged > 0).then(|| {
             format!(
-                "{}: {} duplicate{} of an id in layer `{kind}` merged into the first of the id (the farthest {} from it: `{}`)",
+                "{}: {} duplicate{} of an id in layer `{kind}` merged into the first of the id (the farthest {} from it: `{id}`)",
                 path.display(),
-                self.merged,
-                plural(self.merged),
-                metres(self.farthest.0),
-                self.farthest.1
+                merged,
+                plural(merged),
+                metres(farthest_m),
             )
         })
     }
@@ -183,8 +208,7 @@ impl SeenIds {
 
 pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
 
-fn read_geojson_rows(source: &LayerSource) -> Result<Rows, Problem> {
-    let path = source.path.as_path();
+fn read_geojson_rows(source: &LayerSource, path: &Path) -> Result<Rows, Problem> {
     let file = GeoJsonFile::read(path)?;
     let rows = file.map_features(path, source.crs, |number, feature| {
         geojson_row(source, number, feature).map_err(|e| e.locate(path, Location::Feature(number)))
@@ -274,10 +298,9 @@ fn find_column(
     }
 }
 
-/// Reads a CSV point layer row by row, once [`read_csv_text`] has decoded it to UTF-8 and
-/// found its delimiter.
-fn read_csv_rows(source: &LayerSource) -> Result<Rows, Problem> {
-    let path = source.path.as_path();
+/// Reads a CSV point layer's file `path` row by row, once [`read_csv_text`] has decoded it
+/// to UTF-8 and found its delimiter.
+fn read_csv_rows(source: &LayerSource, path: &Path) -> Result<Rows, Problem> {
     let csv_text = read_csv_text(path, source.encoding, source.delimiter)?;
     let file = (path, &csv_text.format);
     let mut reader = csv::ReaderBuilder::new()
@@ -394,7 +417,7 @@ fn csv_row(
 /// A warning when facilities of `layer` stand at exactly the same position as another of the
 /// layer (two copies of one registry, or geocoding to a district's centre): each counts for
 /// `min_count` and capacity as a facility of its own.
-fn shared_positions(layer: &FacilityLayer) -> Option<String> {
+pub fn shared_positions(layer: &FacilityLayer) -> Option<String> {
     let mut at: HashMap<(u64, u64), Vec<u32>> = HashMap::new();
     for (c, &f) in layer.locations.iter().zip(&layer.location_facility) {
         let facilities = at.entry((c.x.to_bits(), c.y.to_bits())).or_default();
@@ -411,7 +434,7 @@ fn shared_positions(layer: &FacilityLayer) -> Option<String> {
     let (lon, lat) = (f64::from_bits(position.0), f64::from_bits(position.1));
     Some(format!(
         "{}: {facilities} facilities of layer `{}` share their position with another, at {} position{} (the most, {}, at {lon}, {lat}: `{}` and others); each counts as a facility of its own",
-        layer.path.display(),
+        layer.files_display(),
         layer.kind,
         shared.len(),
         plural(shared.len()),

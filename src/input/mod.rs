@@ -13,13 +13,14 @@ pub mod problem;
 pub mod rings;
 pub mod streets;
 
+use crate::config::manifest::Paths;
 use crate::config::Manifest;
-use crate::dataset::{Blocks, Dataset, FacilityLayer};
+use crate::dataset::{Barriers, Blocks, Dataset, Entrances, FacilityLayer};
 pub use problem::{Location, Problem};
 use std::path::{Path, PathBuf};
 
-/// What a reader produced: the valid features, how many features the file had, and the
-/// problems with the others.
+/// What a reader produced from one file: the valid features, how many features the file
+/// had, and the problems with the others.
 #[derive(Debug)]
 pub struct Read<T> {
     /// The valid features.
@@ -37,7 +38,7 @@ pub struct Read<T> {
 pub struct InputCount {
     /// What the file is: `blocks`, or the facility kind.
     pub role: String,
-    /// The file.
+    /// The file (one of a layer's files, each counted on its own).
     pub path: PathBuf,
     /// Features or rows in the file.
     pub features: usize,
@@ -81,7 +82,7 @@ impl Gathered {
         role: &str,
         path: &Path,
         read: Result<Read<T>, Problem>,
-        kept: impl Fn(&T) -> usize,
+        kept: &impl Fn(&T) -> usize,
     ) -> Option<T> {
         match read {
             Ok(read) => {
@@ -103,36 +104,159 @@ impl Gathered {
         }
     }
 
-    /// Whether the file counted last has no features, valid or not.
-    fn last_is_empty(&self) -> bool {
-        self.inputs
-            .last()
-            .is_some_and(|i| i.kept == 0 && i.skipped == 0)
+    /// Counts every file of a layer read as `role` (the `paths` of `reads`, in order), or
+    /// records why one could not be read; the valid features of all the files, in order, when
+    /// every file was read.
+    fn add_files<T: Append>(
+        &mut self,
+        role: &str,
+        paths: &Paths,
+        reads: impl IntoIterator<Item = Result<Read<T>, Problem>>,
+        kept: impl Fn(&T) -> usize,
+    ) -> Option<T> {
+        let (mut whole, mut failed) = (None::<T>, false);
+        for (path, read) in paths.iter().zip(reads) {
+            match (self.add(role, path, read, &kept), whole.as_mut()) {
+                (Some(part), Some(whole)) => whole.append(part),
+                (Some(part), None) => whole = Some(part),
+                (None, _) => failed = true,
+            }
+        }
+        whole.filter(|_| !failed)
+    }
+}
+
+/// Features read from one file of a layer, to which those of the layer's next file are
+/// added.
+pub trait Append {
+    /// Adds `other`'s features after these.
+    fn append(&mut self, other: Self);
+}
+
+impl<T> Append for Vec<T> {
+    fn append(&mut self, mut other: Vec<T>) {
+        Vec::append(self, &mut other);
+    }
+}
+
+impl Append for Blocks {
+    fn append(&mut self, other: Blocks) {
+        self.ids.extend(other.ids);
+        self.outlines.extend(other.outlines);
+        self.elderly.extend(other.elderly);
+        if let (Some(all), Some(more)) = (self.residents.as_mut(), other.residents) {
+            all.extend(more);
+        }
+    }
+}
+
+impl Append for FacilityLayer {
+    fn append(&mut self, other: FacilityLayer) {
+        let offset = self.len();
+        let files = other.files.into_iter();
+        self.files
+            .extend(files.map(|(first, path)| (first + offset, path)));
+        self.ids.extend(other.ids);
+        self.properties.extend(other.properties);
+        self.locations.extend(other.locations);
+        let facilities = other.location_facility.into_iter();
+        self.location_facility
+            .extend(facilities.map(|f| f + offset as u32));
+    }
+}
+
+impl Append for Barriers {
+    fn append(&mut self, other: Barriers) {
+        self.shapes.extend(other.shapes);
+        self.names.extend(other.names);
+    }
+}
+
+impl Append for Entrances {
+    fn append(&mut self, other: Entrances) {
+        self.block.extend(other.block);
+        self.locations.extend(other.locations);
     }
 }
 
 /// Reads the barrier and entrance layers, when the manifest names them.
 fn load_walking_extras(manifest: &Manifest, all: &mut Gathered, dataset: &mut Dataset) {
     if let Some(source) = &manifest.barriers {
-        let read = barriers::read_barriers(source);
-        if let Some(barriers) = all.add("barriers", &source.path, read, |b| b.shapes.len()) {
+        let reads = source.path.iter();
+        let reads = reads.map(|path| barriers::read_barriers(source, path));
+        if let Some(barriers) = all.add_files("barriers", &source.path, reads, |b| b.shapes.len()) {
             dataset.barriers = barriers;
         }
     }
     if let Some(source) = manifest.entrances.as_ref().filter(|_| all.blocks_read) {
-        let read = entrances::read_entrances(source, &dataset.blocks);
-        if let Some(entrances) = all.add("entrances", &source.path, read, |e| e.block.len()) {
+        let reads = source.path.iter();
+        let blocks = &dataset.blocks;
+        let reads = reads.map(|path| entrances::read_entrances(source, path, blocks));
+        if let Some(entrances) = all.add_files("entrances", &source.path, reads, |e| e.block.len())
+        {
             dataset.entrances = entrances;
         }
     }
 }
 
-/// Reads every layer the manifest names (the streets, barriers and entrances only when
-/// `with_streets`: they matter only on foot; entrances only once the blocks are read, to
-/// match their block ids). Problems with
-/// whole files always fail; problems with single features fail unless `skip_invalid`, in
-/// which case those features are skipped and listed. On failure every problem found is
-/// returned, in file order.
+/// Reads the blocks layer, every file of it; a layer without a feature in any file is a
+/// problem with each.
+fn load_blocks(manifest: &Manifest, all: &mut Gathered, dataset: &mut Dataset) {
+    let paths = &manifest.blocks.path;
+    let reads = blocks::read_blocks(&manifest.blocks, manifest.max_extent_km());
+    let first = all.inputs.len();
+    let Some(blocks) = all.add_files("blocks", paths, reads, Blocks::len) else {
+        return;
+    };
+    if all.inputs[first..]
+        .iter()
+        .all(|i| i.kept == 0 && i.skipped == 0)
+    {
+        let why = match paths.len() {
+            1 => "the blocks layer has no features".to_string(),
+            n => format!("the blocks layer has no features in any of its {n} files"),
+        };
+        let problems = paths.iter().map(|path| Problem::file(path, why.clone()));
+        all.fatal.extend(problems);
+    }
+    dataset.blocks = blocks;
+    all.blocks_read = true;
+}
+
+/// Reads every facility layer, each file of it, facilities outside `study_area` problems.
+fn load_layers(
+    manifest: &Manifest,
+    study_area: Option<&extent::Extent>,
+    all: &mut Gathered,
+    dataset: &mut Dataset,
+) {
+    for (kind, source) in &manifest.layers {
+        let reads = facilities::read_layer(kind, source, study_area);
+        let Some(layer) = all.add_files(kind, &source.path, reads, FacilityLayer::len) else {
+            continue;
+        };
+        if layer.is_empty() {
+            let filtered = if source.filter.is_empty() {
+                String::new()
+            } else {
+                format!(" matching `{}`", source.filter)
+            };
+            all.warnings.push(format!(
+                "{}: layer `{kind}` has no facilities{filtered}; every requirement on `{kind}` fails",
+                source.path
+            ));
+        }
+        all.warnings.extend(facilities::shared_positions(&layer));
+        dataset.layers.push(layer);
+    }
+}
+
+/// Reads every layer the manifest names, each file of a layer in the order listed (the
+/// streets, barriers and entrances only when `with_streets`: they matter only on foot;
+/// entrances only once the blocks are read, to match their block ids). Problems with whole
+/// files always fail; problems with single features fail unless `skip_invalid`, in which case
+/// those features are skipped and listed. On failure every problem found is returned, in file
+/// order.
 pub fn load(
     manifest: &Manifest,
     skip_invalid: bool,
@@ -140,48 +264,20 @@ pub fn load(
 ) -> Result<Loaded, Vec<Problem>> {
     let mut all = Gathered::default();
     let mut dataset = Dataset::default();
-    let path = &manifest.blocks.path;
-    if let Some(blocks) = all.add(
-        "blocks",
-        path,
-        blocks::read_blocks(&manifest.blocks, manifest.max_extent_km()),
-        Blocks::len,
-    ) {
-        if all.last_is_empty() {
-            all.fatal
-                .push(Problem::file(path, "the blocks layer has no features"));
-        }
-        dataset.blocks = blocks;
-        all.blocks_read = true;
-    }
+    load_blocks(manifest, &mut all, &mut dataset);
     let study_area = dataset.blocks.centre().map(|centre| extent::Extent {
         centre,
         max_km: manifest.max_extent_km(),
     });
-    for (kind, source) in &manifest.layers {
-        let read = facilities::read_layer(kind, source, study_area.as_ref());
-        if let Some(layer) = all.add(kind, &source.path, read, FacilityLayer::len) {
-            if layer.is_empty() {
-                let filtered = if source.filter.is_empty() {
-                    String::new()
-                } else {
-                    format!(" matching `{}`", source.filter)
-                };
-                all.warnings.push(format!(
-                    "{}: layer `{kind}` has no facilities{filtered}; every requirement on `{kind}` fails",
-                    source.path.display()
-                ));
-            }
-            dataset.layers.push(layer);
-        }
-    }
+    load_layers(manifest, study_area.as_ref(), &mut all, &mut dataset);
     if let Some(source) = manifest.streets.as_ref().filter(|_| with_streets) {
-        let read = streets::read_streets(source);
-        if let Some(lines) = all.add("streets", &source.path, read, Vec::len) {
+        let reads = source.path.iter();
+        let reads = reads.map(|path| streets::read_streets(source, path));
+        if let Some(lines) = all.add_files("streets", &source.path, reads, Vec::len) {
             if lines.is_empty() {
                 all.warnings.push(format!(
                     "{}: the street layer has no lines; nothing is reachable on foot",
-                    source.path.display()
+                    source.path
                 ));
             }
             dataset.streets = lines;
@@ -198,4 +294,46 @@ pub fn load(
         skipped: all.feature_problems,
         warnings: all.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::Coord;
+
+    /// A layer read from `path` with one facility per id, each at one location.
+    fn layer(path: &str, ids: &[&str]) -> FacilityLayer {
+        let mut layer = FacilityLayer {
+            files: vec![(0, PathBuf::from(path))],
+            ..FacilityLayer::default()
+        };
+        for (i, id) in ids.iter().enumerate() {
+            let at = Coord {
+                x: i as f64,
+                y: 0.0,
+            };
+            layer.push(id.to_string(), Default::default(), &[at]);
+        }
+        layer
+    }
+
+    #[test]
+    fn appended_layers_keep_each_facility_s_file_and_locations() {
+        let mut all = layer("a.csv", &["a1", "a2"]);
+        all.append(layer("empty.csv", &[]));
+        all.append(layer("b.geojson", &["b1"]));
+        assert_eq!(all.ids, ["a1", "a2", "b1"]);
+        assert_eq!(all.location_facility, [0, 1, 2]);
+        let files: Vec<_> = (0..3).map(|f| all.file_of(f).unwrap()).collect();
+        assert_eq!(
+            files,
+            [
+                Path::new("a.csv"),
+                Path::new("a.csv"),
+                Path::new("b.geojson")
+            ]
+        );
+        assert_eq!(all.files_display(), "a.csv, empty.csv, b.geojson");
+        assert_eq!(FacilityLayer::default().file_of(0), None);
+    }
 }

@@ -15,6 +15,17 @@ pub enum Location {
     Row(usize),
 }
 
+/// `feature 3`, `row 3`, or `the file`.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File => f.write_str("the file"),
+            Location::Feature(n) => write!(f, "feature {n}"),
+            Location::Row(n) => write!(f, "row {n}"),
+        }
+    }
+}
+
 /// One problem in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -66,10 +77,8 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
-        match self.location {
-            Location::File => {}
-            Location::Feature(n) => write!(f, ", feature {n}")?,
-            Location::Row(n) => write!(f, ", row {n}")?,
+        if self.location != Location::File {
+            write!(f, ", {}", self.location)?;
         }
         if let Some(field) = &self.field {
             write!(f, ", field `{field}`")?;

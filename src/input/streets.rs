@@ -6,11 +6,14 @@ use super::Read;
 use crate::config::manifest::StreetsSource;
 use geo_types::LineString;
 use std::borrow::Cow;
+use std::path::Path;
 
-/// Reads the streets layer as WGS 84 lines (a MultiLineString gives several lines). Features
+/// Reads the streets layer's file at `path` as WGS 84 lines (a MultiLineString gives several lines). Features
 /// the layer's filter rejects are left out without validation.
-pub fn read_streets(source: &StreetsSource) -> Result<Read<Vec<LineString<f64>>>, Problem> {
-    let path = source.path.as_path();
+pub fn read_streets(
+    source: &StreetsSource,
+    path: &Path,
+) -> Result<Read<Vec<LineString<f64>>>, Problem> {
     let file = GeoJsonFile::read(path)?;
     let rows = file.map_features(path, source.crs, |number, mut feature| {
         let located = |e: FieldProblem| e.locate(path, Location::Feature(number));

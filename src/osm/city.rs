@@ -165,7 +165,10 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         let m = crate::config::Manifest::load(&path).unwrap();
         assert_eq!(m.layers.len(), 2);
-        assert_eq!(m.layers["clinic"].path, dir.path().join("clinic.geojson"));
+        assert_eq!(
+            m.layers["clinic"].path,
+            crate::config::manifest::Paths::from(dir.path().join("clinic.geojson"))
+        );
         assert!(text.contains("ESTIMATES") && text.contains("ODbL"));
         assert!(text.contains("no feature in this extract: clinic."));
     }
