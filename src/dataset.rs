@@ -29,6 +29,43 @@ pub struct Blocks {
     pub elderly: Vec<f64>,
     /// Residents per block, when the manifest names a field for them.
     pub residents: Option<Vec<f64>>,
+    /// Input properties carried into the outputs (the blocks' names, or the manifest's
+    /// `keep`).
+    pub kept: Vec<KeptColumn>,
+}
+
+/// One input property of every block, carried into the outputs as it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptColumn {
+    /// The property's name.
+    pub field: String,
+    /// Per block: text, a number, or null (a missing or other value). A column that mixes
+    /// text and numbers holds them all as text.
+    pub values: Vec<serde_json::Value>,
+}
+
+impl KeptColumn {
+    /// The column of `field` from its values as read, made text or numbers throughout.
+    pub fn new(field: String, values: Vec<serde_json::Value>) -> KeptColumn {
+        use serde_json::Value;
+        let is_text = values.iter().any(Value::is_string);
+        let values = values
+            .into_iter()
+            .map(|value| match value {
+                Value::String(_) => value,
+                Value::Number(n) if is_text => Value::String(n.to_string()),
+                Value::Number(_) => value,
+                Value::Bool(b) if is_text => Value::String(b.to_string()),
+                _ => Value::Null,
+            })
+            .collect();
+        KeptColumn { field, values }
+    }
+
+    /// Whether the column holds text (else numbers or nulls).
+    pub fn is_text(&self) -> bool {
+        self.values.iter().any(serde_json::Value::is_string)
+    }
 }
 
 impl Blocks {
@@ -61,6 +98,8 @@ pub struct FacilityLayer {
     pub ids: Vec<String>,
     /// Facility properties (CSV cells as strings), for requirement filters.
     pub properties: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// The property holding a facility's name, when the layer has one.
+    pub name_field: Option<String>,
     /// Access locations in WGS 84: one per Point / polygon centroid, several for a MultiPoint.
     pub locations: Vec<Coord<f64>>,
     /// The facility each location belongs to.
@@ -76,6 +115,13 @@ impl FacilityLayer {
     /// Whether the layer has no facilities.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// Facility `facility`'s name: its name property, when it is text that is not blank.
+    pub fn name(&self, facility: usize) -> Option<&str> {
+        let field = self.name_field.as_deref()?;
+        let name = self.properties[facility].get(field)?.as_str()?.trim();
+        (!name.is_empty()).then_some(name)
     }
 
     /// The file facility `facility` was read from; `None` for a layer built in memory.

@@ -191,6 +191,7 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
     let layer_source = LayerSource {
         path: path.into(),
         id: None,
+        name: None,
         lon: None,
         lat: None,
         encoding: None,

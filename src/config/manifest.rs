@@ -9,6 +9,8 @@
 //! id = "id"
 //! elderly = ["age_65_79", "age_80_plus"]   # one property, or several to sum
 //! residents = "residents"           # optional
+//! name = "VILLAGE"                  # optional; detected: name, 名称, 名稱, NAME
+//! keep = ["VILLAGE", "TOWN"]        # optional; properties carried into the outputs
 //!
 //! [layers.care_bed]                 # the table name is the facility kind
 //! path = "care_beds.csv"
@@ -188,11 +190,33 @@ pub struct BlocksSource {
     pub elderly: Fields,
     /// The resident count, when known: one property or several to sum.
     pub residents: Option<Fields>,
+    /// The property naming each block (a village, a compound); when absent, the first of
+    /// [`NAME_FIELDS`] the first block has.
+    pub name: Option<String>,
+    /// The properties carried into the outputs (blocks layer, coverage.csv); when absent,
+    /// the name property.
+    pub keep: Option<Vec<String>>,
     /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
     pub crs: Option<Crs>,
 }
+
+impl BlocksSource {
+    /// The properties that may be carried into the outputs, and whether they are a guess
+    /// (the first of them a block has is kept, see [`Self::name`]) or asked for (all kept).
+    pub fn kept_candidates(&self) -> (Vec<String>, bool) {
+        match (&self.keep, &self.name) {
+            (Some(keep), _) => (keep.clone(), false),
+            (None, Some(name)) => (vec![name.clone()], false),
+            (None, None) => (NAME_FIELDS.iter().map(|f| f.to_string()).collect(), true),
+        }
+    }
+}
+
+/// The property names taken as a block's or facility's name when a layer names none, in
+/// order.
+pub const NAME_FIELDS: [&str; 4] = ["name", "名称", "名稱", "NAME"];
 
 /// A facility layer: GeoJSON (Point, MultiPoint, or Polygon / MultiPolygon by centroid) or CSV.
 #[derive(Debug, Clone, Deserialize)]
@@ -203,6 +227,9 @@ pub struct LayerSource {
     /// The property or column holding a facility id; when absent the feature's `id` member,
     /// then an `id` property, then the feature number is used.
     pub id: Option<String>,
+    /// The property or column holding a facility's name (for people: outputs show it beside
+    /// the id); when absent, the first of [`NAME_FIELDS`] the layer's first facility has.
+    pub name: Option<String>,
     /// CSV longitude column; common spellings are detected when absent.
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
@@ -330,6 +357,7 @@ impl EntrancesSource {
         LayerSource {
             path: self.path.clone(),
             id: Some(self.block.clone()),
+            name: None,
             lon: self.lon.clone(),
             lat: self.lat.clone(),
             encoding: self.encoding,

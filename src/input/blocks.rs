@@ -7,7 +7,7 @@ use super::rings::self_crossing;
 use super::Read;
 use crate::algo::extent::robust_centre;
 use crate::config::manifest::{BlocksSource, Fields};
-use crate::dataset::{box_centre, Blocks, MAX_COUNT};
+use crate::dataset::{box_centre, Blocks, KeptColumn, MAX_COUNT};
 use crate::format::{excerpt, plural, thousands};
 use geo::Area;
 use geo_types::MultiPolygon;
@@ -19,6 +19,8 @@ struct BlockRow {
     outline: MultiPolygon<f64>,
     elderly: f64,
     residents: Option<f64>,
+    /// The values of the source's kept candidates (see `BlocksSource::kept_candidates`).
+    kept: Vec<serde_json::Value>,
 }
 
 /// The sum of a block's count `fields`, each and all together from 0 to [`MAX_COUNT`].
@@ -79,11 +81,18 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
             ),
         ));
     }
+    let kept = source
+        .kept_candidates()
+        .0
+        .iter()
+        .map(|field| feature.value(field))
+        .collect();
     Ok(BlockRow {
         id,
         outline,
         elderly,
         residents,
+        kept,
     })
 }
 
@@ -185,6 +194,16 @@ fn within_extent(
         mut problems,
         ..
     } = read;
+    let (candidates, guess) = source.kept_candidates();
+    let kept: Vec<usize> = match guess {
+        false => (0..candidates.len()).collect(),
+        true => valid
+            .first()
+            .and_then(|(_, row)| row.kept.iter().position(|v| !v.is_null()))
+            .into_iter()
+            .collect(),
+    };
+    let mut kept_values: Vec<Vec<serde_json::Value>> = vec![Vec::new(); kept.len()];
     let mut blocks = Blocks {
         residents: source
             .residents
@@ -209,7 +228,16 @@ fn within_extent(
         if let (Some(all), Some(r)) = (blocks.residents.as_mut(), row.residents) {
             all.push(r);
         }
+        let mut values = row.kept;
+        for (column, &k) in kept_values.iter_mut().zip(&kept) {
+            column.push(values[k].take());
+        }
     }
+    blocks.kept = kept
+        .iter()
+        .zip(kept_values)
+        .map(|(&k, values)| KeptColumn::new(candidates[k].clone(), values))
+        .collect();
     problems.sort_by_key(Problem::number);
     let warnings = flat_blocks(path, &blocks).into_iter().collect();
     Read {

@@ -13,7 +13,7 @@ use super::Read;
 use crate::algo::epsg::ToWgs84;
 use crate::algo::extent::great_circle_km;
 use crate::config::filter::json_as_text;
-use crate::config::manifest::{Duplicates, LayerSource};
+use crate::config::manifest::{Duplicates, LayerSource, NAME_FIELDS};
 use crate::dataset::FacilityLayer;
 use crate::format::{metres, plural};
 use geo::Centroid;
@@ -89,6 +89,7 @@ fn read_file(
     let mut layer = FacilityLayer {
         kind: kind.to_string(),
         files: vec![(0, path.to_path_buf())],
+        name_field: name_field(source, &rows),
         ..FacilityLayer::default()
     };
     let mut problems = Vec::new();
@@ -123,6 +124,24 @@ fn read_file(
         problems,
         warnings,
     })
+}
+
+/// The property naming a layer's facilities: the layer's `name`, else the first of
+/// [`NAME_FIELDS`] its first facility has; none when it is the id property (the ids are the
+/// names).
+fn name_field(
+    source: &LayerSource,
+    rows: &[Result<Option<FacilityRow>, Problem>],
+) -> Option<String> {
+    let detected = || {
+        let first = rows.iter().find_map(|row| row.as_ref().ok()?.as_ref())?;
+        NAME_FIELDS
+            .iter()
+            .find(|field| first.properties.contains_key(**field))
+            .map(|field| field.to_string())
+    };
+    let field = source.name.clone().or_else(detected)?;
+    (source.id.as_ref() != Some(&field)).then_some(field)
 }
 
 /// What a row's id is among the rows before it.

@@ -353,6 +353,14 @@ impl Feature<'_> {
         }
     }
 
+    /// A property as it is (null when absent or not valid JSON).
+    pub fn value(&self, name: &str) -> serde_json::Value {
+        self.properties
+            .get(name)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
     /// A property parsed as a number: a JSON number, or a string holding one.
     pub fn number(&self, name: &str) -> Result<f64, FieldProblem> {
         let raw = self

@@ -15,7 +15,7 @@ pub mod streets;
 
 use crate::config::manifest::Paths;
 use crate::config::Manifest;
-use crate::dataset::{Barriers, Blocks, Dataset, Entrances, FacilityLayer};
+use crate::dataset::{Barriers, Blocks, Dataset, Entrances, FacilityLayer, KeptColumn};
 pub use problem::{Location, Problem};
 use std::path::{Path, PathBuf};
 
@@ -141,6 +141,26 @@ impl<T> Append for Vec<T> {
 
 impl Append for Blocks {
     fn append(&mut self, other: Blocks) {
+        let (before, added) = (self.len(), other.len());
+        for column in other.kept {
+            match self.kept.iter_mut().find(|c| c.field == column.field) {
+                Some(mine) => mine.values.extend(column.values),
+                None => {
+                    let mut values = vec![serde_json::Value::Null; before];
+                    values.extend(column.values);
+                    self.kept.push(KeptColumn { values, ..column });
+                }
+            }
+        }
+        for column in &mut self.kept {
+            column
+                .values
+                .resize(before + added, serde_json::Value::Null);
+            *column = KeptColumn::new(
+                std::mem::take(&mut column.field),
+                std::mem::take(&mut column.values),
+            );
+        }
         self.ids.extend(other.ids);
         self.outlines.extend(other.outlines);
         self.elderly.extend(other.elderly);
@@ -153,6 +173,7 @@ impl Append for Blocks {
 impl Append for FacilityLayer {
     fn append(&mut self, other: FacilityLayer) {
         let offset = self.len();
+        self.name_field = self.name_field.take().or(other.name_field);
         let files = other.files.into_iter();
         self.files
             .extend(files.map(|(first, path)| (first + offset, path)));

@@ -19,6 +19,9 @@ use rayon::prelude::*;
 #[derive(Debug, Clone, Copy)]
 enum Column {
     Id,
+    /// An input property carried into the outputs (see `Blocks::kept`), and whether it
+    /// holds text.
+    Kept(usize, bool),
     Elderly,
     Residents,
     /// The block's access leg onto the street network.
@@ -38,6 +41,11 @@ enum Column {
     WalkMin(usize, usize, Minutes),
     /// Walking ÷ straight-line distance.
     Detour(usize, usize),
+    /// The id of the nearest facility (walking when computed): the serving one when within
+    /// reach.
+    NearestId(usize, usize),
+    /// The name of that facility, for a layer with names.
+    NearestName(usize, usize),
     /// Facilities within reach (walking when computed).
     Count(usize, usize),
     /// Facilities within reach in a straight line.
@@ -57,7 +65,11 @@ impl Column {
     /// The type of the column's values.
     fn kind(self) -> FieldType {
         match self {
-            Column::Id | Column::GapReason => FieldType::Text,
+            Column::Id | Column::GapReason | Column::NearestId(..) | Column::NearestName(..) => {
+                FieldType::Text
+            }
+            Column::Kept(_, true) => FieldType::Text,
+            Column::Kept(_, false) => FieldType::Real,
             Column::Met(_) | Column::MetStraight(_) | Column::BelowNorm(_) => FieldType::Boolean,
             Column::Count(..) | Column::CountStraight(..) | Column::GapZone(_) => {
                 FieldType::Integer
@@ -79,6 +91,7 @@ impl Column {
 /// The block table of a report.
 pub struct BlockTable<'a> {
     blocks: &'a Blocks,
+    requirements: &'a Requirements<'a>,
     coverage: &'a Coverage,
     walk: Option<&'a WalkNetwork<'a>>,
     capacity: &'a Capacity,
@@ -100,10 +113,11 @@ fn columns(
     capacity: &Capacity,
     area: bool,
 ) -> Vec<(String, Column)> {
-    let mut columns = vec![
-        ("id".to_string(), Column::Id),
-        ("elderly".to_string(), Column::Elderly),
-    ];
+    let mut columns = vec![("id".to_string(), Column::Id)];
+    for (k, kept) in blocks.kept.iter().enumerate() {
+        columns.push((kept.field.clone(), Column::Kept(k, kept.is_text())));
+    }
+    columns.push(("elderly".to_string(), Column::Elderly));
     if blocks.residents.is_some() {
         columns.push(("residents".to_string(), Column::Residents));
     }
@@ -137,7 +151,12 @@ fn columns(
             if mode == DistanceMode::Both {
                 columns.push((format!("{prefix}_detour"), Column::Detour(c, r)));
             }
-            let id = requirements.of_circle(c)[r].id;
+            let resolved = &requirements.of_circle(c)[r];
+            columns.push((format!("{prefix}_nearest_id"), Column::NearestId(c, r)));
+            if resolved.layer.name_field.is_some() {
+                columns.push((format!("{prefix}_nearest_name"), Column::NearestName(c, r)));
+            }
+            let id = resolved.id;
             if let Some(result) = capacity.get(id) {
                 columns.push((format!("{prefix}_per_1000"), Column::Per1000(id)));
                 if result.below_norm.is_some() {
@@ -156,7 +175,22 @@ fn columns(
         }
     }
     columns.push(("gap_reason".to_string(), Column::GapReason));
+    prefix_clashing_inputs(&mut columns);
     columns
+}
+
+/// Renames `input_<name>` an input property named like an output field.
+fn prefix_clashing_inputs(columns: &mut [(String, Column)]) {
+    let computed: std::collections::HashSet<String> = columns
+        .iter()
+        .filter(|(_, c)| !matches!(c, Column::Kept(..)))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for (name, column) in columns.iter_mut() {
+        if matches!(column, Column::Kept(..)) && computed.contains(name.as_str()) {
+            *name = format!("input_{name}");
+        }
+    }
 }
 
 impl<'a> BlockTable<'a> {
@@ -186,6 +220,7 @@ impl<'a> BlockTable<'a> {
             .collect();
         BlockTable {
             blocks,
+            requirements: &study.requirements,
             coverage,
             walk,
             capacity: &analysis.capacity,
@@ -213,6 +248,11 @@ impl<'a> BlockTable<'a> {
         let count = |counts: Option<&Vec<u32>>| Value::Int(counts.map_or(0, |v| v[b]).into());
         match column {
             Column::Id => Value::Str(&self.blocks.ids[b]),
+            Column::Kept(k, _) => match &self.blocks.kept[k].values[b] {
+                serde_json::Value::String(text) => Value::Str(text),
+                serde_json::Value::Number(n) => n.as_f64().map_or(Value::Null, Value::Num),
+                _ => Value::Null,
+            },
             Column::Elderly => Value::Num(self.blocks.elderly[b]),
             Column::Residents => self
                 .blocks
@@ -251,6 +291,15 @@ impl<'a> BlockTable<'a> {
                     Value::Num(round_to(walk / straight, 3))
                 } else {
                     Value::Null
+                }
+            }
+            Column::NearestId(c, r) | Column::NearestName(c, r) => {
+                let nearest = requirement(c, r).decisive().nearest_facility[b];
+                let layer = self.requirements.of_circle(c)[r].layer;
+                match (nearest, column) {
+                    (None, _) => Value::Null,
+                    (Some(f), Column::NearestId(..)) => Value::Str(&layer.ids[f as usize]),
+                    (Some(f), _) => layer.name(f as usize).map_or(Value::Null, Value::Str),
                 }
             }
             Column::Count(c, r) => count(requirement(c, r).decisive().count_within.as_ref()),
