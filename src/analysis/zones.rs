@@ -46,6 +46,8 @@ pub struct ZoneNearest {
     /// The facility's id and its distance from the nearest of the zone's blocks failing the
     /// requirement, in metres (walking when computed); `None` when none was found.
     pub found: Option<(String, f64)>,
+    /// The found facility's name, when its layer has names.
+    pub name: Option<String>,
     /// How far the walking search looked, when it found none (`None` when the layer has
     /// fewer than `rank` facilities, the only way a straight line finds none).
     pub searched_m: Option<f64>,
@@ -95,6 +97,8 @@ pub struct ZoneSummary {
     pub nearest_kind: Option<String>,
     /// Its `nearest_rank`-th nearest facility to the zone's blocks failing it.
     pub nearest_facility_id: Option<String>,
+    /// That facility's name, when its layer has names.
+    pub nearest_facility_name: Option<String>,
     /// Which nearest that is: the requirement's `min_count` (1: the nearest).
     pub nearest_rank: Option<usize>,
     /// That facility's distance from the nearest of those blocks, in metres.
@@ -117,6 +121,7 @@ impl RankedZone {
             failing: self.failing_text(),
             nearest_kind: nearest.map(|n| n.kind.clone()),
             nearest_facility_id: nearest.and_then(|n| Some(n.found.as_ref()?.0.clone())),
+            nearest_facility_name: nearest.and_then(|n| n.name.clone()),
             nearest_rank: nearest.map(|n| n.rank),
             nearest_m: nearest.and_then(|n| Some((n.found.as_ref()?.1 * 10.0).round() / 10.0)),
             nearest_searched_m: nearest.and_then(|n| n.searched_m),
@@ -145,7 +150,7 @@ impl ZoneSummary {
     pub fn nearest_words(&self) -> Option<String> {
         let kind = self.nearest_kind.as_ref()?;
         let rank = self.nearest_rank.unwrap_or(1);
-        let Some((id, m)) = self.nearest_facility_id.as_ref().zip(self.nearest_m) else {
+        let Some((label, m)) = self.nearest_label().zip(self.nearest_m) else {
             let which = match rank {
                 1 => String::new(),
                 k => format!("{} ", ordinal(k)),
@@ -162,7 +167,16 @@ impl ZoneSummary {
             1 => "nearest".to_string(),
             k => format!("{} nearest", ordinal(k)),
         };
-        Some(format!("{which} {kind} {id} at {} m", thousands(m)))
+        Some(format!("{which} {kind} {label} at {} m", thousands(m)))
+    }
+
+    /// The nearest facility as people name it: `name (id)` when it has a name, else its id.
+    pub fn nearest_label(&self) -> Option<String> {
+        let id = self.nearest_facility_id.as_ref()?;
+        Some(match &self.nearest_facility_name {
+            Some(name) => format!("{name} ({id})"),
+            None => id.clone(),
+        })
     }
 }
 
@@ -195,13 +209,13 @@ fn failing_and_nearest(
             .iter()
             .filter(|&&b| !distances.met[b as usize])
             .filter_map(|&b| distances.kth(b as usize, k))
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(f, d)| (layer.ids[f as usize].clone(), d));
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         Some(ZoneNearest {
             kind: requirement.kind.clone(),
             rank: k,
+            name: found.and_then(|(f, _)| layer.name(f as usize).map(str::to_string)),
             searched_m: search_m.filter(|_| found.is_none() && cc.requirements[i].facilities >= k),
-            found,
+            found: found.map(|(f, d)| (layer.ids[f as usize].clone(), d)),
         })
     });
     let failing = failing
@@ -319,6 +333,7 @@ mod tests {
             kind: "hospice".into(),
             rank,
             found: found.map(|(id, m)| (id.to_string(), m)),
+            name: None,
             searched_m,
         };
         RankedZone {
@@ -358,5 +373,10 @@ mod tests {
             "fewer than 3 hospice in the layer"
         );
         assert_eq!(words(zone(None, 1, None)), "no hospice in the layer");
+        let named = ZoneSummary {
+            nearest_facility_name: Some("Hope Hospice".into()),
+            ..zone(Some(("E1", 1240.0)), 1, None)
+        };
+        assert_eq!(words(named), "nearest hospice Hope Hospice (E1) at 1,240 m");
     }
 }

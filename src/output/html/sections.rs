@@ -205,11 +205,11 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
     ]);
     table.id = Some("gap-zones".into());
     for z in &summary.top_gap_zones {
-        let nearest = match (&z.nearest_kind, &z.nearest_facility_id, z.nearest_rank) {
-            (Some(kind), Some(id), Some(k)) if k > 1 => {
-                Cell::text(format!("{} nearest {kind} {id}", ordinal(k)))
+        let nearest = match (&z.nearest_kind, z.nearest_label(), z.nearest_rank) {
+            (Some(kind), Some(label), Some(k)) if k > 1 => {
+                Cell::text(format!("{} nearest {kind} {label}", ordinal(k)))
             }
-            (Some(kind), Some(id), _) => Cell::text(format!("{kind} {id}")),
+            (Some(kind), Some(label), _) => Cell::text(format!("{kind} {label}")),
             // None found: say so (`no hospice within 2,000 m on foot`).
             _ => z
                 .nearest_words()

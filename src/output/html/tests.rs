@@ -95,6 +95,7 @@ fn summary() -> Summary {
             failing: "care_bed (40 blocks)".into(),
             nearest_kind: Some("care_bed".into()),
             nearest_facility_id: Some(HOSTILE.into()),
+            nearest_facility_name: Some(HOSTILE.into()),
             nearest_rank: Some(2),
             nearest_m: Some(1480.4),
             nearest_searched_m: None,
@@ -178,7 +179,10 @@ fn data_is_escaped_and_the_page_is_well_formed() {
     );
     let zones = table(&doc, "gap-zones");
     assert_eq!(zones[1][3], "640 m");
-    assert_eq!(zones[1][6], format!("2nd nearest care_bed {HOSTILE}"));
+    assert_eq!(
+        zones[1][6],
+        format!("2nd nearest care_bed {HOSTILE} ({HOSTILE})")
+    );
     assert_eq!(zones[1][7], "1,480 m");
     let inputs = table(&doc, "inputs-table");
     assert_eq!(
