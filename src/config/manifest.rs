@@ -32,6 +32,17 @@
 //!
 //! Relative paths are resolved against the manifest's folder.
 //!
+//! Wherever GeoJSON is read, a GeoPackage (`.gpkg`) may stand instead: its only feature
+//! table, or the one the table's `layer` key names (see [`crate::input::gpkg`]):
+//!
+//! ```toml
+//! [blocks]
+//! path = "carecircle.gpkg"
+//! layer = "blocks"                  # needed when the file has several feature tables
+//! id = "id"
+//! elderly = "elderly"
+//! ```
+//!
 //! Every `path` may also be a list of files of the same kind, read with the table's other
 //! settings (crs, id, `where`, columns…) and concatenated in the order listed:
 //!
@@ -176,12 +187,16 @@ impl<'de> Deserialize<'de> for Paths {
     }
 }
 
-/// Where the housing blocks come from: a GeoJSON layer of Polygon / MultiPolygon features.
+/// Where the housing blocks come from: a GeoJSON (or GeoPackage) layer of Polygon /
+/// MultiPolygon features.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlocksSource {
     /// The GeoJSON file or files.
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The property holding each block's unique id.
     pub id: String,
     /// The elderly count: one property or several to sum.
@@ -200,6 +215,9 @@ pub struct BlocksSource {
 pub struct LayerSource {
     /// The GeoJSON or CSV file or files (each told apart by the `.csv` extension).
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The property or column holding a facility id; when absent the feature's `id` member,
     /// then an `id` property, then the feature number is used.
     pub id: Option<String>,
@@ -243,6 +261,9 @@ pub enum Duplicates {
 pub struct StreetsSource {
     /// The GeoJSON file or files.
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -266,6 +287,9 @@ pub struct StreetsSource {
 pub struct BarriersSource {
     /// The GeoJSON file or files.
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -298,6 +322,9 @@ fn default_barrier_kind() -> String {
 pub struct EntrancesSource {
     /// The GeoJSON or CSV file or files (each told apart by the `.csv` extension).
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The property or column holding the id of the entrance's block.
     #[serde(default = "default_entrance_block")]
     pub block: String,
@@ -329,6 +356,7 @@ impl EntrancesSource {
     pub fn as_layer(&self) -> LayerSource {
         LayerSource {
             path: self.path.clone(),
+            layer: self.layer.clone(),
             id: Some(self.block.clone()),
             lon: self.lon.clone(),
             lat: self.lat.clone(),
