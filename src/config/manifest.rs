@@ -666,6 +666,27 @@ path = "streets.geojson"
     }
 
     #[test]
+    fn the_layer_key_parses_on_every_table_with_a_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        let layer = "layer = 't'\n";
+        let text = format!(
+            "[blocks]\npath='b.gpkg'\nid='id'\nelderly='e'\n{layer}\
+             [layers.clinic]\npath='c.gpkg'\n{layer}[streets]\npath='s.gpkg'\n{layer}\
+             [barriers]\npath='r.gpkg'\n{layer}[entrances]\npath='e.gpkg'\n{layer}"
+        );
+        std::fs::write(&path, text).unwrap();
+        let m = Manifest::load(&path).unwrap();
+        let t = Some("t");
+        assert_eq!(m.blocks.layer.as_deref(), t);
+        assert_eq!(m.layers["clinic"].layer.as_deref(), t);
+        assert_eq!(m.streets.unwrap().layer.as_deref(), t);
+        assert_eq!(m.barriers.unwrap().layer.as_deref(), t);
+        // Entrances are read as a facility layer would be, with their `layer`.
+        assert_eq!(m.entrances.unwrap().as_layer().layer.as_deref(), t);
+    }
+
+    #[test]
     fn unknown_keys_and_bad_crs_are_errors_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("city.toml");
