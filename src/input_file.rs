@@ -108,6 +108,14 @@ pub fn check_in_memory(path: &Path, factor: u64) -> Result<(), InputFileError> {
     }
 }
 
+/// The most text that, read at `factor` bytes of memory per byte (such as
+/// [`GEOJSON_MEMORY_FACTOR`]), fits in the memory available now: for a reader that makes the
+/// text itself (a GeoPackage table read as GeoJSON) and checks it as it grows. `None` where
+/// the memory available is unknown.
+pub fn text_budget(factor: u64) -> Option<u64> {
+    available_memory().map(|available| available / factor)
+}
+
 /// The file's size when it is a regular file; `None` when its metadata cannot be read.
 fn regular_size(path: &Path) -> Result<Option<u64>, InputFileError> {
     match std::fs::metadata(path) {

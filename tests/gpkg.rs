@@ -571,18 +571,17 @@ fn geopackage_is_byte_identical_with_one_or_two_threads() {
 fn geopackage_never_overwrites_an_input() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = small_city(dir.path());
-    // A GeoJSON layer that happens to be named like the package.
-    fs::rename(
-        dir.path().join("hospices.geojson"),
+    // An earlier run's package read back as the hospice layer, in the folder written to.
+    let earlier = dir.path().join("earlier");
+    report(&manifest, &earlier, &["--format", "gpkg"]);
+    fs::copy(
+        earlier.join("carecircle.gpkg"),
         dir.path().join("carecircle.gpkg"),
     )
     .unwrap();
     let text = fs::read_to_string(&manifest).unwrap();
-    fs::write(
-        &manifest,
-        text.replace("hospices.geojson", "carecircle.gpkg"),
-    )
-    .unwrap();
+    let layer = "carecircle.gpkg\"\nlayer = \"facilities\"\nwhere = { kind = \"hospice\" }";
+    fs::write(&manifest, text.replace("hospices.geojson\"", layer)).unwrap();
     let before = fs::read(dir.path().join("carecircle.gpkg")).unwrap();
     carecircle()
         .arg("report")

@@ -179,7 +179,7 @@ fn candidates(
     Ok(from_layer(&layer, &project_all(plane, &layer.locations)))
 }
 
-/// Reads a GeoJSON or CSV file of candidate sites.
+/// Reads a GeoJSON, GeoPackage (its only feature table) or CSV file of candidate sites.
 fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
     let path = PathBuf::from(source);
     if !path.is_file() {
@@ -190,6 +190,7 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
     }
     let layer_source = LayerSource {
         path: path.into(),
+        layer: None,
         id: None,
         name: None,
         lon: None,

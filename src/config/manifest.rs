@@ -34,6 +34,17 @@
 //!
 //! Relative paths are resolved against the manifest's folder.
 //!
+//! Wherever GeoJSON is read, a GeoPackage (`.gpkg`) may stand instead: its only feature
+//! table, or the one the table's `layer` key names (see [`crate::input::gpkg`]):
+//!
+//! ```toml
+//! [blocks]
+//! path = "carecircle.gpkg"
+//! layer = "blocks"                  # needed when the file has several feature tables
+//! id = "id"
+//! elderly = "elderly"
+//! ```
+//!
 //! Every `path` may also be a list of files of the same kind, read with the table's other
 //! settings (crs, id, `where`, columns…) and concatenated in the order listed:
 //!
@@ -178,12 +189,16 @@ impl<'de> Deserialize<'de> for Paths {
     }
 }
 
-/// Where the housing blocks come from: a GeoJSON layer of Polygon / MultiPolygon features.
+/// Where the housing blocks come from: a GeoJSON (or GeoPackage) layer of Polygon /
+/// MultiPolygon features.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlocksSource {
     /// The GeoJSON file or files.
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The property holding each block's unique id.
     pub id: String,
     /// The elderly count: one property or several to sum.
@@ -224,6 +239,9 @@ pub const NAME_FIELDS: [&str; 4] = ["name", "名称", "名稱", "NAME"];
 pub struct LayerSource {
     /// The GeoJSON or CSV file or files (each told apart by the `.csv` extension).
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The property or column holding a facility id; when absent the feature's `id` member,
     /// then an `id` property, then the feature number is used.
     pub id: Option<String>,
@@ -270,6 +288,9 @@ pub enum Duplicates {
 pub struct StreetsSource {
     /// The GeoJSON file or files.
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -293,6 +314,9 @@ pub struct StreetsSource {
 pub struct BarriersSource {
     /// The GeoJSON file or files.
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -325,6 +349,9 @@ fn default_barrier_kind() -> String {
 pub struct EntrancesSource {
     /// The GeoJSON or CSV file or files (each told apart by the `.csv` extension).
     pub path: Paths,
+    /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
+    /// has several. An error on any other file.
+    pub layer: Option<String>,
     /// The property or column holding the id of the entrance's block.
     #[serde(default = "default_entrance_block")]
     pub block: String,
@@ -356,6 +383,7 @@ impl EntrancesSource {
     pub fn as_layer(&self) -> LayerSource {
         LayerSource {
             path: self.path.clone(),
+            layer: self.layer.clone(),
             id: Some(self.block.clone()),
             name: None,
             lon: self.lon.clone(),
@@ -663,6 +691,27 @@ path = "streets.geojson"
             encoding_rs::UTF_16LE
         );
         assert_eq!(entrances.delimiter.unwrap().byte(), b'\t');
+    }
+
+    #[test]
+    fn the_layer_key_parses_on_every_table_with_a_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        let layer = "layer = 't'\n";
+        let text = format!(
+            "[blocks]\npath='b.gpkg'\nid='id'\nelderly='e'\n{layer}\
+             [layers.clinic]\npath='c.gpkg'\n{layer}[streets]\npath='s.gpkg'\n{layer}\
+             [barriers]\npath='r.gpkg'\n{layer}[entrances]\npath='e.gpkg'\n{layer}"
+        );
+        std::fs::write(&path, text).unwrap();
+        let m = Manifest::load(&path).unwrap();
+        let t = Some("t");
+        assert_eq!(m.blocks.layer.as_deref(), t);
+        assert_eq!(m.layers["clinic"].layer.as_deref(), t);
+        assert_eq!(m.streets.unwrap().layer.as_deref(), t);
+        assert_eq!(m.barriers.unwrap().layer.as_deref(), t);
+        // Entrances are read as a facility layer would be, with their `layer`.
+        assert_eq!(m.entrances.unwrap().as_layer().layer.as_deref(), t);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::path::Path;
 /// Reads the barrier layer's file at `path` in WGS 84. Features the layer's filter rejects are left out
 /// without validation; a Point, or a line with fewer than 2 positions, is a problem.
 pub fn read_barriers(source: &BarriersSource, path: &Path) -> Result<Read<Barriers>, Problem> {
-    let file = GeoJsonFile::read(path)?;
+    let file = GeoJsonFile::read(path, source.layer.as_deref())?;
     let rows = file.map_features(path, source.crs, |number, feature| {
         barrier(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;

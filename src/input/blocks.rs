@@ -138,9 +138,13 @@ fn read_rows(
     seen: &mut SeenIds,
 ) -> Result<Read<Vec<(usize, BlockRow)>>, Problem> {
     let path = paths[file];
-    let rows = GeoJsonFile::read(path)?.map_features(path, source.crs, |number, feature| {
-        block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
-    })?;
+    let rows = GeoJsonFile::read(path, source.layer.as_deref())?.map_features(
+        path,
+        source.crs,
+        |number, feature| {
+            block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
+        },
+    )?;
     let features = rows.len();
     let mut problems = Vec::new();
     let mut valid = Vec::with_capacity(features);

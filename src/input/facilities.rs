@@ -1,6 +1,6 @@
-//! Reading facility layers from GeoJSON or CSV.
+//! Reading facility layers from GeoJSON, GeoPackage or CSV.
 //!
-//! GeoJSON: a Point is one access location, a MultiPoint several (one facility), a Polygon or
+//! GeoJSON (and a GeoPackage's feature table, read as GeoJSON): a Point is one access location, a MultiPoint several (one facility), a Polygon or
 //! MultiPolygon its centroid. CSV: one row per facility with longitude and latitude columns,
 //! in any encoding and delimiter [`super::csv_text`] reads.
 //! The layer's `where` filter is applied first; filtered-out features are not validated.
@@ -43,13 +43,16 @@ pub(crate) struct FacilityRow {
 /// `Location::Row(i + 1)` for the `i`-th.
 pub(crate) type PointRows = (Rows, fn(usize) -> Location);
 
-/// Reads the point layer file at `path` (GeoJSON or CSV, told apart by the `.csv` extension)
-/// row by row with `source`'s settings.
+/// Reads the point layer file at `path` (GeoJSON, GeoPackage or CSV, told apart by the
+/// `.gpkg` and `.csv` extensions) row by row with `source`'s settings.
 pub(crate) fn read_point_rows(source: &LayerSource, path: &Path) -> Result<PointRows, Problem> {
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     Ok(if is_csv {
+        if let Some(layer) = &source.layer {
+            return Err(super::gpkg::layer_on_other_file(path, layer));
+        }
         (read_csv_rows(source, path)?, Location::Row)
     } else {
         (read_geojson_rows(source, path)?, Location::Feature)
@@ -228,7 +231,7 @@ impl SeenIds {
 pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
 
 fn read_geojson_rows(source: &LayerSource, path: &Path) -> Result<Rows, Problem> {
-    let file = GeoJsonFile::read(path)?;
+    let file = GeoJsonFile::read(path, source.layer.as_deref())?;
     let rows = file.map_features(path, source.crs, |number, feature| {
         geojson_row(source, number, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;

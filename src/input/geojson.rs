@@ -2,6 +2,9 @@
 //!
 //! Each feature keeps its raw properties and is parsed on demand, so a reader only pays for
 //! the fields it uses. Feature numbers in problems count from 1 in file order.
+//!
+//! A GeoPackage (`.gpkg`) is read as the GeoJSON text of one of its feature tables (see
+//! [`super::gpkg`]).
 
 use super::problem::{to_wgs84, FieldProblem, Location, Problem};
 use crate::algo::crs::Crs;
@@ -13,12 +16,19 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// A GeoJSON file held in memory, ready to be split into features.
 pub struct GeoJsonFile {
-    text: String,
+    /// The FeatureCollection's text.
+    pub(super) text: String,
+    /// Why the positions' system cannot be known from the file (a GeoPackage SRS outside the
+    /// EPSG registry): a problem unless the manifest's `crs` names it.
+    pub(super) unknown_crs: Option<String>,
+    /// Why a feature's geometry did not decode, by feature number (a GeoPackage blob; the
+    /// feature's geometry is null in `text`).
+    pub(super) bad_geometries: HashMap<usize, String>,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +50,8 @@ pub struct Feature<'a> {
     pub id: Option<&'a RawValue>,
     /// The geometry, or `None` for a null geometry.
     pub geometry: Option<Geometry>,
+    /// Why the geometry did not decode, when it did not (a GeoPackage blob).
+    bad_geometry: Option<&'a str>,
     /// The raw properties.
     pub properties: BTreeMap<Cow<'a, str>, &'a RawValue>,
 }
@@ -235,8 +247,16 @@ fn parse_geometry(g: GeometryIn) -> Result<Geometry, FieldProblem> {
 impl GeoJsonFile {
     /// Reads a whole file; a missing or unreadable file is a problem naming it, and so is a
     /// path that is not a regular file or a file too large to read in the memory available
-    /// ([`input_file::check_in_memory`]), refused before it is opened.
-    pub fn read(path: &Path) -> Result<GeoJsonFile, Problem> {
+    /// ([`input_file::check_in_memory`]), refused before it is opened. A `.gpkg` file is
+    /// read as its feature table `layer` (or its only one, see [`super::gpkg::read`]);
+    /// `layer` on any other file is a problem.
+    pub fn read(path: &Path, layer: Option<&str>) -> Result<GeoJsonFile, Problem> {
+        if super::gpkg::is_geopackage(path) {
+            return super::gpkg::read(path, layer);
+        }
+        if let Some(layer) = layer {
+            return Err(super::gpkg::layer_on_other_file(path, layer));
+        }
         input_file::check_in_memory(path, input_file::GEOJSON_MEMORY_FACTOR)
             .map_err(|e| Problem::file(path, e.to_string()))?;
         let mut text = std::fs::read_to_string(path)
@@ -245,7 +265,11 @@ impl GeoJsonFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        Ok(GeoJsonFile { text })
+        Ok(GeoJsonFile {
+            text,
+            unknown_crs: None,
+            bad_geometries: HashMap::new(),
+        })
     }
 
     /// Parses every feature in parallel and hands each (numbered from 1) to `convert`,
@@ -271,6 +295,9 @@ impl GeoJsonFile {
                 ),
             ));
         }
+        if let (None, Some(why)) = (crs, &self.unknown_crs) {
+            return Err(Problem::file(path, why.clone()));
+        }
         let crs = file_crs(crs, collection.crs.as_ref()).map_err(|e| Problem::file(path, e))?;
         let to_wgs84 = ToWgs84::new(crs).map_err(|e| Problem::file(path, e.to_string()))?;
         let features = collection
@@ -281,7 +308,8 @@ impl GeoJsonFile {
             .enumerate()
             .map(|(i, raw)| {
                 let number = i + 1;
-                let feature = parse_feature(raw, &to_wgs84)
+                let bad_geometry = self.bad_geometries.get(&number).map(String::as_str);
+                let feature = parse_feature(raw, &to_wgs84, bad_geometry)
                     .map_err(|e| e.locate(path, Location::Feature(number)))?;
                 convert(number, feature)
             })
@@ -313,6 +341,7 @@ fn file_crs(stated: Option<Crs>, member: Option<&serde_json::Value>) -> Result<C
 fn parse_feature<'a>(
     raw: &'a RawValue,
     to_wgs84: &'a ToWgs84,
+    bad_geometry: Option<&'a str>,
 ) -> Result<Feature<'a>, FieldProblem> {
     // serde would read a JSON array as the struct's fields in order.
     if !raw.get().trim_start().starts_with('{') {
@@ -336,6 +365,7 @@ fn parse_feature<'a>(
         to_wgs84,
         id: f.id,
         geometry,
+        bad_geometry,
         properties: f.properties.unwrap_or_default(),
     })
 }
@@ -427,9 +457,12 @@ impl Feature<'_> {
     }
 
     /// The geometry converted to WGS 84 longitude/latitude (see
-    /// [`Geometry::validate_and_convert`]), or a problem when it is null or a position does
-    /// not convert.
+    /// [`Geometry::validate_and_convert`]), or a problem when it is null, did not decode or
+    /// a position does not convert.
     pub fn take_geometry(&mut self) -> Result<Geometry, FieldProblem> {
+        if let Some(why) = self.bad_geometry {
+            return Err(FieldProblem::new("geometry", why));
+        }
         let mut geometry = self
             .geometry
             .take()
@@ -446,6 +479,8 @@ mod tests {
     fn parse(text: &str) -> Result<Vec<Result<Geometry, Problem>>, Problem> {
         let file = GeoJsonFile {
             text: text.to_string(),
+            unknown_crs: None,
+            bad_geometries: HashMap::new(),
         };
         let path = Path::new("t.geojson");
         file.map_features(path, None, |n, mut f| {

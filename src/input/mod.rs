@@ -8,6 +8,7 @@ pub mod entrances;
 pub mod extent;
 pub mod facilities;
 pub mod geojson;
+pub mod gpkg;
 pub mod layer_filter;
 pub mod problem;
 pub mod rings;

@@ -14,7 +14,7 @@ pub fn read_streets(
     source: &StreetsSource,
     path: &Path,
 ) -> Result<Read<Vec<LineString<f64>>>, Problem> {
-    let file = GeoJsonFile::read(path)?;
+    let file = GeoJsonFile::read(path, source.layer.as_deref())?;
     let rows = file.map_features(path, source.crs, |number, mut feature| {
         let located = |e: FieldProblem| e.locate(path, Location::Feature(number));
         if !source

@@ -10,7 +10,7 @@
 
 mod geometry;
 mod rtree;
-mod schema;
+pub(crate) mod schema;
 
 use super::atomic::{write_atomically_at, ProtectedInputs};
 use super::chunks::for_each_chunk;
