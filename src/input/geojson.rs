@@ -257,6 +257,9 @@ impl GeoJsonFile {
         if let Some(layer) = layer {
             return Err(super::gpkg::layer_on_other_file(path, layer));
         }
+        if let Some(problem) = unsupported_format(path) {
+            return Err(problem);
+        }
         input_file::check_in_memory(path, input_file::GEOJSON_MEMORY_FACTOR)
             .map_err(|e| Problem::file(path, e.to_string()))?;
         let mut text = std::fs::read_to_string(path)
@@ -315,6 +318,42 @@ impl GeoJsonFile {
             })
             .collect())
     }
+}
+
+/// Extensions of GIS and spreadsheet formats carecircle does not read, with the `ogr2ogr`
+/// driver that converts them.
+const UNSUPPORTED: [(&str, &str); 9] = [
+    ("shp", "ESRI Shapefile"),
+    ("dbf", "ESRI Shapefile"),
+    ("kml", "KML"),
+    ("kmz", "KML"),
+    ("gml", "GML"),
+    ("tab", "MapInfo"),
+    ("mif", "MapInfo"),
+    ("xlsx", "Excel"),
+    ("xls", "Excel"),
+];
+
+/// A problem for a file in a format carecircle does not read (by its extension), naming the
+/// formats it reads and the command converting the file.
+fn unsupported_format(path: &Path) -> Option<Problem> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    let (_, format) = UNSUPPORTED.iter().find(|(e, _)| *e == extension)?;
+    let converted = path.with_extension("geojson");
+    let how = match extension.as_str() {
+        "xlsx" | "xls" => "save the sheet as CSV (UTF-8) in the spreadsheet".to_string(),
+        _ => format!(
+            "convert it with `ogr2ogr -f GeoJSON -t_srs EPSG:4326 '{}' '{}'`",
+            converted.display(),
+            path.display()
+        ),
+    };
+    Some(Problem::file(
+        path,
+        format!(
+            "{format} files are not read (carecircle reads GeoJSON, GeoPackage and CSV): {how}"
+        ),
+    ))
 }
 
 /// The system a file's positions are in: `stated` in the manifest, else the one the
@@ -543,6 +582,27 @@ mod tests {
         );
         let p = parse(r#"{"type":"Feature","geometry":null}"#).unwrap_err();
         assert!(p.message.contains("FeatureCollection"), "{p}");
+    }
+
+    #[test]
+    fn unsupported_formats_name_the_conversion() {
+        let p = GeoJsonFile::read(Path::new("/data/村/blocks.SHP"), None)
+            .err()
+            .unwrap();
+        assert!(
+            p.message.starts_with("ESRI Shapefile files are not read"),
+            "{p}"
+        );
+        assert!(p.message.contains("ogr2ogr -f GeoJSON -t_srs EPSG:4326 '/data/村/blocks.geojson' '/data/村/blocks.SHP'"), "{p}");
+        let p = GeoJsonFile::read(Path::new("beds.xlsx"), None)
+            .err()
+            .unwrap();
+        assert!(p.message.contains("save the sheet as CSV"), "{p}");
+        // Other names are read as GeoJSON (here: missing).
+        let p = GeoJsonFile::read(Path::new("/nonexistent/blocks.json"), None)
+            .err()
+            .unwrap();
+        assert!(p.message.starts_with("cannot read"), "{p}");
     }
 
     #[test]
