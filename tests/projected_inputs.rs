@@ -226,16 +226,11 @@ fn a_crs_member_contradicting_the_manifest_is_refused_naming_both() {
     let text = fs::read_to_string(&manifest).unwrap();
     let stated = text.replacen("id = \"V_ID\"", "id = \"V_ID\"\ncrs = \"wgs84\"", 1);
     fs::write(&manifest, stated).unwrap();
-    carecircle()
-        .arg("check")
-        .arg(&manifest)
-        .assert()
-        .failure()
-        .stderr(
-            contains("villages_3857.geojson")
-                .and(contains("EPSG:3857"))
-                .and(contains("crs = \"wgs84\"")),
-        );
+    check(&manifest).failure().stderr(
+        contains("villages_3857.geojson")
+            .and(contains("EPSG:3857"))
+            .and(contains("crs = \"wgs84\"")),
+    );
 }
 
 #[test]
@@ -247,10 +242,7 @@ fn unknown_codes_and_unconvertible_positions_are_clear_errors() {
         "villages.geojson",
         "path = \"FIXTURE/hospitals.csv\"\nid = \"醫療院所\"\ncrs = \"EPSG:99999\"",
     );
-    carecircle()
-        .arg("check")
-        .arg(&manifest)
-        .assert()
+    check(&manifest)
         .failure()
         .stderr(contains("unknown EPSG code 99999"));
     // Projected positions read as degrees: the error suggests the `crs` key.
@@ -259,14 +251,9 @@ fn unknown_codes_and_unconvertible_positions_are_clear_errors() {
         "villages.geojson",
         "path = \"FIXTURE/projected/hospitals_twd97.csv\"\nid = \"醫療院所\"\nlon = \"X\"\nlat = \"Y\"",
     );
-    carecircle()
-        .arg("check")
-        .arg(&manifest)
-        .assert()
-        .failure()
-        .stderr(
-            contains("hospitals_twd97.csv")
-                .and(contains("out of range"))
-                .and(contains("set the layer's `crs` to its EPSG code")),
-        );
+    check(&manifest).failure().stderr(
+        contains("hospitals_twd97.csv")
+            .and(contains("out of range"))
+            .and(contains("set the layer's `crs` to its EPSG code")),
+    );
 }
