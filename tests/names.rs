@@ -142,3 +142,45 @@ fn nearest_facility_ids_and_names_match_a_brute_force_search() {
         assert_eq!(row["extended_hospice_nearest_name"], name, "{}", row["id"]);
     }
 }
+
+/// A layer's `name` key picks the property people know its facilities by (here the
+/// address), over the detected `name`.
+#[test]
+fn a_layers_name_key_picks_the_name_property() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = taipei();
+    for name in [
+        "facilities.geojson",
+        "hospitals.csv",
+        "policy.toml",
+        "villages.geojson",
+    ] {
+        fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+    }
+    let manifest = fs::read_to_string(fixture.join("city.toml")).unwrap();
+    let hospice = "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\n";
+    let named =
+        "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\nname = \"address\"\n";
+    fs::write(
+        dir.path().join("city.toml"),
+        manifest.replace(hospice, named),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    common::report(&dir.path().join("city.toml"), &out, &[]).success();
+    let facilities = read_json(&fixture.join("facilities.geojson"));
+    let address_of: HashMap<&str, &str> = facilities["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["address"].is_string())
+        .map(|f| {
+            let p = &f["properties"];
+            (p["name"].as_str().unwrap(), p["address"].as_str().unwrap())
+        })
+        .collect();
+    for row in coverage(&out) {
+        let id = row["extended_hospice_nearest_id"].as_str();
+        assert_eq!(row["extended_hospice_nearest_name"], address_of[id], "{id}");
+    }
+}
