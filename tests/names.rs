@@ -74,6 +74,26 @@ fn kept_properties_are_the_inputs() {
     );
 }
 
+/// The Taipei fixture copied into `dir`, its hospice layer's manifest entry replaced by
+/// `hospice`; the manifest's path.
+fn taipei_with_hospice(dir: &Path, hospice: &str) -> std::path::PathBuf {
+    let fixture = taipei();
+    for name in [
+        "facilities.geojson",
+        "hospitals.csv",
+        "policy.toml",
+        "villages.geojson",
+    ] {
+        fs::copy(fixture.join(name), dir.join(name)).unwrap();
+    }
+    let manifest = fs::read_to_string(fixture.join("city.toml")).unwrap();
+    let original = "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\n";
+    assert!(manifest.contains(original));
+    let path = dir.join("city.toml");
+    fs::write(&path, manifest.replace(original, hospice)).unwrap();
+    path
+}
+
 /// From each village's centroid, the nearest hospital (straight line) by brute force over
 /// every hospital of the CSV, against `specialty_hospital_nearest_id`; and with the hospice
 /// layer identified by feature number, `extended_hospice_nearest_name` is the `name` of that
@@ -82,23 +102,14 @@ fn kept_properties_are_the_inputs() {
 fn nearest_facility_ids_and_names_match_a_brute_force_search() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = taipei();
-    for name in [
-        "facilities.geojson",
-        "hospitals.csv",
-        "policy.toml",
-        "villages.geojson",
-    ] {
-        fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
-    }
-    let manifest = fs::read_to_string(fixture.join("city.toml")).unwrap();
     // Hospices identified by feature number: their names come from the `name` property.
-    let hospice = "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\n";
-    assert!(manifest.contains(hospice));
-    let manifest = manifest.replace(hospice, "[layers.hospice]\npath = \"facilities.geojson\"\n");
-    fs::write(dir.path().join("city.toml"), manifest).unwrap();
+    let manifest = taipei_with_hospice(
+        dir.path(),
+        "[layers.hospice]\npath = \"facilities.geojson\"\n",
+    );
     let out = dir.path().join("out");
     let extra = ["--distance", "straight", "--measure", "centroid"];
-    common::report(&dir.path().join("city.toml"), &out, &extra).success();
+    common::report(&manifest, &out, &extra).success();
     let rows = coverage(&out);
 
     let mut hospitals = csv::Reader::from_path(fixture.join("hospitals.csv")).unwrap();
@@ -149,25 +160,12 @@ fn nearest_facility_ids_and_names_match_a_brute_force_search() {
 fn a_layers_name_key_picks_the_name_property() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = taipei();
-    for name in [
-        "facilities.geojson",
-        "hospitals.csv",
-        "policy.toml",
-        "villages.geojson",
-    ] {
-        fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
-    }
-    let manifest = fs::read_to_string(fixture.join("city.toml")).unwrap();
-    let hospice = "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\n";
-    let named =
-        "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\nname = \"address\"\n";
-    fs::write(
-        dir.path().join("city.toml"),
-        manifest.replace(hospice, named),
-    )
-    .unwrap();
+    let manifest = taipei_with_hospice(
+        dir.path(),
+        "[layers.hospice]\npath = \"facilities.geojson\"\nid = \"name\"\nname = \"address\"\n",
+    );
     let out = dir.path().join("out");
-    common::report(&dir.path().join("city.toml"), &out, &[]).success();
+    common::report(&manifest, &out, &[]).success();
     let facilities = read_json(&fixture.join("facilities.geojson"));
     let address_of: HashMap<&str, &str> = facilities["features"]
         .as_array()

@@ -53,7 +53,13 @@ fn sum_fields(feature: &Feature, fields: &Fields) -> Result<f64, FieldProblem> {
     Ok(total)
 }
 
-fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, FieldProblem> {
+/// A block of `source` from its feature; `kept`: the properties whose values it carries (the
+/// source's kept candidates, found once per file).
+fn block_row(
+    source: &BlocksSource,
+    kept: &[String],
+    mut feature: Feature,
+) -> Result<BlockRow, FieldProblem> {
     let id = feature.id(Some(&source.id)).ok_or_else(|| {
         let fields = feature.fields();
         FieldProblem::new(
@@ -81,12 +87,7 @@ fn block_row(source: &BlocksSource, mut feature: Feature) -> Result<BlockRow, Fi
             ),
         ));
     }
-    let kept = source
-        .kept_candidates()
-        .0
-        .iter()
-        .map(|field| feature.value(field))
-        .collect();
+    let kept = kept.iter().map(|field| feature.value(field)).collect();
     Ok(BlockRow {
         id,
         outline,
@@ -138,11 +139,12 @@ fn read_rows(
     seen: &mut SeenIds,
 ) -> Result<Read<Vec<(usize, BlockRow)>>, Problem> {
     let path = paths[file];
+    let (kept, _) = source.kept_candidates();
     let rows = GeoJsonFile::read(path, source.layer.as_deref())?.map_features(
         path,
         source.crs,
         |number, feature| {
-            block_row(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
+            block_row(source, &kept, feature).map_err(|e| e.locate(path, Location::Feature(number)))
         },
     )?;
     let features = rows.len();
