@@ -6,6 +6,7 @@
 use crate::algo::extent::robust_centre;
 use geo::BoundingRect;
 use geo_types::{Coord, Geometry, LineString, MultiPolygon};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The largest count one block or facility may hold (people, beds, places): more people than
@@ -32,6 +33,8 @@ pub struct Blocks {
     /// Input properties carried into the outputs (the blocks' names, or the manifest's
     /// `keep`).
     pub kept: Vec<KeptColumn>,
+    /// The kept property naming the blocks, when they have names.
+    pub name_field: Option<String>,
 }
 
 /// One input property of every block, carried into the outputs as it was read.
@@ -79,6 +82,23 @@ impl Blocks {
     /// The number of blocks.
     pub fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// The names more than one block has: such a block is told apart by its id too.
+    pub fn shared_names(&self) -> HashSet<&str> {
+        let mut seen = HashSet::new();
+        (0..self.len())
+            .filter_map(|b| self.name(b))
+            .filter(|name| !seen.insert(*name))
+            .collect()
+    }
+
+    /// Block `block`'s name: its name property, when it is text that is not blank.
+    pub fn name(&self, block: usize) -> Option<&str> {
+        let field = self.name_field.as_deref()?;
+        let column = self.kept.iter().find(|c| c.field == field)?;
+        let name = column.values[block].as_str()?.trim();
+        (!name.is_empty()).then_some(name)
     }
 
     /// Whether there are no blocks.

@@ -101,6 +101,14 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 /// The most characters of a value [`excerpt`] quotes whole.
 pub const EXCERPT_CHARS: usize = 80;
 
+/// A feature as people name it: `name (id)` when it has a name, else its id.
+pub fn name_and_id(name: Option<&str>, id: &str) -> String {
+    match name {
+        Some(name) => format!("{name} ({id})"),
+        None => id.to_string(),
+    }
+}
+
 /// The plural ending for `n` things: `""` for one, `"s"` otherwise.
 pub fn plural(n: usize) -> &'static str {
     if n == 1 {

@@ -218,7 +218,7 @@ fn the_report_writes_capacity_fields_facility_loads_and_flags() {
     let mut lines = facilities.lines();
     assert_eq!(
         lines.next(),
-        Some("circle,kind,facility_id,capacity,elderly_within_reach,load")
+        Some("circle,kind,facility_id,facility_name,capacity,elderly_within_reach,load")
     );
     assert!(lines.clone().any(|l| l.starts_with("basic,care_bed,")));
     assert!(lines.any(|l| l.starts_with("specialty,hospital,")));

@@ -74,15 +74,16 @@ fn suggests_the_sites_that_cover_the_most_elderly() {
         [
             "sites",
             "candidate_id",
+            "candidate_name",
             "marginal_elderly",
             "elderly_covered",
             "share"
         ]
     );
-    assert_eq!((rows[1][0], rows[1][3]), ("0", "99"));
-    assert_eq!((rows[2][1], rows[2][3]), ("flat-a", "159"));
+    assert_eq!((rows[1][0], rows[1][4]), ("0", "99"));
+    assert_eq!((rows[2][1], rows[2][2], rows[2][4]), ("flat-a", "", "159"));
     assert_eq!(
-        (rows[3][1], rows[3][3], rows[3][4]),
+        (rows[3][1], rows[3][4], rows[3][5]),
         ("flat-b", "171", "1.000000")
     );
 }

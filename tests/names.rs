@@ -182,3 +182,123 @@ fn a_layers_name_key_picks_the_name_property() {
         assert_eq!(row["extended_hospice_nearest_name"], address_of[id], "{id}");
     }
 }
+
+/// The places a zone names, computed here from blocks.geojson: the distinct names of the
+/// blocks whose `<circle>_gap_zone` is the zone's rank, most elderly first, three of them
+/// and how many more.
+fn expected_places(blocks: &[serde_json::Value], circle: &str, rank: u64) -> Option<String> {
+    let mut members: Vec<(f64, &str)> = blocks
+        .iter()
+        .map(|b| &b["properties"])
+        .filter(|p| p[format!("{circle}_gap_zone")].as_u64() == Some(rank))
+        .map(|p| {
+            (
+                p["elderly"].as_f64().unwrap(),
+                p["VILLAGE"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!members.is_empty(), "{circle} #{rank}");
+    // Stable: equal elderly keep the file's (block) order.
+    members.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut names: Vec<&str> = Vec::new();
+    for (_, name) in members {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut text = names[..names.len().min(3)].join(", ");
+    if names.len() > 3 {
+        text.push_str(&format!(" and {} more", names.len() - 3));
+    }
+    Some(text)
+}
+
+/// Every gap zone names its villages (gaps.geojson `places`, the terminal's zone lines, the
+/// report's zone table); facilities.geojson carries each facility's name from its layer's
+/// name property.
+#[test]
+fn gap_zones_name_their_villages_and_facilities_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = taipei();
+    let manifest = taipei_with_hospice(
+        dir.path(),
+        "[layers.hospice]\npath = \"facilities.geojson\"\nname = \"address\"\n",
+    );
+    let out = dir.path().join("out");
+    let stdout = common::report(&manifest, &out, &[]).success();
+    let stdout = String::from_utf8(stdout.get_output().stdout.clone()).unwrap();
+    let villages = villages();
+    let names: Vec<&str> = villages
+        .values()
+        .map(|(p, _)| p["VILLAGE"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::HashSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len(), "no name shared: no ids added");
+
+    let blocks = read_json(&out.join("blocks.geojson"));
+    let blocks = blocks["features"].as_array().unwrap();
+    let gaps = read_json(&out.join("gaps.geojson"));
+    let zones = gaps["features"].as_array().unwrap();
+    assert!(zones.len() > 5, "{}", zones.len());
+    for zone in zones {
+        let p = &zone["properties"];
+        let (circle, rank) = (p["circle"].as_str().unwrap(), p["rank"].as_u64().unwrap());
+        let expected = expected_places(blocks, circle, rank).unwrap();
+        assert_eq!(p["places"], expected.as_str(), "{circle} #{rank}");
+        if rank == 1 {
+            let line = format!("{circle} #1: {} block", p["blocks"]);
+            let line = stdout.lines().find(|l| l.starts_with(&line)).unwrap();
+            assert!(line.contains(&format!("({expected}),")), "{line}");
+        }
+    }
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let first = zones[0]["properties"]["places"].as_str().unwrap();
+    assert!(html.contains(&format!("<td>{first}</td>")), "{first}");
+
+    let input = read_json(&fixture.join("facilities.geojson"));
+    let input = input["features"].as_array().unwrap();
+    let facilities = read_json(&out.join("facilities.geojson"));
+    let mut checked = 0;
+    for f in facilities["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        if p["kind"] == "hospice" {
+            let number: usize = p["id"].as_str().unwrap().parse().unwrap();
+            let address = &input[number - 1]["properties"]["address"];
+            assert_eq!(p["name"], *address, "hospice {number}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 5, "{checked}");
+}
+
+/// Sites suggested at uncovered blocks carry their village's name (sites.geojson, sites.csv,
+/// the terminal's ranking).
+#[test]
+fn suggested_sites_carry_their_candidates_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sites");
+    let assert = common::carecircle()
+        .arg("site")
+        .arg(taipei().join("city.toml"))
+        .args(["--circle", "basic", "--kind", "responder", "--count", "3"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let villages = villages();
+    let sites = read_json(&out.join("sites.geojson"));
+    let sites = sites["features"].as_array().unwrap();
+    assert_eq!(sites.len(), 3);
+    let mut reader = csv::Reader::from_path(out.join("sites.csv")).unwrap();
+    let curve: Vec<HashMap<String, String>> = reader.deserialize().map(Result::unwrap).collect();
+    for (k, site) in sites.iter().enumerate() {
+        let p = &site["properties"];
+        let id = p["candidate_id"].as_str().unwrap();
+        let village = villages[id].0["VILLAGE"].as_str().unwrap();
+        assert_eq!(p["candidate_name"], village, "{id}");
+        assert_eq!(curve[k + 1]["candidate_name"], village, "{id}");
+        assert!(stdout.contains(&format!("{village} ({id})")), "{stdout}");
+    }
+}

@@ -10,12 +10,13 @@ use std::fs;
 fn care_bed_points_without_a_hospice_within_reach_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = pocket_city(dir.path());
-    // cb1 stands at x = 1,000 m; add cb2 far east at x = 5,000 m and a hospice at x = 1,500 m.
-    let (lon, lat) = at(5000.0, 0.0);
-    let beds = fs::read_to_string(dir.path().join("care_beds.csv")).unwrap();
+    // cb1 (named) stands at x = 1,000 m; cb2 (no name) far east at x = 5,000 m, and a
+    // hospice at x = 1,500 m.
+    let (lon1, lat1) = at(1000.0, 0.0);
+    let (lon2, lat2) = at(5000.0, 0.0);
     fs::write(
         dir.path().join("care_beds.csv"),
-        format!("{beds}cb2,{lon},{lat}\n"),
+        format!("id,name,lon,lat\ncb1,康寧居,{lon1},{lat1}\ncb2,,{lon2},{lat2}\n"),
     )
     .unwrap();
     let (lon, lat) = at(1500.0, 0.0);
@@ -54,6 +55,7 @@ fn care_bed_points_without_a_hospice_within_reach_are_reported() {
         [
             "from",
             "facility_id",
+            "facility_name",
             "to",
             "within_m",
             "straight_m",
@@ -61,9 +63,12 @@ fn care_bed_points_without_a_hospice_within_reach_are_reported() {
             "referral_within_reach"
         ]
     );
-    assert_eq!((rows[1][1], rows[1][6]), ("cb1", "true"));
-    assert!((rows[1][4].parse::<f64>().unwrap() - 500.0).abs() < 2.0);
-    assert_eq!((rows[2][1], rows[2][6]), ("cb2", "false"));
+    assert_eq!(
+        (rows[1][1], rows[1][2], rows[1][7]),
+        ("cb1", "康寧居", "true")
+    );
+    assert!((rows[1][5].parse::<f64>().unwrap() - 500.0).abs() < 2.0);
+    assert_eq!((rows[2][1], rows[2][2], rows[2][7]), ("cb2", "", "false"));
     let summary: Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["referrals"][0]["points_without_referral"], 1);

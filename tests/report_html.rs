@@ -127,12 +127,20 @@ fn check_report_html(out: &Path, command: &str) {
     assert_rows(
         &table(&doc, "gap-zones"),
         zones,
-        |row| (row[0].clone(), count(&row[1]), count(&row[4])),
+        |row| {
+            (
+                row[0].clone(),
+                count(&row[1]),
+                row[3].clone(),
+                count(&row[5]),
+            )
+        },
         |z| {
             let circle = z["circle"].as_str().unwrap().to_string();
             (
                 circle,
                 number(&z["rank"]),
+                z["places"].as_str().unwrap_or("-").to_string(),
                 number(&z["elderly_uncovered"]).round(),
             )
         },

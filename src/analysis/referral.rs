@@ -14,6 +14,8 @@ pub struct ReferralResult {
     pub referral: usize,
     /// The `from` facilities' ids.
     pub ids: Vec<String>,
+    /// The `from` facilities' names, where they have one.
+    pub names: Vec<Option<String>>,
     /// Straight-line distance to the nearest `to` facility (infinite when there is none).
     pub straight_m: Vec<f64>,
     /// Walking distance to the nearest `to` facility, when streets are used (infinite when
@@ -88,6 +90,9 @@ pub fn check_referrals(
             Ok(ReferralResult {
                 referral: i,
                 ids: from_layer.ids.clone(),
+                names: (0..from_layer.len())
+                    .map(|f| from_layer.name(f).map(str::to_string))
+                    .collect(),
                 straight_m,
                 walk_m,
                 met,

@@ -21,6 +21,7 @@ use crate::config::manifest::LayerSource;
 use crate::config::Reach;
 use crate::dataset::{Blocks, FacilityLayer};
 use crate::error::Error;
+use crate::format::name_and_id;
 use crate::input::facilities::read_layer;
 use crate::input::Append;
 use crate::memory::fallibly;
@@ -36,6 +37,8 @@ pub const EXACT_NODE_LIMIT: u64 = 2_000_000;
 pub struct Candidate {
     /// Its id (a block id when candidates are block centroids).
     pub id: String,
+    /// Its name (the block's when candidates are block centroids), when it has one.
+    pub name: Option<String>,
     /// Its position in the plane's metres.
     pub position_m: Coord<f64>,
     /// Its position in WGS 84 as read, for candidates read from a layer.
@@ -43,6 +46,11 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The candidate as people name it: `name (id)` when it has a name, else its id.
+    pub fn label(&self) -> String {
+        name_and_id(self.name.as_deref(), &self.id)
+    }
+
     /// Its position in WGS 84: as read, or unprojected from the plane.
     pub fn lon_lat(&self, projection: &LocalProjection) -> Coord<f64> {
         self.read_lon_lat.unwrap_or_else(|| {
@@ -108,6 +116,7 @@ impl Suggestion {
                     SiteSummary {
                         rank: i + 1,
                         candidate_id: candidate.id.clone(),
+                        candidate_name: candidate.name.clone(),
                         lon: position.x,
                         lat: position.y,
                         marginal_elderly: choice.marginal,
@@ -148,6 +157,7 @@ fn from_layer(layer: &FacilityLayer, projected: &[Coord<f64>]) -> Vec<Candidate>
         .filter(|(_, &f)| !std::mem::replace(&mut seen[f as usize], true))
         .map(|((lon_lat, at), &f)| Candidate {
             id: layer.ids[f as usize].clone(),
+            name: layer.name(f as usize).map(str::to_string),
             position_m: *at,
             read_lon_lat: Some(*lon_lat),
         })
@@ -167,6 +177,7 @@ fn candidates(
             .iter()
             .map(|&b| Candidate {
                 id: dataset.blocks.ids[b as usize].clone(),
+                name: dataset.blocks.name(b as usize).map(str::to_string),
                 position_m: plane.block_centroids[b as usize],
                 read_lon_lat: None,
             })

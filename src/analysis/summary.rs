@@ -9,6 +9,7 @@ use crate::analysis::requirements::Requirements;
 use crate::analysis::zones::ZoneSummary;
 use crate::config::{CapacityRule, Minutes, Policy, Reach};
 use crate::dataset::Blocks;
+use crate::format::name_and_id;
 use crate::input::InputCount;
 use serde::Serialize;
 
@@ -72,6 +73,8 @@ pub struct SiteSummary {
     pub rank: usize,
     /// The candidate's id (a block id when candidates are uncovered block centroids).
     pub candidate_id: String,
+    /// The candidate's name, when it has one.
+    pub candidate_name: Option<String>,
     /// Longitude, WGS 84.
     pub lon: f64,
     /// Latitude, WGS 84.
@@ -210,6 +213,13 @@ impl RequirementSummary {
     /// The reach as the policy wrote it, for wording ([`Reach::words`]).
     pub fn reach(&self) -> Reach {
         Reach::new(self.within_m, self.minutes)
+    }
+}
+
+impl SiteSummary {
+    /// The candidate as people name it: `name (id)` when it has a name, else its id.
+    pub fn label(&self) -> String {
+        name_and_id(self.candidate_name.as_deref(), &self.candidate_id)
     }
 }
 

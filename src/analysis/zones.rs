@@ -11,11 +11,12 @@ use crate::algo::linkage::{gap_zones, span_m, ZoneShape};
 use crate::analysis::coverage::{CircleCoverage, Coverage};
 use crate::analysis::plane::Plane;
 use crate::config::{Circle, Policy};
-use crate::dataset::Dataset;
-use crate::format::{ordinal, thousands};
+use crate::dataset::{Blocks, Dataset};
+use crate::format::{name_and_id, ordinal, thousands};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// Zone outlines take in the ground within this of their blocks, so that the streets
 /// between the blocks of a zone are filled.
@@ -72,6 +73,8 @@ pub struct RankedZone {
     /// The most failed requirement's `min_count`-th nearest facility to the zone's blocks
     /// that fail it.
     pub nearest: Option<ZoneNearest>,
+    /// The names of the zone's blocks (see [`places`]), when they have names.
+    pub places: Option<String>,
     /// The zone outline in the plane's metres.
     pub outline: MultiPolygon<f64>,
 }
@@ -85,6 +88,8 @@ pub struct ZoneSummary {
     pub rank: usize,
     /// Blocks in the zone.
     pub blocks: usize,
+    /// The names of its blocks with the most elderly: `建國里, 光復里, 文祥里 and 4 more`.
+    pub places: Option<String>,
     /// The larger side of the zone outline's bounding box, in metres.
     pub span_m: f64,
     /// Elderly people in the zone.
@@ -115,6 +120,7 @@ impl RankedZone {
             circle: self.circle.clone(),
             rank: self.rank,
             blocks: self.members.len(),
+            places: self.places.clone(),
             span_m: span_m([&self.outline]),
             elderly_uncovered: self.elderly,
             residents_uncovered: self.residents,
@@ -173,11 +179,42 @@ impl ZoneSummary {
     /// The nearest facility as people name it: `name (id)` when it has a name, else its id.
     pub fn nearest_label(&self) -> Option<String> {
         let id = self.nearest_facility_id.as_ref()?;
-        Some(match &self.nearest_facility_name {
-            Some(name) => format!("{name} ({id})"),
-            None => id.clone(),
-        })
+        Some(name_and_id(self.nearest_facility_name.as_deref(), id))
     }
+}
+
+/// The most block names a zone's [`places`] lists.
+pub const PLACES_NAMED: usize = 3;
+
+/// The names of a zone's `members`, each once, the blocks with the most elderly first (ties:
+/// the first block): up to [`PLACES_NAMED`], then how many more (`建國里, 光復里, 文祥里 and
+/// 4 more`); a name in `shared` (more than one block of the city has it) with the block's
+/// id: `建國里 (6300100-011)`. `None` when none of them has a name.
+pub fn places(blocks: &Blocks, shared: &HashSet<&str>, members: &[u32]) -> Option<String> {
+    blocks.name_field.as_ref()?;
+    let mut named: Vec<(f64, u32, &str)> = members
+        .iter()
+        .filter_map(|&b| Some((blocks.elderly[b as usize], b, blocks.name(b as usize)?)))
+        .collect();
+    named.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut seen = HashSet::new();
+    let names: Vec<String> = named
+        .into_iter()
+        .map(|(_, b, name)| match shared.contains(name) {
+            true => format!("{name} ({})", blocks.ids[b as usize]),
+            false => name.to_string(),
+        })
+        .filter(|name| seen.insert(name.clone()))
+        .collect();
+    let shown = names.len().min(PLACES_NAMED);
+    let mut text = names.get(..shown)?.join(", ");
+    if names.len() > shown {
+        text.push_str(&format!(
+            " and {} more",
+            thousands((names.len() - shown) as f64)
+        ));
+    }
+    (!text.is_empty()).then_some(text)
 }
 
 /// The requirements of `circle` a zone's `members` fail (kind, blocks failing), most failed
@@ -236,6 +273,7 @@ pub fn ranked_gap_zones(
     search_m: Option<f64>,
 ) -> Vec<RankedZone> {
     let blocks = &dataset.blocks;
+    let shared_names = blocks.shared_names();
     // Circles in parallel too: each begins with a serial clustering.
     let by_circle: Vec<Vec<RankedZone>> = policy
         .circles
@@ -278,6 +316,7 @@ pub fn ranked_gap_zones(
                     let zone = RankedZone {
                         circle: circle.name.clone(),
                         rank: 0,
+                        places: places(blocks, &shared_names, &members),
                         members,
                         elderly,
                         residents,
@@ -344,9 +383,53 @@ mod tests {
             residents: None,
             failing: vec![("hospice".into(), 1)],
             nearest: Some(nearest),
+            places: None,
             outline: MultiPolygon::new(Vec::new()),
         }
         .summary()
+    }
+
+    /// Blocks `B0`, `B1`… named `names` (`None`: no name) with `elderly` people each.
+    fn named_blocks(names: &[Option<&str>], elderly: &[f64]) -> Blocks {
+        let values = names
+            .iter()
+            .map(|n| n.map_or(serde_json::Value::Null, |n| n.into()))
+            .collect();
+        Blocks {
+            ids: (0..names.len()).map(|b| format!("B{b}")).collect(),
+            elderly: elderly.to_vec(),
+            kept: vec![crate::dataset::KeptColumn::new("名称".into(), values)],
+            name_field: Some("名称".into()),
+            ..Blocks::default()
+        }
+    }
+
+    #[test]
+    fn places_name_the_blocks_with_most_elderly_each_name_once() {
+        let names = [
+            Some("甲"),
+            Some("乙"),
+            Some("甲"),
+            None,
+            Some("丙"),
+            Some("丁"),
+        ];
+        let blocks = named_blocks(&names, &[5.0, 9.0, 20.0, 99.0, 1.0, 1.0]);
+        let shared = blocks.shared_names();
+        assert_eq!(shared, HashSet::from(["甲"]));
+        let places = |members: &[u32]| places(&blocks, &shared, members);
+        // A name two blocks of the city share comes with each block's id.
+        assert_eq!(
+            places(&[0, 1, 2, 3, 4, 5]).unwrap(),
+            "甲 (B2), 乙, 甲 (B0) and 2 more"
+        );
+        assert_eq!(places(&[1, 4, 5]).unwrap(), "乙, 丙, 丁");
+        assert_eq!(places(&[3]), None);
+        let unnamed = Blocks {
+            name_field: None,
+            ..named_blocks(&names, &[1.0; 6])
+        };
+        assert_eq!(super::places(&unnamed, &shared, &[0, 1]), None);
     }
 
     #[test]

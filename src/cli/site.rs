@@ -63,7 +63,7 @@ fn print_ranking(s: &Suggestion) {
         println!(
             "{:>4}  {}  {:>21}  {:>10}  {}",
             i + 1,
-            s.candidates[c.candidate as usize].id,
+            s.candidates[c.candidate as usize].label(),
             thousands(c.marginal),
             thousands(c.cumulative),
             percent(s.baseline_elderly + c.cumulative, s.total_elderly)

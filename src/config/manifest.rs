@@ -10,7 +10,7 @@
 //! elderly = ["age_65_79", "age_80_plus"]   # one property, or several to sum
 //! residents = "residents"           # optional
 //! name = "VILLAGE"                  # optional; detected: name, 名称, 名稱, NAME
-//! keep = ["VILLAGE", "TOWN"]        # optional; properties carried into the outputs
+//! keep = ["TOWN"]                 # optional; properties carried into the outputs beside the name
 //!
 //! [layers.care_bed]                 # the table name is the facility kind
 //! path = "care_beds.csv"
@@ -208,8 +208,8 @@ pub struct BlocksSource {
     /// The property naming each block (a village, a compound); when absent, the first of
     /// [`NAME_FIELDS`] the first block has.
     pub name: Option<String>,
-    /// The properties carried into the outputs (blocks layer, coverage.csv); when absent,
-    /// the name property.
+    /// The properties carried into the outputs (blocks layer, coverage.csv) besides the
+    /// name property, which is always carried.
     pub keep: Option<Vec<String>>,
     /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
@@ -219,12 +219,25 @@ pub struct BlocksSource {
 
 impl BlocksSource {
     /// The properties that may be carried into the outputs, and whether they are a guess
-    /// (the first of them a block has is kept, see [`Self::name`]) or asked for (all kept).
+    /// (the first of them a block has is kept, see [`Self::name`]) or asked for (all kept):
+    /// the name property first unless `keep` lists it, then `keep`.
     pub fn kept_candidates(&self) -> (Vec<String>, bool) {
         match (&self.keep, &self.name) {
+            (Some(keep), Some(name)) if !keep.contains(name) => {
+                (std::iter::once(name).chain(keep).cloned().collect(), false)
+            }
             (Some(keep), _) => (keep.clone(), false),
             (None, Some(name)) => (vec![name.clone()], false),
             (None, None) => (NAME_FIELDS.iter().map(|f| f.to_string()).collect(), true),
+        }
+    }
+
+    /// The property naming the blocks among `kept`, the properties carried: the `name` key,
+    /// else the first of `kept` that is one of [`NAME_FIELDS`].
+    pub fn name_among<'a>(&self, mut kept: impl Iterator<Item = &'a str>) -> Option<String> {
+        match &self.name {
+            Some(name) => Some(name.clone()),
+            None => kept.find(|f| NAME_FIELDS.contains(f)).map(str::to_string),
         }
     }
 }
@@ -627,6 +640,36 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_blocks_name_is_always_kept_and_named() {
+        let source = |extra: &str| -> BlocksSource {
+            toml::from_str(&format!(
+                "path = \"b.geojson\"\nid = \"id\"\nelderly = \"e\"\n{extra}"
+            ))
+            .unwrap()
+        };
+        let kept = |extra: &str| source(extra).kept_candidates();
+        let owned = |fields: &[&str]| fields.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+        assert_eq!(kept("name = \"V\""), (owned(&["V"]), false));
+        assert_eq!(
+            kept("name = \"V\"\nkeep = [\"T\"]"),
+            (owned(&["V", "T"]), false)
+        );
+        assert_eq!(
+            kept("name = \"V\"\nkeep = [\"T\", \"V\"]"),
+            (owned(&["T", "V"]), false)
+        );
+        assert_eq!(kept("keep = [\"T\"]"), (owned(&["T"]), false));
+        assert_eq!(kept(""), (owned(&NAME_FIELDS), true));
+        let name = |extra: &str, fields: &[&str]| source(extra).name_among(fields.iter().copied());
+        assert_eq!(name("name = \"V\"", &["T", "V"]), Some("V".into()));
+        assert_eq!(
+            name("keep = [\"T\", \"名称\"]", &["T", "名称"]),
+            Some("名称".into())
+        );
+        assert_eq!(name("keep = [\"T\"]", &["T"]), None);
+    }
 
     #[test]
     fn parses_the_documented_shape_and_resolves_paths() {

@@ -244,6 +244,7 @@ fn within_extent(
         .zip(kept_values)
         .map(|(&k, values)| KeptColumn::new(candidates[k].clone(), values))
         .collect();
+    blocks.name_field = source.name_among(blocks.kept.iter().map(|c| c.field.as_str()));
     problems.sort_by_key(Problem::number);
     let warnings = flat_blocks(path, &blocks).into_iter().collect();
     Read {

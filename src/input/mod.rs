@@ -162,6 +162,7 @@ impl Append for Blocks {
                 std::mem::take(&mut column.values),
             );
         }
+        self.name_field = self.name_field.take().or(other.name_field);
         self.ids.extend(other.ids);
         self.outlines.extend(other.outlines);
         self.elderly.extend(other.elderly);

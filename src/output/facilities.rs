@@ -13,7 +13,8 @@ use std::io;
 use std::ops::Range;
 use std::path::Path;
 
-/// Writes one row per (capacity requirement, facility): circle, kind, facility id, capacity,
+/// Writes one row per (capacity requirement, facility): circle, kind, facility id and name
+/// (empty where it has none), capacity,
 /// weighted elderly within reach and load (elderly per unit of capacity; empty for capacity 0).
 pub fn write_facilities_csv(
     path: &Path,
@@ -27,6 +28,7 @@ pub fn write_facilities_csv(
             "circle",
             "kind",
             "facility_id",
+            "facility_name",
             "capacity",
             "elderly_within_reach",
             "load",
@@ -40,6 +42,7 @@ pub fn write_facilities_csv(
                     circle.name.as_str(),
                     kind,
                     &spreadsheet_safe(&layer.ids[f as usize]),
+                    &spreadsheet_safe(layer.name(f as usize).unwrap_or_default()),
                     &result.capacity[i].to_string(),
                     &format!("{:.1}", result.demand[i]),
                     &result.load[i]
@@ -63,20 +66,12 @@ pub struct FacilitiesLayer<'a> {
     facilities: Vec<(usize, usize)>,
     /// Per facility, its access locations within its layer's `locations`.
     locations: Vec<Range<usize>>,
-    /// Per facility, its name, when any facility has one.
-    names: Option<Vec<Option<String>>>,
+    /// Per facility, its name (see [`crate::dataset::FacilityLayer::name`]), when any
+    /// facility has one.
+    names: Option<Vec<Option<&'a str>>>,
     /// Per capacity result: its layer, and per facility of that layer its place in the result.
     counted: Vec<(&'a CapacityResult, usize, Vec<Option<usize>>)>,
     schema: Schema,
-}
-
-/// A facility's `name` property as text.
-fn name_of(properties: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
-    match properties.get("name")? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
 }
 
 impl<'a> FacilitiesLayer<'a> {
@@ -101,9 +96,9 @@ impl<'a> FacilitiesLayer<'a> {
                 locations.push(start..end);
             }
         }
-        let names: Vec<Option<String>> = facilities
+        let names: Vec<Option<&str>> = facilities
             .iter()
-            .map(|&(l, f)| name_of(&dataset.layers[l].properties[f]))
+            .map(|&(l, f)| dataset.layers[l].name(f))
             .collect();
         let names = names.iter().any(Option::is_some).then_some(names);
         let mut fields = Field::list(&[("kind", FieldType::Text), ("id", FieldType::Text)]);
@@ -171,7 +166,7 @@ impl Layer for FacilitiesLayer<'_> {
         let layer = &self.dataset.layers[l];
         row.extend([Value::Str(&layer.kind), Value::Str(&layer.ids[f])]);
         if let Some(names) = &self.names {
-            row.push(names[k].as_deref().map_or(Value::Null, Value::Str));
+            row.push(names[k].map_or(Value::Null, Value::Str));
         }
         for (result, result_layer, place) in &self.counted {
             match place

@@ -7,7 +7,7 @@ use crate::format::spreadsheet_safe;
 use std::io;
 use std::path::Path;
 
-/// Writes one row per checked facility: from kind, facility id, to kind, reach, straight-line
+/// Writes one row per checked facility: from kind, facility id and name, to kind, reach, straight-line
 /// and walking distance to the nearest referral facility (empty when none / not computed),
 /// and whether one is within reach.
 pub fn write_referrals_csv(
@@ -21,6 +21,7 @@ pub fn write_referrals_csv(
         w.write_record([
             "from",
             "facility_id",
+            "facility_name",
             "to",
             "within_m",
             "straight_m",
@@ -40,6 +41,7 @@ pub fn write_referrals_csv(
                 w.write_record([
                     referral.from.as_str(),
                     &spreadsheet_safe(id),
+                    &spreadsheet_safe(result.names[i].as_deref().unwrap_or_default()),
                     &referral.to,
                     &referral.within_m.to_string(),
                     &metres(result.straight_m[i]),

@@ -11,7 +11,7 @@ use std::io;
 use std::path::Path;
 
 /// One Point feature per suggested site, of one or several suggestions (one per
-/// requirement): the circle and kind, the rank, the candidate id, the elderly it newly covers
+/// requirement): the circle and kind, the rank, the candidate id and name, the elderly it newly covers
 /// (marginal), the running total, and the blocks it newly covers.
 pub struct SiteLayer<'a> {
     suggestions: &'a [Suggestion],
@@ -63,6 +63,7 @@ impl<'a> SiteLayer<'a> {
                     ("kind", Text),
                     ("rank", Integer),
                     ("candidate_id", Text),
+                    ("candidate_name", Text),
                     ("marginal_elderly", Real),
                     ("cumulative_elderly", Real),
                     ("newly_covered_blocks", Integer),
@@ -90,11 +91,13 @@ impl Layer for SiteLayer<'_> {
         let (s, c) = self.features[k];
         let suggestion = &self.suggestions[s];
         let choice = &suggestion.choices[c];
+        let candidate = &suggestion.candidates[choice.candidate as usize];
         row.extend([
             Value::Str(&suggestion.circle),
             Value::Str(&suggestion.kind),
             Value::Int(c as i64 + 1),
-            Value::Str(&suggestion.candidates[choice.candidate as usize].id),
+            Value::Str(&candidate.id),
+            candidate.name.as_deref().map_or(Value::Null, Value::Str),
             Value::Num(choice.marginal),
             Value::Num(choice.cumulative),
             Value::Int(choice.newly_covered.len() as i64),
@@ -116,17 +119,19 @@ pub fn write_sites_csv(
         w.write_record([
             "sites",
             "candidate_id",
+            "candidate_name",
             "marginal_elderly",
             "elderly_covered",
             "share",
         ])?;
         for &(sites, covered, share) in curve {
             let choice = sites.checked_sub(1).map(|i| &suggestion.choices[i]);
+            let candidate = choice.map(|c| &suggestion.candidates[c.candidate as usize]);
+            let name = candidate.and_then(|c| c.name.as_deref());
             w.write_record([
                 sites.to_string(),
-                choice.map_or(String::new(), |c| {
-                    spreadsheet_safe(&suggestion.candidates[c.candidate as usize].id).into_owned()
-                }),
+                candidate.map_or(String::new(), |c| spreadsheet_safe(&c.id).into_owned()),
+                name.map_or(String::new(), |n| spreadsheet_safe(n).into_owned()),
                 choice.map_or(String::new(), |c| c.marginal.to_string()),
                 covered.to_string(),
                 format!("{share:.6}"),

@@ -155,18 +155,17 @@ fn document_open(out: &mut String, labels: bool) {
     );
 }
 
-/// Simple labeling: `text` is a field name, or an expression when `expression`.
-fn labeling(out: &mut String, text: &str, expression: bool, size_pt: f64) {
+/// Simple labeling with the QGIS expression `text`.
+fn labeling(out: &mut String, text: &str, size_pt: f64) {
     out.push_str("  <labeling type=\"simple\">\n");
-    label_settings(out, "    ", &Label::plain(text, expression, size_pt));
+    label_settings(out, "    ", &Label::plain(text, size_pt));
     out.push_str("  </labeling>\n");
 }
 
 /// What a label says and how it is placed.
 struct Label<'a> {
-    /// A field name, or an expression when `expression`.
+    /// A QGIS expression (a field name in double quotes, for one field).
     text: &'a str,
-    expression: bool,
     size_pt: f64,
     /// QGIS polygon placement: 1 over the centroid, 0 around it.
     placement: u8,
@@ -175,10 +174,9 @@ struct Label<'a> {
 }
 
 impl<'a> Label<'a> {
-    fn plain(text: &'a str, expression: bool, size_pt: f64) -> Label<'a> {
+    fn plain(text: &'a str, size_pt: f64) -> Label<'a> {
         Label {
             text,
-            expression,
             size_pt,
             placement: 1,
             priority: None,
@@ -192,9 +190,8 @@ fn label_settings(out: &mut String, indent: &str, label: &Label) {
     let _ = writeln!(out, "{indent}<settings calloutType=\"simple\">");
     let _ = writeln!(
         out,
-        r#"{indent}  <text-style fieldName="{}" isExpression="{}" fontFamily="Sans Serif" fontSize="{}" fontSizeUnit="Point" fontWeight="75" textColor="40,40,40,255" textOpacity="1" multilineAlign="3">"#,
+        r#"{indent}  <text-style fieldName="{}" isExpression="1" fontFamily="Sans Serif" fontSize="{}" fontSizeUnit="Point" fontWeight="75" textColor="40,40,40,255" textOpacity="1" multilineAlign="3">"#,
         xml(label.text),
-        u8::from(label.expression),
         label.size_pt
     );
     let _ = writeln!(
@@ -283,22 +280,24 @@ const GAP_OUTLINES: [Rgba; 4] = [
 
 /// Gap zones: a thick outline without fill in a colour per circle (red for the first), one
 /// rule per circle of `circles` so that each can be switched on in QGIS's layer panel; only
-/// the `view` circle's rule is on, and only its zones are labelled `#rank circle: N elderly`.
+/// the `view` circle's rule is on, and only its zones are labelled `#rank circle: N elderly`
+/// with the names of their blocks (`places`) below.
 /// Labels never overlap: the higher-ranked zone's label wins.
 pub fn gaps_style<C: AsRef<str>, S: AsRef<str>>(
     circles: &[C],
     view: &str,
     fields: &[S],
 ) -> Result<String, StyleError> {
-    let (rank, circle, elderly) = ("rank", "circle", "elderly_uncovered");
-    for field in [rank, circle, elderly] {
+    let (rank, circle, elderly, places) = ("rank", "circle", "elderly_uncovered", "places");
+    for field in [rank, circle, elderly, places] {
         require("gaps", field, fields)?;
     }
     let label = format!(
-        "'#' || {} || ' ' || {} || ': ' || format_number({}, 0) || ' elderly'",
+        "'#' || {} || ' ' || {} || ': ' || format_number({}, 0) || ' elderly' || coalesce(char(10) || {}, '')",
         quoted(rank),
         quoted(circle),
-        quoted(elderly)
+        quoted(elderly),
+        quoted(places)
     );
     let priority = format!("max(0, 11 - {})", quoted(rank));
     let filter = |name: &str| format!("{} = '{}'", quoted(circle), name.replace('\'', "''"));
@@ -339,7 +338,7 @@ pub fn gaps_style<C: AsRef<str>, S: AsRef<str>>(
         let settings = Label {
             placement: 0,
             priority: Some(&priority),
-            ..Label::plain(&label, true, 9.0)
+            ..Label::plain(&label, 9.0)
         };
         label_settings(&mut out, "        ", &settings);
         out.push_str("      </rule>\n");
@@ -407,14 +406,18 @@ pub fn service_areas_style<S: AsRef<str>>(
     Ok(out)
 }
 
-/// Suggested sites: purple markers, a shape per kind (in the order given), numbered with
-/// their rank.
+/// Suggested sites: purple markers, a shape per kind (in the order given), labelled with
+/// their rank and their candidate's name (`1 建國里`).
 pub fn sites_style<K: AsRef<str>, S: AsRef<str>>(
     kinds: &[K],
     fields: &[S],
 ) -> Result<String, StyleError> {
-    require("sites", "rank", fields)?;
-    markers_by_kind("sites", kinds, fields, Some("rank"), |k| {
+    let (rank, name) = ("rank", "candidate_name");
+    for field in [rank, name] {
+        require("sites", field, fields)?;
+    }
+    let label = format!("{} || coalesce(' ' || {}, '')", quoted(rank), quoted(name));
+    markers_by_kind("sites", kinds, fields, Some(&label), |k| {
         (SITE, kind_marker(k).1, 5.0)
     })
 }
@@ -432,7 +435,8 @@ pub fn facilities_style<K: AsRef<str>, S: AsRef<str>>(
 }
 
 /// A point layer categorised on `kind`, one category per kind in `kinds` with the marker
-/// `marker(k)` (colour, shape, size in mm) for kind `k`, labelled with `label` when given.
+/// `marker(k)` (colour, shape, size in mm) for kind `k`, labelled with the expression `label`
+/// when given.
 fn markers_by_kind<K: AsRef<str>, S: AsRef<str>>(
     layer: &'static str,
     kinds: &[K],
@@ -452,7 +456,7 @@ fn markers_by_kind<K: AsRef<str>, S: AsRef<str>>(
     }
     out.push_str("    </symbols>\n  </renderer-v2>\n");
     if let Some(field) = label {
-        labeling(&mut out, field, false, 8.0);
+        labeling(&mut out, field, 8.0);
     }
     out.push_str("  <layerGeometryType>0</layerGeometryType>\n</qgis>\n");
     Ok(out)
@@ -510,11 +514,14 @@ mod tests {
     fn other_styles_need_their_fields() {
         let circles = ["basic", "extended"];
         assert!(gaps_style(&circles, "basic", &["circle", "rank"]).is_err());
-        assert!(gaps_style(&circles, "basic", &["circle", "rank", "elderly_uncovered"]).is_ok());
+        let gaps = ["circle", "rank", "elderly_uncovered"];
+        assert!(gaps_style(&circles, "basic", &gaps).is_err());
+        assert!(gaps_style(&circles, "basic", &[&gaps[..], &["places"]].concat()).is_ok());
         assert!(service_areas_style(500.0, &["from_dist_m"]).is_err());
         assert!(service_areas_style(0.0, &["to_dist_m"]).is_err());
         assert!(sites_style(&["care_bed"], &["candidate_id", "kind"]).is_err());
-        assert!(sites_style(&["care_bed"], &["rank", "kind"]).is_ok());
+        assert!(sites_style(&["care_bed"], &["rank", "kind"]).is_err());
+        assert!(sites_style(&["care_bed"], &["rank", "kind", "candidate_name"]).is_ok());
         assert!(facilities_style(&["care_bed"], &["id"]).is_err());
     }
 

@@ -182,19 +182,22 @@ pub fn requirement_label(r: &RequirementSummary) -> String {
     format!("{count}{}{filter} ≤ {}", r.kind, r.reach().words())
 }
 
-/// The largest gap zones of each circle, one line each: `basic #1: 120 blocks, 640 m
-/// across, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at
+/// The largest gap zones of each circle, one line each: `basic #1: 120 blocks (建國里,
+/// 光復里, 文祥里 and 4 more), 640 m across, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at
 /// 340 m` (`2nd nearest …` for a requirement asking for two).
 pub fn gap_zone_lines(summary: &Summary) -> String {
     let mut out = String::new();
     for z in &summary.top_gap_zones {
         let _ = write!(
             out,
-            "{} #{}: {} block{}, {} across, {} elderly uncovered; fails {}",
+            "{} #{}: {} block{}{}, {} across, {} elderly uncovered; fails {}",
             z.circle,
             z.rank,
             thousands(z.blocks as f64),
             if z.blocks == 1 { "" } else { "s" },
+            z.places
+                .as_ref()
+                .map_or(String::new(), |p| format!(" ({p})")),
             metres(z.span_m),
             thousands(z.elderly_uncovered),
             z.failing
@@ -243,7 +246,7 @@ pub fn sites_lines(summary: &Summary) -> String {
                 out,
                 "  #{} {}: +{} elderly, {} met with it",
                 site.rank,
-                site.candidate_id,
+                site.label(),
                 thousands(site.marginal_elderly),
                 percent(
                     s.elderly_met_before + site.cumulative_elderly,

@@ -197,6 +197,7 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
         "circle",
         "rank",
         "blocks",
+        "places",
         "span",
         "elderly uncovered",
         "fails",
@@ -219,6 +220,7 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
             Cell::text(&z.circle),
             Cell::number(format!("#{}", z.rank)),
             Cell::number(thousands(z.blocks as f64)),
+            z.places.as_ref().map_or_else(Cell::none, Cell::text),
             Cell::number(metres(z.span_m)),
             Cell::number(thousands(z.elderly_uncovered)),
             Cell::text(&z.failing),
@@ -342,7 +344,7 @@ fn sites_table(out: &mut String, s: &SitesSummary) {
     for site in &s.sites {
         table.rows.push(vec![
             Cell::number(format!("#{}", site.rank)),
-            Cell::text(&site.candidate_id),
+            Cell::text(site.label()),
             Cell::number(format!("{:.6}", site.lon)),
             Cell::number(format!("{:.6}", site.lat)),
             Cell::number(thousands(site.newly_covered_blocks as f64)),

@@ -89,6 +89,7 @@ fn summary() -> Summary {
             circle: "basic".into(),
             rank: 1,
             blocks: 40,
+            places: Some(HOSTILE.into()),
             span_m: 640.0,
             elderly_uncovered: 400.0,
             residents_uncovered: None,
@@ -121,6 +122,7 @@ fn summary() -> Summary {
                 SiteSummary {
                     rank: 1,
                     candidate_id: "B<17>".into(),
+                    candidate_name: Some(HOSTILE.into()),
                     lon: 121.5123456,
                     lat: 25.0412345,
                     marginal_elderly: 120.0,
@@ -130,6 +132,7 @@ fn summary() -> Summary {
                 SiteSummary {
                     rank: 2,
                     candidate_id: "B42".into(),
+                    candidate_name: None,
                     lon: 121.52,
                     lat: 25.05,
                     marginal_elderly: 80.0,
@@ -178,12 +181,13 @@ fn data_is_escaped_and_the_page_is_well_formed() {
         ["Elderly-care service circles: Town <A&B>"]
     );
     let zones = table(&doc, "gap-zones");
-    assert_eq!(zones[1][3], "640 m");
+    assert_eq!(zones[1][3], HOSTILE);
+    assert_eq!(zones[1][4], "640 m");
     assert_eq!(
-        zones[1][6],
+        zones[1][7],
         format!("2nd nearest care_bed {HOSTILE} ({HOSTILE})")
     );
-    assert_eq!(zones[1][7], "1,480 m");
+    assert_eq!(zones[1][8], "1,480 m");
     let inputs = table(&doc, "inputs-table");
     assert_eq!(
         inputs[1],
@@ -271,7 +275,7 @@ fn suggested_sites_get_a_table_per_requirement() {
         rows[1],
         [
             "#1",
-            "B<17>",
+            &format!("{HOSTILE} (B<17>)"),
             "121.512346",
             "25.041235",
             "9",
@@ -280,6 +284,7 @@ fn suggested_sites_get_a_table_per_requirement() {
             "42.0 %"
         ]
     );
+    assert_eq!(rows[2][1..2], ["B42"]);
     assert_eq!(rows[2][6..], ["200", "50.0 %"]);
     assert!(texts(&doc, "p").iter().any(|p| p.starts_with(
         "New care_bed sites for the basic circle: today 300 of 1,000 elderly (30.0 %) have one \
@@ -324,8 +329,8 @@ fn a_zone_whose_facility_was_not_found_says_so() {
     let policy = Policy::default_policy();
     let doc_html = render(&page(&summary, &policy, &[]));
     let zones = table(&parse(&doc_html), "gap-zones");
-    assert_eq!(zones[1][6], "no 2nd care_bed within 2,000 m on foot");
-    assert_eq!(zones[1][7], "-");
+    assert_eq!(zones[1][7], "no 2nd care_bed within 2,000 m on foot");
+    assert_eq!(zones[1][8], "-");
 }
 
 #[test]
