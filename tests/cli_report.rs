@@ -340,6 +340,24 @@ fn demo_writes_the_city_and_the_report() {
             circle["name"]
         );
     }
+    // The synthetic blocks mix Polygons and a few MultiPolygons (blocks split in two); the
+    // blocks layer written has one geometry type, as QGIS and GeoPackage expect.
+    let types = |path: &std::path::Path| -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for f in read_json(path)["features"].as_array().unwrap() {
+            let kind = f["geometry"]["type"].as_str().unwrap().to_string();
+            *counts.entry(kind).or_insert(0) += 1;
+        }
+        counts
+    };
+    let input = types(&out.join("input/blocks.geojson"));
+    assert_eq!(input.len(), 2, "{input:?}");
+    let written = types(&out.join("blocks.geojson"));
+    assert_eq!(
+        written,
+        [("MultiPolygon".to_string(), 3000)].into(),
+        "{written:?}"
+    );
 }
 
 #[test]

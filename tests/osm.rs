@@ -437,6 +437,12 @@ fn helsinki_multipolygon_buildings_keep_their_holes() {
     assert!(with_holes.len() >= 5, "{}", with_holes.len());
     // r5605 is an apartment block around a courtyard (outer and inner member ways).
     assert!(with_holes.iter().any(|f| f["properties"]["id"] == "r5605"));
+    // One geometry type for the layer (here every building has one part, holes and all).
+    let types: std::collections::BTreeSet<&str> = blocks
+        .iter()
+        .map(|f| f["geometry"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["Polygon"].into());
 }
 
 /// Every node shared by two walkable ways (or twice by one) is a line end wherever it

@@ -7,7 +7,7 @@ use super::population::Population;
 use super::streets::StreetPiece;
 use crate::output::atomic::ProtectedInputs;
 use crate::output::features::write_features;
-use crate::output::geojson::{push_feature, push_feature_with, push_outline};
+use crate::output::geojson::{push_feature, push_feature_with, push_outline, single_part};
 use crate::output::layer::Value;
 use geo_types::{Geometry, LineString, Point};
 use std::io;
@@ -26,6 +26,7 @@ pub fn write_blocks(
     buildings: &[Building],
     population: &Population,
 ) -> io::Result<()> {
+    let single_part = single_part(buildings.iter().map(|b| &b.outline));
     write_features(target, protected, buildings.len(), |k, buf| {
         let b = &buildings[k];
         let id = b.element.to_string();
@@ -43,7 +44,7 @@ pub fn write_blocks(
             ("estimated", Value::Bool(true)),
         ];
         push_feature_with(buf, buf.is_empty(), &properties, |b2| {
-            push_outline(b2, &b.outline)
+            push_outline(b2, &b.outline, single_part)
         });
     })
 }

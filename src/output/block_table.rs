@@ -2,6 +2,7 @@
 //! list, each column knowing its type and how to fill itself, so the outputs always agree.
 
 use super::format::round_to;
+use super::geojson::single_part;
 use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::analysis::area::CircleShares;
@@ -100,6 +101,8 @@ pub struct BlockTable<'a> {
     columns: Vec<Column>,
     schema: Schema,
     gap_reasons: Vec<Option<String>>,
+    /// Whether every block has one part (see [`Shape::Outline`]).
+    single_part: bool,
 }
 
 /// Distances are written rounded to this many decimals (0.1 m).
@@ -233,6 +236,7 @@ impl<'a> BlockTable<'a> {
                 fields,
             },
             gap_reasons,
+            single_part: single_part(blocks.outlines.iter()),
         }
     }
 
@@ -333,7 +337,11 @@ impl Layer for BlockTable<'_> {
     }
 
     fn geometry(&self, b: usize) -> Shape<'_> {
-        Shape::Outline(&self.blocks.outlines[b])
+        let outline = &self.blocks.outlines[b];
+        match self.single_part {
+            true => Shape::Outline(outline),
+            false => Shape::MultiPolygon(outline),
+        }
     }
 
     fn values<'s>(&'s self, b: usize, row: &mut Vec<Value<'s>>) {

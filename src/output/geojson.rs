@@ -110,12 +110,21 @@ fn push_feature_parts(
     buf.push(b'}');
 }
 
-/// Appends an areal geometry: a Polygon when it has one part, else a MultiPolygon.
-pub fn push_outline(buf: &mut Vec<u8>, outline: &MultiPolygon<f64>) {
-    match outline.0.as_slice() {
-        [single] => push_typed(buf, "Polygon", |b| push_polygon(b, single)),
-        parts => push_typed(buf, "MultiPolygon", |b| push_list(b, parts, push_polygon)),
+/// Appends an areal geometry of a layer written with one geometry type: a Polygon when every
+/// outline of the layer has one part (`single_part`), else a MultiPolygon. (QGIS declares a
+/// GeoJSON layer by its first feature, and a GeoPackage saved from a layer that mixes the two
+/// is not conformant.)
+pub fn push_outline(buf: &mut Vec<u8>, outline: &MultiPolygon<f64>, single_part: bool) {
+    match (outline.0.as_slice(), single_part) {
+        ([single], true) => push_typed(buf, "Polygon", |b| push_polygon(b, single)),
+        (parts, _) => push_typed(buf, "MultiPolygon", |b| push_list(b, parts, push_polygon)),
     }
+}
+
+/// Whether every one of `outlines` has one part, so that a layer of them is written as
+/// Polygons (see [`push_outline`]).
+pub fn single_part<'a>(mut outlines: impl Iterator<Item = &'a MultiPolygon<f64>>) -> bool {
+    outlines.all(|o| o.0.len() == 1)
 }
 
 /// Appends a JSON value.
@@ -236,7 +245,7 @@ pub fn push_shape(buf: &mut Vec<u8>, shape: Shape) {
         Shape::MultiPolygon(mp) => {
             push_typed(buf, "MultiPolygon", |b| push_list(b, &mp.0, push_polygon))
         }
-        Shape::Outline(outline) => push_outline(buf, outline),
+        Shape::Outline(outline) => push_outline(buf, outline, true),
     }
 }
 
@@ -275,6 +284,25 @@ mod tests {
     use geo_types::{point, polygon};
 
     type TestFeature<'a> = (Vec<(&'a str, Value<'a>)>, Geometry<f64>);
+
+    #[test]
+    fn outlines_of_a_layer_share_one_geometry_type() {
+        let square = |x: f64| polygon![(x: x, y: 0.0), (x: x + 1.0, y: 0.0), (x: x, y: 1.0)];
+        let one = MultiPolygon::new(vec![square(0.0)]);
+        let two = MultiPolygon::new(vec![square(0.0), square(5.0)]);
+        let layer = [one.clone(), two.clone()];
+        assert!(!single_part(layer.iter()));
+        assert!(single_part([&one].into_iter()));
+        let written = |outline: &MultiPolygon<f64>, single: bool| {
+            let mut buf = Vec::new();
+            push_outline(&mut buf, outline, single);
+            let json: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+            json["type"].as_str().unwrap().to_string()
+        };
+        assert_eq!(written(&one, true), "Polygon");
+        assert_eq!(written(&one, false), "MultiPolygon");
+        assert_eq!(written(&two, false), "MultiPolygon");
+    }
 
     fn collection(features: &[TestFeature]) -> String {
         let mut out = Vec::new();

@@ -130,8 +130,9 @@ pub enum Shape<'a> {
     LineString(&'a LineString<f64>),
     /// Polygons ([`GeometryType::MultiPolygon`]), a MultiPolygon in every format.
     MultiPolygon(&'a MultiPolygon<f64>),
-    /// A block outline ([`GeometryType::MultiPolygon`]): in GeoJSON a Polygon when it has one
-    /// part, as the input blocks usually are; in a GeoPackage a MultiPolygon.
+    /// A block outline of a layer whose outlines all have one part, as the input blocks
+    /// usually have ([`GeometryType::MultiPolygon`]): in GeoJSON a Polygon, in a GeoPackage a
+    /// MultiPolygon. A layer with any multi-part outline gives every one as a MultiPolygon.
     Outline(&'a MultiPolygon<f64>),
 }
 
