@@ -4,7 +4,7 @@ use super::errors::{fail, Hints};
 use super::folder::removed_line;
 use anyhow::Result;
 use carecircle::commands::report::{run_report, Report, ReportOptions};
-use carecircle::format::printable;
+use carecircle::format::{plural, printable, thousands};
 use carecircle::output::summary::{
     capacity_lines, gap_zone_lines, referral_lines, sites_lines, summary_table,
 };
@@ -58,9 +58,15 @@ fn print_tables(report: &Report) {
 /// The street network's figures and what was written in how long, on stderr.
 fn print_run(report: &Report, out: &Path) {
     if let Some(n) = &report.summary.network {
+        let count = |n: usize, what: &str| format!("{} {what}{}", thousands(n as f64), plural(n));
         eprintln!(
-            "street network: {} nodes, {} edges, {} components (main: {} nodes); {} blocks off-network and {} on isolated components (listed in off_network.csv)",
-            n.nodes, n.edges, n.components, n.main_component_nodes, n.blocks_off_network, n.blocks_isolated
+            "street network: {}, {}, {} (main: {}); {} off-network and {} on isolated components (listed in off_network.csv)",
+            count(n.nodes, "node"),
+            count(n.edges, "edge"),
+            count(n.components, "component"),
+            count(n.main_component_nodes, "node"),
+            count(n.blocks_off_network, "block"),
+            thousands(n.blocks_isolated as f64),
         );
     }
     let t = report.timings;
