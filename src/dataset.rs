@@ -144,6 +144,11 @@ impl FacilityLayer {
         (!name.is_empty()).then_some(name)
     }
 
+    /// Facility `facility` as people name it: `name (id)` when it has a name, else its id.
+    pub fn label(&self, facility: usize) -> String {
+        crate::format::name_and_id(self.name(facility), &self.ids[facility])
+    }
+
     /// The file facility `facility` was read from; `None` for a layer built in memory.
     pub fn file_of(&self, facility: usize) -> Option<&Path> {
         let after = self.files.partition_point(|(first, _)| *first <= facility);

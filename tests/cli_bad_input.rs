@@ -424,7 +424,7 @@ fn duplicates_merge_counts_one_site_in_two_registries_once() {
 fn facilities_sharing_a_position_are_a_warning_with_counts() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = small_city(dir.path());
-    let csv = "id,lon,lat,capacity\ncb1,121.50025,25.00025,4\ncb2,121.50025,25.00025,4\ncb3,121.50025,25.00025,4\ncb4,121.501,25.0,4\n";
+    let csv = "id,name,lon,lat,capacity\ncb1,康寧居,121.50025,25.00025,4\ncb2,,121.50025,25.00025,4\ncb3,,121.50025,25.00025,4\ncb4,,121.501,25.0,4\n";
     fs::write(dir.path().join("care_beds.csv"), csv).unwrap();
     carecircle()
         .arg("report")
@@ -434,7 +434,7 @@ fn facilities_sharing_a_position_are_a_warning_with_counts() {
         .assert()
         .success()
         .stderr(contains(
-            "3 facilities of layer `care_bed` share their position with another, at 1 position (the most, 3, at 121.50025, 25.00025: `cb1` and others)",
+            "3 facilities of layer `care_bed` share their position with another, at 1 position (the most, 3, at 121.50025, 25.00025: `康寧居 (cb1)` and others)",
         ));
 }
 

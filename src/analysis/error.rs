@@ -89,7 +89,7 @@ pub enum AnalysisError {
 pub struct CapacityProblem {
     /// The facility layer's file.
     pub file: std::path::PathBuf,
-    /// The facility's id.
+    /// The facility: `name (id)`, or its id when it has no name.
     pub facility: String,
     /// The capacity field.
     pub field: String,

@@ -325,7 +325,7 @@ fn capacity_of(
                 .file_of(facility)
                 .map(Path::to_path_buf)
                 .unwrap_or_default(),
-            facility: layer.ids[facility].clone(),
+            facility: layer.label(facility),
             field: field.to_string(),
             found: value.map_or("nothing".to_string(), |v| {
                 crate::format::excerpt(&v.to_string()).into_owned()

@@ -461,6 +461,6 @@ pub fn shared_positions(layer: &FacilityLayer) -> Option<String> {
         shared.len(),
         plural(shared.len()),
         most.len(),
-        layer.ids[most[0] as usize],
+        layer.label(most[0] as usize),
     ))
 }
