@@ -175,7 +175,7 @@ pub fn gap_zones(
     zones.sort_unstable_by_key(|z| z[0]);
     let drawn = outlines_on_grid(
         &grid,
-        outlines,
+        (outlines, &boxes),
         &zones,
         (shape.fill_holes_m2, shape.simplify_m),
     );

@@ -6,7 +6,7 @@
 //! outlines can only share cell edges: they never overlap.
 
 use super::simplify::Trimming;
-use super::split::{block_box, coords_box, union};
+use super::split::{coords_box, union};
 use super::trace::{trace, HoleFilling};
 use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
@@ -101,6 +101,22 @@ impl Claims {
         *cell = (*cell).min(level);
     }
 
+    /// Lowers to `level` the cells `first..=last` of global row `j` that are in the window.
+    fn claim_span(&mut self, j: i32, (first, last): (i32, i32), level: u8) {
+        let y = j - self.j0;
+        let (x0, x1) = (
+            (first - self.i0).max(0),
+            (last - self.i0).min(self.w as i32 - 1),
+        );
+        if y < 0 || y as usize >= self.h || x0 > x1 {
+            return;
+        }
+        let row = y as usize * self.w;
+        for cell in &mut self.level[row + x0 as usize..=row + x1 as usize] {
+            *cell = (*cell).min(level);
+        }
+    }
+
     /// The window as a box of global cells, inclusive.
     fn window(&self) -> AABB<[i32; 2]> {
         AABB::from_corners(
@@ -110,10 +126,14 @@ impl Claims {
     }
 }
 
-/// The cells the blocks `members` claim on `grid`: inside, touched, then buffered.
-fn claims(grid: &Grid, outlines: &[MultiPolygon<f64>], members: &[u32]) -> Claims {
-    let boxes = members.iter().map(|&b| block_box(&outlines[b as usize]));
-    let Some(b) = union(boxes) else {
+/// The cells the blocks `members` claim on `grid`: inside, touched, then buffered. `boxes`:
+/// each block's box (see `split::block_box`), indexed by block.
+fn claims(
+    grid: &Grid,
+    (outlines, boxes): (&[MultiPolygon<f64>], &[Option<[f64; 4]>]),
+    members: &[u32],
+) -> Claims {
+    let Some(b) = union(members.iter().map(|&b| boxes[b as usize])) else {
         return Claims::empty();
     };
     let r = grid.radius;
@@ -175,9 +195,7 @@ fn fill_inside(grid: &Grid, polygon: &geo::Polygon<f64>, claims: &mut Claims) ->
             // Cells whose centre (i + 0.5)·c lies in [span[0], span[1]).
             let first = (span[0] / c - 0.5).ceil() as i32;
             let last = (span[1] / c - 0.5).ceil() as i32 - 1;
-            for i in first..=last {
-                claims.claim(i, j, INSIDE);
-            }
+            claims.claim_span(j, (first, last), INSIDE);
             filled += (last - first + 1).max(0) as usize;
         }
     }
@@ -210,13 +228,51 @@ fn finite(ring: &[Coord<f64>]) -> Vec<Coord<f64>> {
         .collect()
 }
 
+/// Above this many offsets in the buffer's disk, [`buffer`] spreads only the edge of the
+/// claimed cells; up to it, every claimed cell, one whole row per offset.
+const ROW_PASS_OFFSETS: usize = 12;
+
 /// Claims every cell within the buffer of an inside or touched cell at level `2 + d²`.
 fn buffer(grid: &Grid, claims: &mut Claims) {
+    if grid.disk.len() <= ROW_PASS_OFFSETS {
+        buffer_by_rows(grid, claims);
+    } else {
+        buffer_from_edge(grid, claims);
+    }
+}
+
+/// [`buffer`] one offset of the disk at a time, over whole rows (the cells a claimed cell
+/// claims are never claimed ones: their levels are above [`TOUCHED`], so claiming in place
+/// changes no cell's source).
+fn buffer_by_rows(grid: &Grid, claims: &mut Claims) {
+    let (w, h) = (claims.w as i32, claims.h as i32);
+    let core: Vec<bool> = claims.level.iter().map(|&l| l <= TOUCHED).collect();
+    for &(dx, dy, d2) in &grid.disk {
+        let level = 2 + d2;
+        // Source cells x in xs, rows y in ys, claim (x + dx, y + dy) inside the window.
+        let (x0, x1) = ((-dx).max(0), (w - dx).min(w));
+        let (y0, y1) = ((-dy).max(0), (h - dy).min(h));
+        if x0 >= x1 {
+            continue;
+        }
+        for y in y0..y1 {
+            let from = (y * w + x0) as usize..(y * w + x1) as usize;
+            let to = ((y + dy) * w + x0 + dx) as usize;
+            let target = &mut claims.level[to..to + from.len()];
+            for (cell, &spreads) in target.iter_mut().zip(&core[from]) {
+                *cell = (*cell).min(if spreads { level } else { FREE });
+            }
+        }
+    }
+}
+
+/// [`buffer`] from the edge of the claimed cells only: every cell within the buffer of an
+/// inner one is within the buffer of an edge one too, and nearer it (a path of side steps
+/// towards it leaves the claimed cells through an edge one), or claimed already.
+fn buffer_from_edge(grid: &Grid, claims: &mut Claims) {
     let (w, h) = (claims.w, claims.h);
     let level = &claims.level;
     let core = |k: usize| level[k] <= TOUCHED;
-    // Only the edge of the claimed cells spreads: every cell within the buffer of an inner
-    // one is within the buffer of an edge one too, or claimed already.
     let mut edge: Vec<(i32, i32)> = Vec::new();
     for y in 0..h {
         for x in 0..w {
@@ -295,15 +351,12 @@ fn resolve(all: &[Claims], windows: &Windows, z: usize) -> Kept {
         for j in lo[1].max(olo[1])..=hi[1].min(ohi[1]) {
             let at = |c: &Claims| (j - c.j0) as usize * c.w + (i0 - c.i0) as usize;
             let (k, t) = (at(mine), at(theirs));
-            let ours = &mine.level[k..k + n];
-            let rivals = &theirs.level[t..t + n];
-            for (x, (&a, &b)) in ours.iter().zip(rivals).enumerate() {
-                if a != FREE && (b < a || (b == a && w < z)) {
-                    keep[k + x] = false;
-                }
-                if b != FREE {
-                    free[k + x] = false;
-                }
+            let levels = mine.level[k..k + n].iter().zip(&theirs.level[t..t + n]);
+            let cells = keep[k..k + n].iter_mut().zip(&mut free[k..k + n]);
+            let ties_lost = w < z;
+            for ((kept, free), (&a, &b)) in cells.zip(levels) {
+                *kept &= !((a != FREE) & ((b < a) | ((b == a) & ties_lost)));
+                *free &= b == FREE;
             }
         }
     }
@@ -325,48 +378,53 @@ fn resolve(all: &[Claims], windows: &Windows, z: usize) -> Kept {
 /// of its sides), then a cuttable cell with at most one kept side (counted after the first
 /// step) is given up.
 fn smooth(w: usize, keep: &mut [bool], cuttable: &mut [bool], free: &[bool]) {
-    let fill = cells_where(w, keep, |k| free[k] && !keep[k], |sides| sides >= 3);
-    for k in fill {
-        keep[k] = true;
-        cuttable[k] = true;
-    }
-    let drop = cells_where(w, keep, |k| cuttable[k], |sides| sides <= 1);
-    for k in drop {
-        keep[k] = false;
-        cuttable[k] = false;
-    }
-}
-
-/// The `candidate` cells of a window `w` wide whose count of sides bordering a kept cell
-/// (of four) is one `accept` takes.
-fn cells_where(
-    w: usize,
-    keep: &[bool],
-    candidate: impl Fn(usize) -> bool,
-    accept: impl Fn(u8) -> bool,
-) -> Vec<usize> {
-    let h = keep.len() / w;
-    let mut cells = Vec::new();
-    for y in 0..h {
-        let row = y * w;
-        for x in 0..w {
-            let k = row + x;
-            if !candidate(k) {
-                continue;
-            }
-            let sides = u8::from(x > 0 && keep[k - 1])
-                + u8::from(x + 1 < w && keep[k + 1])
-                + u8::from(y > 0 && keep[k - w])
-                + u8::from(y + 1 < h && keep[k + w]);
-            if accept(sides) {
-                cells.push(k);
-            }
+    let mut sides = vec![0u8; w];
+    let before = keep.to_vec();
+    for y in 0..keep.len() / w {
+        side_counts(&before, w, y, &mut sides);
+        let row = y * w..(y + 1) * w;
+        let cells = keep[row.clone()].iter_mut().zip(&mut cuttable[row.clone()]);
+        for ((kept, cut), (&free, &n)) in cells.zip(free[row].iter().zip(&sides)) {
+            let filled = free & !*kept & (n >= 3);
+            *kept |= filled;
+            *cut |= filled;
         }
     }
-    cells
+    let before = keep.to_vec();
+    for y in 0..keep.len() / w {
+        side_counts(&before, w, y, &mut sides);
+        let row = y * w..(y + 1) * w;
+        let cells = keep[row.clone()].iter_mut().zip(&mut cuttable[row]);
+        for ((kept, cut), &n) in cells.zip(&sides) {
+            let dropped = *cut & (n <= 1);
+            *kept &= !dropped;
+            *cut &= !dropped;
+        }
+    }
 }
 
-/// Every zone's outline on `grid`: the cells it claims and keeps (and its holes of at most
+/// For each cell of row `y` of a window `w` wide, how many of its four sides border a kept
+/// cell (cells beyond the window are not kept), into `sides` (`w` long).
+fn side_counts(keep: &[bool], w: usize, y: usize, sides: &mut [u8]) {
+    let row = &keep[y * w..(y + 1) * w];
+    sides.fill(0);
+    let add = |sides: &mut [u8], cells: &[bool]| {
+        for (n, &k) in sides.iter_mut().zip(cells) {
+            *n += u8::from(k);
+        }
+    };
+    add(&mut sides[1..], &row[..w - 1]);
+    add(&mut sides[..w - 1], &row[1..]);
+    if y > 0 {
+        add(sides, &keep[(y - 1) * w..y * w]);
+    }
+    if (y + 2) * w <= keep.len() {
+        add(sides, &keep[(y + 1) * w..(y + 2) * w]);
+    }
+}
+
+/// Every zone's outline on `grid` (`blocks`: outlines and their boxes, see `split::block_box`,
+/// indexed by block): the cells it claims and keeps (and its holes of at most
 /// `fill_holes_m2` that nobody claims, filled), traced into polygons with
 /// counter-clockwise exteriors and clockwise holes, simplified inward across the cells it
 /// keeps for the buffer only, by less than `simplify_m` (and a cell), in plane metres.
@@ -374,13 +432,13 @@ fn cells_where(
 /// an empty outline.
 pub(crate) fn outlines_on_grid(
     grid: &Grid,
-    outlines: &[MultiPolygon<f64>],
+    blocks: (&[MultiPolygon<f64>], &[Option<[f64; 4]>]),
     zones: &[Vec<u32>],
     (fill_holes_m2, simplify_m): (f64, f64),
 ) -> Vec<MultiPolygon<f64>> {
     let all: Vec<Claims> = zones
         .par_iter()
-        .map(|members| claims(grid, outlines, members))
+        .map(|members| claims(grid, blocks, members))
         .collect();
     let max_cells = (fill_holes_m2.max(0.0) / (grid.cell_m * grid.cell_m)).floor() as usize;
     let windows = windows(&all);

@@ -164,29 +164,41 @@ fn encloses(lp: &[(i32, i32)], (px, py): (i32, i32)) -> bool {
 fn boundary_steps(keep: &[bool], w: usize, h: usize) -> Vec<u8> {
     let vw = w + 1;
     let mut out = vec![0u8; vw * (h + 1)];
+    let none = vec![false; w];
     for y in 0..h {
         let row = &keep[y * w..(y + 1) * w];
-        for x in (0..w).filter(|&x| row[x]) {
-            if y == 0 || !keep[(y - 1) * w + x] {
-                out[y * vw + x] |= 1;
-            }
-            if x + 1 == w || !row[x + 1] {
-                out[y * vw + x + 1] |= 1 << 1;
-            }
-            if y + 1 == h || !keep[(y + 1) * w + x] {
-                out[(y + 1) * vw + x + 1] |= 1 << 2;
-            }
-            if x == 0 || !row[x - 1] {
-                out[(y + 1) * vw + x] |= 1 << 3;
-            }
-        }
+        let below = if y > 0 {
+            &keep[(y - 1) * w..y * w]
+        } else {
+            &none
+        };
+        let above = if y + 1 < h {
+            &keep[(y + 1) * w..(y + 2) * w]
+        } else {
+            &none
+        };
+        let (low, high) = (y * vw, (y + 1) * vw);
+        // South sides leave the cell's lower-left vertex, east sides its lower-right, north
+        // sides its upper-right, west sides its upper-left; the cells beyond the window
+        // are not set.
+        mark(&mut out[low..low + w], row, below, 0);
+        mark(&mut out[low + 1..low + w], &row[..w - 1], &row[1..], 1);
+        out[low + w] |= u8::from(row[w - 1]) << 1;
+        mark(&mut out[high + 1..high + 1 + w], row, above, 2);
+        mark(&mut out[high + 1..high + w], &row[1..], &row[..w - 1], 3);
+        out[high] |= u8::from(row[0]) << 3;
     }
     for bits in &mut out {
-        if bits.count_ones() == 2 {
-            *bits |= PINCH;
-        }
+        *bits |= u8::from(bits.count_ones() == 2) * PINCH;
     }
     out
+}
+
+/// Sets `bit` in `out` for each cell set in `cells` whose neighbour in `beside` is not.
+fn mark(out: &mut [u8], cells: &[bool], beside: &[bool], bit: u8) {
+    for (o, (&set, &next)) in out.iter_mut().zip(cells.iter().zip(beside)) {
+        *o |= u8::from(set & !next) << bit;
+    }
 }
 
 /// Follows boundary steps from vertex `start` until back at its first step, using them up;
@@ -197,17 +209,21 @@ fn follow(out: &mut [u8], vw: usize, start: usize) -> Vec<(i32, i32)> {
     let first = (out[start] & ALL_STEPS).trailing_zeros() as u8;
     let mut ring = Vec::new();
     let (mut v, mut dir) = (start, first);
+    let (mut x, mut y) = ((start % vw) as i32, (start / vw) as i32);
     loop {
-        ring.push(((v % vw) as i32, (v / vw) as i32));
+        ring.push((x, y));
         out[v] &= !(1 << dir);
         let (dx, dy) = STEPS[dir as usize];
-        let (x, y) = ((v % vw) as i32 + dx, (v / vw) as i32 + dy);
+        (x, y) = (x + dx, y + dy);
         v = y as usize * vw + x as usize;
         let next = if out[v] & PINCH != 0 {
             (dir + 1) % 4
         } else {
             // The one step ever leaving `v`, used or not.
-            (0..4u8).find(|d| out[v] & (1 << d) != 0).unwrap_or(u8::MAX)
+            match out[v] & ALL_STEPS {
+                0 => u8::MAX,
+                steps => steps.trailing_zeros() as u8,
+            }
         };
         if v == start && (next == first || next == u8::MAX) {
             return ring;

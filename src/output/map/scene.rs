@@ -2,7 +2,7 @@
 //! facility markers and gap zone outlines, computed once and drawn onto both backends.
 
 use super::MapData;
-use geo::{Coord, LineString, MultiPolygon};
+use geo::{Coord, LineString, MultiPolygon, Simplify};
 
 /// A pixel position.
 pub type Px = (i32, i32);
@@ -45,7 +45,7 @@ pub struct Scene {
     pub facilities: Vec<Vec<Px>>,
     /// Marker radius: small when markers are dense.
     pub marker_px: i32,
-    /// Gap zone rings.
+    /// Gap zone rings, simplified to about a pixel (Ramer–Douglas–Peucker).
     pub gaps: Vec<Vec<Px>>,
     /// Suggested sites inside the frame, with their rank.
     pub sites: Vec<(Px, usize)>,
@@ -174,7 +174,8 @@ pub fn build(map: &MapData, grid_threshold: usize) -> Scene {
         .flat_map(|m| m.0.iter())
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .map(|ring| {
-            let mut ring = t.ring(ring);
+            // Drawn at the map's resolution: detail under a pixel is not seen.
+            let mut ring = t.ring(&ring.simplify(1.0 / t.scale));
             for p in &mut ring {
                 p.0 = p.0.clamp(FRAME.0, FRAME.2);
                 p.1 = p.1.clamp(FRAME.1, FRAME.3);

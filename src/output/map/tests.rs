@@ -238,3 +238,46 @@ fn suggested_sites_are_numbered_and_in_the_legend_only_when_present() {
         .iter()
         .any(|t| t == "suggested site (rank)"));
 }
+
+#[test]
+fn gap_zones_are_drawn_at_the_map_resolution() {
+    // A zone outline along a 900 m square whose sides are stairs of 10 cm: detail far under
+    // a pixel (the map is about 1.2 m a pixel), drawn as its four corners.
+    let data = squares(10);
+    let met = vec![false; data.0.len()];
+    let mut ring: Vec<Coord<f64>> = Vec::new();
+    let side = |from: Coord<f64>, to: Coord<f64>, ring: &mut Vec<Coord<f64>>| {
+        for k in 0..900 {
+            let t = k as f64 / 900.0;
+            let jog = if k % 2 == 0 { 0.0 } else { 0.1 };
+            ring.push(Coord {
+                x: from.x + t * (to.x - from.x) + jog,
+                y: from.y + t * (to.y - from.y) + jog,
+            });
+        }
+    };
+    let corners = [
+        (0.0, 0.0),
+        (900.0, 0.0),
+        (900.0, 900.0),
+        (0.0, 900.0),
+        (0.0, 0.0),
+    ];
+    for pair in corners.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        side(
+            Coord { x: a.0, y: a.1 },
+            Coord { x: b.0, y: b.1 },
+            &mut ring,
+        );
+    }
+    ring.push(ring[0]);
+    let mut m = map(&data, &met, &CLINICS);
+    m.gaps = vec![MultiPolygon(vec![geo::Polygon::new(
+        geo::LineString(ring),
+        Vec::new(),
+    )])];
+    let scene = build(&m, GRID_THRESHOLD);
+    assert_eq!(scene.gaps.len(), 1);
+    assert!(scene.gaps[0].len() <= 6, "{:?}", scene.gaps[0]);
+}
