@@ -7,7 +7,9 @@
 //! - [`siting`]: maximal covering location (greedy, exact, with capacity).
 //! - [`floating_catchment`]: two-step floating catchment area (2SFCA) with distance decay.
 //! - [`linkage`]: single-linkage clustering and buffered outlines (gap zones).
-//! - [`crs`]: datums (GCJ-02, BD-09) and the local transverse Mercator projection.
+//! - [`crs`]: datums (GCJ-02, BD-09) and the local transverse Mercator projection; [`epsg`]:
+//!   any EPSG system to WGS 84; [`prj`]: the EPSG system a `.prj` file's WKT ([`wkt`])
+//!   describes.
 //! - [`extent`]: a study area's centre, robust to stray points, and great-circle distances.
 //! - [`sampled_inverse`]: the projection's inverse sampled on a grid, for many points.
 
@@ -18,5 +20,7 @@ pub mod extent;
 pub mod floating_catchment;
 pub mod linkage;
 pub mod network;
+pub mod prj;
 pub mod sampled_inverse;
 pub mod siting;
+pub mod wkt;
