@@ -18,10 +18,10 @@
 //!   0 and -1 declare none (WGS 84 unless the manifest's `crs` says otherwise); any other
 //!   system is an error unless the manifest's `crs` names it.
 
+use super::feature_text::{geometry_text, FeatureText};
 use super::geojson::GeoJsonFile;
 use super::problem::Problem;
 use crate::algo::crs::Crs;
-use crate::format::megabytes;
 use crate::input_file;
 use crate::output::gpkg::schema::quoted;
 use geozero::wkb::GpkgWkb;
@@ -29,7 +29,6 @@ use geozero::ToGeo;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Whether `path` is read as a GeoPackage: its extension is `.gpkg` (any case).
@@ -82,13 +81,9 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<GeoJsonFile, Problem> {
         Ok(crs) => (crs, None),
         Err(why) => (None, Some(why)),
     };
-    let budget = input_file::text_budget(input_file::GEOJSON_MEMORY_FACTOR);
-    let collection = collection(&db, &table, crs, budget).map_err(problem)?;
-    Ok(GeoJsonFile {
-        text: collection.text,
-        unknown_crs,
-        bad_geometries: collection.bad_geometries,
-    })
+    let mut file = collection(&db, &table, crs).map_err(problem)?;
+    file.unknown_crs = unknown_crs;
+    Ok(file)
 }
 
 /// The feature table to read: `layer`, or the only one. An error lists the tables there are.
@@ -193,71 +188,9 @@ fn columns(db: &Connection, table: &str) -> rusqlite::Result<(Vec<Column>, Optio
     Ok((columns, key))
 }
 
-/// A table's GeoJSON FeatureCollection text being written, feature by feature.
-struct Collection {
-    /// The text so far.
-    text: String,
-    /// The features written.
-    features: usize,
-    /// Why each geometry that did not decode failed, by feature number.
-    bad_geometries: HashMap<usize, String>,
-}
-
-impl Collection {
-    /// The start of a FeatureCollection, with a `crs` member naming `crs` when there is one.
-    fn new(crs: Option<Crs>) -> Collection {
-        let mut text = String::from("{\"type\":\"FeatureCollection\",");
-        if let Some(crs) = crs {
-            let member =
-                serde_json::json!({"type": "name", "properties": {"name": crs.to_string()}});
-            text.push_str(&format!("\"crs\":{member},"));
-        }
-        text.push_str("\"features\":[");
-        Collection {
-            text,
-            features: 0,
-            bad_geometries: HashMap::new(),
-        }
-    }
-
-    /// Appends `row` as a feature: its geometry from column `geometry`, its properties from
-    /// `properties` (column number and column).
-    fn push(
-        &mut self,
-        row: &rusqlite::Row,
-        geometry: Option<usize>,
-        properties: &[(usize, &Column)],
-    ) -> rusqlite::Result<()> {
-        self.features += 1;
-        let cell = geometry.map(|i| row.get_ref(i)).transpose()?;
-        let geometry = cell.and_then(geometry_json).transpose();
-        let geometry = geometry.unwrap_or_else(|why| {
-            self.bad_geometries.insert(self.features, why);
-            None
-        });
-        let mut map = Map::new();
-        for &(i, column) in properties {
-            if let Some(value) = property(row.get_ref(i)?, column.boolean) {
-                map.insert(column.name.clone(), value);
-            }
-        }
-        let comma = if self.features == 1 { "" } else { "," };
-        let geometry = geometry.as_deref().unwrap_or("null");
-        let properties = Value::Object(map);
-        self.text.push_str(&format!(
-            "{comma}{{\"type\":\"Feature\",\"geometry\":{geometry},\"properties\":{properties}}}"
-        ));
-        Ok(())
-    }
-}
-
-/// The table as GeoJSON (see [`Collection`]), refused once its text passes `budget` bytes.
-fn collection(
-    db: &Connection,
-    table: &Table,
-    crs: Option<Crs>,
-    budget: Option<u64>,
-) -> Result<Collection, String> {
+/// The table as GeoJSON (see the module documentation), refused once its text grows past
+/// the memory available.
+fn collection(db: &Connection, table: &Table, crs: Option<Crs>) -> Result<GeoJsonFile, String> {
     let sql_error = |e: rusqlite::Error| format!("cannot read table `{}`: {e}", table.name);
     let (columns, key) = columns(db, &table.name).map_err(sql_error)?;
     let properties: Vec<(usize, &Column)> = columns
@@ -274,24 +207,28 @@ fn collection(
         order.unwrap_or_default()
     );
     let geometry = columns.iter().position(|c| c.name == table.geometry);
-    let mut collection = Collection::new(crs);
+    let mut text = FeatureText::new(crs);
     let mut statement = db.prepare(&sql).map_err(sql_error)?;
     let mut rows = statement.query([]).map_err(sql_error)?;
     while let Some(row) = rows.next().map_err(sql_error)? {
-        collection
-            .push(row, geometry, &properties)
+        let cell = geometry
+            .map(|i| row.get_ref(i))
+            .transpose()
             .map_err(sql_error)?;
-        if let Some(budget) = budget.filter(|&b| collection.text.len() as u64 > b) {
-            return Err(format!(
-                "the table `{}` read as GeoJSON passes {} of text, more than the memory available can hold with its features parsed (about {} bytes per byte of text)",
-                table.name,
-                megabytes(budget),
-                input_file::GEOJSON_MEMORY_FACTOR
-            ));
+        let mut map = Map::new();
+        for &(i, column) in &properties {
+            if let Some(value) = property(row.get_ref(i).map_err(sql_error)?, column.boolean) {
+                map.insert(column.name.clone(), value);
+            }
         }
+        let geometry = cell.and_then(geometry_json);
+        let geometry = geometry
+            .as_ref()
+            .map(|g| g.as_deref().map_err(String::as_str));
+        text.push(geometry, &Value::Object(map).to_string())
+            .map_err(|e| format!("the table `{}`: {e}", table.name))?;
     }
-    collection.text.push_str("]}");
-    Ok(collection)
+    Ok(text.finish())
 }
 
 /// A geometry cell as GeoJSON geometry text (`None` for NULL), or why it does not decode.
@@ -311,8 +248,7 @@ fn blob_json(blob: &[u8]) -> Result<String, String> {
     let shape = GpkgWkb(blob)
         .to_geo()
         .map_err(|e| format!("the GeoPackage geometry does not decode: {e}"))?;
-    let geometry = geojson::Geometry::new(geojson::GeometryValue::from(&shape));
-    serde_json::to_string(&geometry).map_err(|e| e.to_string())
+    geometry_text(&shape)
 }
 
 /// A cell as a property value; `None` for a BLOB (left out).

@@ -7,6 +7,7 @@ pub mod csv_text;
 pub mod entrances;
 pub mod extent;
 pub mod facilities;
+mod feature_text;
 pub mod geojson;
 pub mod gpkg;
 pub mod layer_filter;
