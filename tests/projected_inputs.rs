@@ -9,53 +9,12 @@
 
 mod common;
 
-use common::{carecircle, taipei};
+use common::taipei;
+use common::taipei_inputs::{assert_same_coverage, check, taipei_with, with_block_keys, HOSPITALS};
 use predicates::prelude::*;
 use predicates::str::contains;
 use std::fs;
 use std::path::Path;
-
-/// The Taipei manifest with the villages and hospitals swapped for `villages` and
-/// `hospitals` (manifest text for the hospital layer), other paths made absolute; written
-/// into `dir`.
-fn taipei_with(dir: &Path, villages: &str, hospitals: &str) -> std::path::PathBuf {
-    let fixture = taipei();
-    let original = fs::read_to_string(fixture.join("city.toml")).unwrap();
-    let absolute = |name: &str| fixture.join(name).display().to_string();
-    let text = original
-        .replace(
-            "path = \"villages.geojson\"",
-            &format!("path = {:?}", absolute(villages)),
-        )
-        .replace(
-            "path = \"hospitals.csv\"\nid = \"醫療院所\"",
-            &hospitals.replace("FIXTURE", &fixture.display().to_string()),
-        )
-        .replace(
-            "path = \"facilities.geojson\"",
-            &format!("path = {:?}", absolute("facilities.geojson")),
-        )
-        .replace(
-            "policy = \"policy.toml\"",
-            &format!("policy = {:?}", absolute("policy.toml")),
-        );
-    assert_ne!(text, original);
-    let manifest = dir.join("city.toml");
-    fs::write(&manifest, text).unwrap();
-    manifest
-}
-
-/// coverage.csv's rows as cells.
-fn coverage(out: &Path) -> Vec<Vec<String>> {
-    let mut reader = csv::Reader::from_path(out.join("coverage.csv")).unwrap();
-    let mut rows = vec![reader.headers().unwrap().iter().map(String::from).collect()];
-    rows.extend(
-        reader
-            .records()
-            .map(|r| r.unwrap().iter().map(String::from).collect()),
-    );
-    rows
-}
 
 #[test]
 fn web_mercator_and_twd97_inputs_give_the_same_coverage_village_for_village() {
@@ -71,30 +30,6 @@ fn web_mercator_and_twd97_inputs_give_the_same_coverage_village_for_village() {
     assert_same_coverage(&original_out, &projected_out);
 }
 
-/// Asserts that the coverage.csv files in the folders `a` and `b` have the same rows,
-/// distances within the 0.1 m they are written to.
-fn assert_same_coverage(a: &Path, b: &Path) {
-    let (original, other) = (coverage(a), coverage(b));
-    assert_eq!(original.len(), 57);
-    assert_eq!(original[0], other[0]);
-    let header = &original[0];
-    for (a, b) in original.iter().zip(&other).skip(1) {
-        for ((name, x), y) in header.iter().zip(a).zip(b) {
-            match (x.parse::<f64>(), y.parse::<f64>()) {
-                // Distances are written to 0.1 m: a millimetre of projection may round
-                // the other way.
-                (Ok(x), Ok(y)) if name.ends_with("_m") => {
-                    assert!((x - y).abs() <= 0.1 + 1e-9, "{} {name}: {x} vs {y}", a[0])
-                }
-                _ => assert_eq!(x, y, "{} {name}", a[0]),
-            }
-        }
-    }
-}
-
-/// The hospital layer of the Taipei manifest as it is, for [`taipei_with`].
-const HOSPITALS: &str = "path = \"FIXTURE/hospitals.csv\"\nid = \"醫療院所\"";
-
 #[test]
 fn a_twd97_geopackage_made_by_gdal_gives_the_same_coverage_village_for_village() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,17 +39,6 @@ fn a_twd97_geopackage_made_by_gdal_gives_the_same_coverage_village_for_village()
     common::report(&taipei().join("city.toml"), &original_out, &[]).success();
     common::report(&packaged, &packaged_out, &[]).success();
     assert_same_coverage(&original_out, &packaged_out);
-}
-
-/// `manifest` with the `[blocks]` keys `keys` (TOML lines) added after its `id`.
-fn with_block_keys(manifest: &Path, keys: &str) -> std::path::PathBuf {
-    let text = fs::read_to_string(manifest).unwrap();
-    let id = "id = \"V_ID\"\n";
-    let changed = text.replacen(id, &format!("{id}{keys}\n"), 1);
-    assert_ne!(changed, text);
-    let path = manifest.with_file_name("changed.toml");
-    fs::write(&path, changed).unwrap();
-    path
 }
 
 #[test]
@@ -155,11 +79,6 @@ fn two_table_package(dir: &Path) -> std::path::PathBuf {
     )
     .unwrap();
     package
-}
-
-/// `carecircle check` on `manifest`.
-fn check(manifest: &Path) -> assert_cmd::assert::Assert {
-    carecircle().arg("check").arg(manifest).assert()
 }
 
 #[test]

@@ -190,7 +190,8 @@ fn candidates(
     Ok(from_layer(&layer, &project_all(plane, &layer.locations)))
 }
 
-/// Reads a GeoJSON, GeoPackage (its only feature table) or CSV file of candidate sites.
+/// Reads a GeoJSON, GeoPackage (its only feature table), Shapefile or CSV file of candidate
+/// sites.
 fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
     let path = PathBuf::from(source);
     if !path.is_file() {

@@ -15,7 +15,7 @@
 //! [layers.care_bed]                 # the table name is the facility kind
 //! path = "care_beds.csv"
 //! crs = "gcj02"                     # wgs84 (default) | gcj02 | bd09 | "EPSG:<code>"
-//! encoding = "gbk"                  # optional, CSV; detected when absent
+//! encoding = "gbk"                  # optional, CSV (detected when absent) and Shapefile
 //! delimiter = ";"                   # optional, CSV; `,` `;` or tab detected when absent
 //! where = { category = "care_bed" } # optional attribute filter
 //!
@@ -43,6 +43,19 @@
 //! layer = "blocks"                  # needed when the file has several feature tables
 //! id = "id"
 //! elderly = "elderly"
+//! ```
+//!
+//! So may an ESRI Shapefile (`.shp`, with its `.shx`, `.dbf` and, when there, `.prj` and
+//! `.cpg` beside it; see [`crate::input::shapefile`]): its `.prj` names the system unless the
+//! table's `crs` does (they must agree); its `.cpg` names the attribute encoding, else the
+//! table's `encoding` does, else it is UTF-8:
+//!
+//! ```toml
+//! [blocks]
+//! path = "villages.shp"
+//! encoding = "gbk"                  # when the Shapefile has no .cpg
+//! id = "V_ID"
+//! elderly = "A65UP_CNT"             # a .dbf field name has at most 10 characters
 //! ```
 //!
 //! Every `path` may also be a list of files of the same kind, read with the table's other
@@ -211,6 +224,9 @@ pub struct BlocksSource {
     /// The properties carried into the outputs (blocks layer, coverage.csv) besides the
     /// name property, which is always carried.
     pub keep: Option<Vec<String>>,
+    /// The text encoding of Shapefile attributes (`gbk`, `gb18030`, `big5`…) when a
+    /// Shapefile has no `.cpg` file (see [`crate::input::shapefile`]); UTF-8 when absent.
+    pub encoding: Option<CsvEncoding>,
     /// The coordinate system of the file (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -265,8 +281,10 @@ pub struct LayerSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
-    /// CSV text encoding (`gbk`, `big5`, `utf-16le`…); a byte order mark, UTF-8 or the
-    /// encoding the bytes look like when absent (see [`crate::input::csv_text`]).
+    /// Text encoding (`gbk`, `big5`, `utf-16le`…) of CSV files — a byte order mark, UTF-8
+    /// or the encoding the bytes look like when absent (see [`crate::input::csv_text`]) —
+    /// and of Shapefile attributes when the Shapefile has no `.cpg` file (see
+    /// [`crate::input::shapefile`]).
     pub encoding: Option<CsvEncoding>,
     /// CSV delimiter; `,` `;` or tab, sniffed from the header line, when absent.
     pub delimiter: Option<CsvDelimiter>,
@@ -304,6 +322,9 @@ pub struct StreetsSource {
     /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
     /// has several. An error on any other file.
     pub layer: Option<String>,
+    /// The text encoding of Shapefile attributes (`gbk`, `gb18030`, `big5`…) when a
+    /// Shapefile has no `.cpg` file (see [`crate::input::shapefile`]); UTF-8 when absent.
+    pub encoding: Option<CsvEncoding>,
     /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -330,6 +351,9 @@ pub struct BarriersSource {
     /// The feature table to read from GeoPackage (`.gpkg`) files; needed only when a file
     /// has several. An error on any other file.
     pub layer: Option<String>,
+    /// The text encoding of Shapefile attributes (`gbk`, `gb18030`, `big5`…) when a
+    /// Shapefile has no `.cpg` file (see [`crate::input::shapefile`]); UTF-8 when absent.
+    pub encoding: Option<CsvEncoding>,
     /// The coordinate system of the files (see [`Crs`]); when absent, the one a GeoJSON
     /// file's `crs` member names, else WGS 84.
     #[serde(default)]
@@ -372,8 +396,10 @@ pub struct EntrancesSource {
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
     pub lat: Option<String>,
-    /// CSV text encoding (`gbk`, `big5`, `utf-16le`…); a byte order mark, UTF-8 or the
-    /// encoding the bytes look like when absent (see [`crate::input::csv_text`]).
+    /// Text encoding (`gbk`, `big5`, `utf-16le`…) of CSV files — a byte order mark, UTF-8
+    /// or the encoding the bytes look like when absent (see [`crate::input::csv_text`]) —
+    /// and of Shapefile attributes when the Shapefile has no `.cpg` file (see
+    /// [`crate::input::shapefile`]).
     pub encoding: Option<CsvEncoding>,
     /// CSV delimiter; `,` `;` or tab, sniffed from the header line, when absent.
     pub delimiter: Option<CsvDelimiter>,

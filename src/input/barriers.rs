@@ -1,7 +1,7 @@
 //! Reading the barrier layer: GeoJSON lines (railways, walls, expressways) and polygons
 //! (rivers, lakes), each with an optional name for gap reasons.
 
-use super::geojson::{Feature, GeoJsonFile, Geometry};
+use super::geojson::{Feature, FileSettings, GeoJsonFile, Geometry};
 use super::problem::{FieldProblem, Location, Problem};
 use super::Read;
 use crate::config::manifest::BarriersSource;
@@ -13,7 +13,10 @@ use std::path::Path;
 /// Reads the barrier layer's file at `path` in WGS 84. Features the layer's filter rejects are left out
 /// without validation; a Point, or a line with fewer than 2 positions, is a problem.
 pub fn read_barriers(source: &BarriersSource, path: &Path) -> Result<Read<Barriers>, Problem> {
-    let file = GeoJsonFile::read(path, source.layer.as_deref())?;
+    let file = GeoJsonFile::read(
+        path,
+        FileSettings::of(&source.layer, source.encoding, source.crs),
+    )?;
     let rows = file.map_features(path, source.crs, |number, feature| {
         barrier(source, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;

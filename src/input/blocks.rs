@@ -1,7 +1,7 @@
 //! Reading housing blocks from GeoJSON.
 
 use super::extent::Extent;
-use super::geojson::{Feature, GeoJsonFile};
+use super::geojson::{Feature, FileSettings, GeoJsonFile};
 use super::problem::{FieldProblem, Location, Problem};
 use super::rings::self_crossing;
 use super::Read;
@@ -140,13 +140,13 @@ fn read_rows(
 ) -> Result<Read<Vec<(usize, BlockRow)>>, Problem> {
     let path = paths[file];
     let (kept, _) = source.kept_candidates();
-    let rows = GeoJsonFile::read(path, source.layer.as_deref())?.map_features(
+    let rows = GeoJsonFile::read(
         path,
-        source.crs,
-        |number, feature| {
-            block_row(source, &kept, feature).map_err(|e| e.locate(path, Location::Feature(number)))
-        },
-    )?;
+        FileSettings::of(&source.layer, source.encoding, source.crs),
+    )?
+    .map_features(path, source.crs, |number, feature| {
+        block_row(source, &kept, feature).map_err(|e| e.locate(path, Location::Feature(number)))
+    })?;
     let features = rows.len();
     let mut problems = Vec::new();
     let mut valid = Vec::with_capacity(features);

@@ -201,7 +201,7 @@ pub fn decode(
 }
 
 /// The encoding [`chardetng`] guesses for `bytes` (UTF-8 among the guesses or not).
-fn guess_encoding(bytes: &[u8], utf8: Utf8Detection) -> &'static Encoding {
+pub(super) fn guess_encoding(bytes: &[u8], utf8: Utf8Detection) -> &'static Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     detector.guess(None, utf8)

@@ -7,7 +7,7 @@
 
 use super::csv_text::{read_csv_text, CsvFormat};
 use super::extent::Extent;
-use super::geojson::{Feature, GeoJsonFile, Geometry};
+use super::geojson::{Feature, FileSettings, GeoJsonFile, Geometry};
 use super::problem::{to_wgs84, FieldProblem, Location, Problem};
 use super::Read;
 use crate::algo::epsg::ToWgs84;
@@ -231,7 +231,10 @@ impl SeenIds {
 pub(crate) type Rows = (Vec<Result<Option<FacilityRow>, Problem>>, usize);
 
 fn read_geojson_rows(source: &LayerSource, path: &Path) -> Result<Rows, Problem> {
-    let file = GeoJsonFile::read(path, source.layer.as_deref())?;
+    let file = GeoJsonFile::read(
+        path,
+        FileSettings::of(&source.layer, source.encoding, source.crs),
+    )?;
     let rows = file.map_features(path, source.crs, |number, feature| {
         geojson_row(source, number, feature).map_err(|e| e.locate(path, Location::Feature(number)))
     })?;

@@ -4,8 +4,10 @@
 //! the fields it uses. Feature numbers in problems count from 1 in file order.
 //!
 //! A GeoPackage (`.gpkg`) is read as the GeoJSON text of one of its feature tables (see
-//! [`super::gpkg`]).
+//! [`super::gpkg`]), a Shapefile (`.shp`) as the GeoJSON text of its shapes and attributes
+//! (see [`super::shapefile`]).
 
+use super::csv_text::CsvEncoding;
 use super::problem::{to_wgs84, FieldProblem, Location, Problem};
 use crate::algo::crs::Crs;
 use crate::algo::epsg::ToWgs84;
@@ -18,6 +20,29 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+
+/// What a manifest table says about reading one of its files, beyond the features' own
+/// settings (ids, fields, filters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileSettings<'a> {
+    /// The feature table of a GeoPackage (`layer`).
+    pub layer: Option<&'a str>,
+    /// The text encoding of a Shapefile's attributes when it has no `.cpg` (`encoding`).
+    pub encoding: Option<CsvEncoding>,
+    /// The system the positions are in (`crs`), which a Shapefile's `.prj` must agree with.
+    pub crs: Option<Crs>,
+}
+
+impl<'a> FileSettings<'a> {
+    /// A table's `layer`, `encoding` and `crs` keys.
+    pub fn of(layer: &'a Option<String>, encoding: Option<CsvEncoding>, crs: Option<Crs>) -> Self {
+        FileSettings {
+            layer: layer.as_deref(),
+            encoding,
+            crs,
+        }
+    }
+}
 
 /// A GeoJSON file held in memory, ready to be split into features.
 pub struct GeoJsonFile {
@@ -248,14 +273,18 @@ impl GeoJsonFile {
     /// Reads a whole file; a missing or unreadable file is a problem naming it, and so is a
     /// path that is not a regular file or a file too large to read in the memory available
     /// ([`input_file::check_in_memory`]), refused before it is opened. A `.gpkg` file is
-    /// read as its feature table `layer` (or its only one, see [`super::gpkg::read`]);
-    /// `layer` on any other file is a problem.
-    pub fn read(path: &Path, layer: Option<&str>) -> Result<GeoJsonFile, Problem> {
+    /// read as its feature table `settings.layer` (or its only one, see
+    /// [`super::gpkg::read`]); `layer` on any other file is a problem. A `.shp` file is read
+    /// with its `.shx`, `.dbf`, `.prj` and `.cpg` (see [`super::shapefile::read`]).
+    pub fn read(path: &Path, settings: FileSettings) -> Result<GeoJsonFile, Problem> {
         if super::gpkg::is_geopackage(path) {
-            return super::gpkg::read(path, layer);
+            return super::gpkg::read(path, settings.layer);
         }
-        if let Some(layer) = layer {
+        if let Some(layer) = settings.layer {
             return Err(super::gpkg::layer_on_other_file(path, layer));
+        }
+        if super::shapefile::is_shapefile(path) {
+            return super::shapefile::read(path, settings.encoding, settings.crs);
         }
         if let Some(problem) = unsupported_format(path) {
             return Err(problem);
@@ -322,9 +351,7 @@ impl GeoJsonFile {
 
 /// Extensions of GIS and spreadsheet formats carecircle does not read, with the `ogr2ogr`
 /// driver that converts them.
-const UNSUPPORTED: [(&str, &str); 9] = [
-    ("shp", "ESRI Shapefile"),
-    ("dbf", "ESRI Shapefile"),
+const UNSUPPORTED: [(&str, &str); 7] = [
     ("kml", "KML"),
     ("kmz", "KML"),
     ("gml", "GML"),
@@ -335,8 +362,12 @@ const UNSUPPORTED: [(&str, &str); 9] = [
 ];
 
 /// A problem for a file in a format carecircle does not read (by its extension), naming the
-/// formats it reads and the command converting the file.
+/// formats it reads and the command converting the file; or for one of a Shapefile's other
+/// files, naming its `.shp`.
 fn unsupported_format(path: &Path) -> Option<Problem> {
+    if let Some(problem) = super::shapefile::part_of_shapefile(path) {
+        return Some(problem);
+    }
     let extension = path.extension()?.to_str()?.to_ascii_lowercase();
     let (_, format) = UNSUPPORTED.iter().find(|(e, _)| *e == extension)?;
     let converted = path.with_extension("geojson");
@@ -351,7 +382,7 @@ fn unsupported_format(path: &Path) -> Option<Problem> {
     Some(Problem::file(
         path,
         format!(
-            "{format} files are not read (carecircle reads GeoJSON, GeoPackage and CSV): {how}"
+            "{format} files are not read (carecircle reads GeoJSON, GeoPackage, Shapefile and CSV): {how}"
         ),
     ))
 }
@@ -586,22 +617,21 @@ mod tests {
 
     #[test]
     fn unsupported_formats_name_the_conversion() {
-        let p = GeoJsonFile::read(Path::new("/data/村/blocks.SHP"), None)
-            .err()
-            .unwrap();
+        let read = |path: &str| GeoJsonFile::read(Path::new(path), FileSettings::default());
+        let p = read("/data/村/blocks.KML").err().unwrap();
+        assert!(p.message.starts_with("KML files are not read"), "{p}");
         assert!(
-            p.message.starts_with("ESRI Shapefile files are not read"),
+            p.message.contains("GeoJSON, GeoPackage, Shapefile and CSV"),
             "{p}"
         );
-        assert!(p.message.contains("ogr2ogr -f GeoJSON -t_srs EPSG:4326 '/data/村/blocks.geojson' '/data/村/blocks.SHP'"), "{p}");
-        let p = GeoJsonFile::read(Path::new("beds.xlsx"), None)
-            .err()
-            .unwrap();
+        assert!(p.message.contains("ogr2ogr -f GeoJSON -t_srs EPSG:4326 '/data/村/blocks.geojson' '/data/村/blocks.KML'"), "{p}");
+        let p = read("beds.xlsx").err().unwrap();
         assert!(p.message.contains("save the sheet as CSV"), "{p}");
+        // A Shapefile's attribute table points at its .shp.
+        let p = read("/data/村/blocks.DBF").err().unwrap();
+        assert!(p.message.contains("'/data/村/blocks.shp'"), "{p}");
         // Other names are read as GeoJSON (here: missing).
-        let p = GeoJsonFile::read(Path::new("/nonexistent/blocks.json"), None)
-            .err()
-            .unwrap();
+        let p = read("/nonexistent/blocks.json").err().unwrap();
         assert!(p.message.starts_with("cannot read"), "{p}");
     }
 

@@ -13,6 +13,7 @@ pub mod gpkg;
 pub mod layer_filter;
 pub mod problem;
 pub mod rings;
+pub mod shapefile;
 pub mod streets;
 
 use crate::config::manifest::Paths;

@@ -1,6 +1,6 @@
 //! Reading the street network from GeoJSON LineString / MultiLineString features.
 
-use super::geojson::{GeoJsonFile, Geometry};
+use super::geojson::{FileSettings, GeoJsonFile, Geometry};
 use super::problem::{FieldProblem, Location, Problem};
 use super::Read;
 use crate::config::manifest::StreetsSource;
@@ -14,7 +14,10 @@ pub fn read_streets(
     source: &StreetsSource,
     path: &Path,
 ) -> Result<Read<Vec<LineString<f64>>>, Problem> {
-    let file = GeoJsonFile::read(path, source.layer.as_deref())?;
+    let file = GeoJsonFile::read(
+        path,
+        FileSettings::of(&source.layer, source.encoding, source.crs),
+    )?;
     let rows = file.map_features(path, source.crs, |number, mut feature| {
         let located = |e: FieldProblem| e.locate(path, Location::Feature(number));
         if !source

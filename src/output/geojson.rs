@@ -174,7 +174,11 @@ pub fn rounded(c: Coord<f64>) -> Coord<f64> {
 }
 
 fn push_coord(buf: &mut Vec<u8>, c: Coord<f64>) {
-    let c = rounded(c);
+    push_position(buf, rounded(c));
+}
+
+/// Appends a position as it is (outputs round theirs first: [`rounded`]).
+pub fn push_position(buf: &mut Vec<u8>, c: Coord<f64>) {
     buf.push(b'[');
     push_number(buf, c.x);
     buf.push(b',');
@@ -182,9 +186,14 @@ fn push_coord(buf: &mut Vec<u8>, c: Coord<f64>) {
     buf.push(b']');
 }
 
-fn push_list<T>(buf: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+/// Appends `[item, item, …]`, each item written by `each`.
+pub fn push_list<T>(
+    buf: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
     buf.push(b'[');
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             buf.push(b',');
         }
@@ -226,7 +235,8 @@ fn push_polygon(buf: &mut Vec<u8>, polygon: &Polygon<f64>) {
     buf.push(b']');
 }
 
-fn push_typed(buf: &mut Vec<u8>, kind: &str, coordinates: impl FnOnce(&mut Vec<u8>)) {
+/// Appends a geometry object of type `kind` with the coordinates `coordinates` writes.
+pub fn push_typed(buf: &mut Vec<u8>, kind: &str, coordinates: impl FnOnce(&mut Vec<u8>)) {
     buf.extend_from_slice(b"{\"type\":\"");
     buf.extend_from_slice(kind.as_bytes());
     buf.extend_from_slice(b"\",\"coordinates\":");

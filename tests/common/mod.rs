@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod html_doc;
+pub mod taipei_inputs;
 
 use assert_cmd::Command;
 use predicates::prelude::PredicateBooleanExt;
