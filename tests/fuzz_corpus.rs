@@ -82,6 +82,11 @@ fn csv_inputs_read_cleanly() {
 }
 
 #[test]
+fn shapefile_inputs_read_cleanly() {
+    replay("shapefile", harness::shapefile);
+}
+
+#[test]
 fn toml_inputs_read_cleanly() {
     replay("toml", harness::toml);
 }

@@ -1,8 +1,9 @@
 //! The fuzz targets' harness. Each function takes one input, writes it into a fresh temporary
-//! folder and reads it with carecircle's own public readers, as a run would (the GeoJSON and
-//! CSV inputs through a real `city.toml` and [`input::load`]), then formats every problem,
-//! warning and error as the command line prints them. Reading must end in a value or a clean
-//! error: a panic anywhere is a bug, and so is a hang.
+//! folder and reads it with carecircle's own public readers, as a run would (the GeoJSON, CSV
+//! and Shapefile inputs, a Shapefile's files packed into one input, through a real
+//! `city.toml` and [`input::load`]), then formats every problem, warning and error as the
+//! command line prints them. Reading must end in a value or a clean error: a panic anywhere
+//! is a bug, and so is a hang.
 //!
 //! `tests/fuzz_corpus.rs` in the main crate includes this file as a module and replays every
 //! committed corpus and crash file through the same functions, so a bug the fuzzer found
@@ -140,6 +141,57 @@ pub fn csv(data: &[u8]) {
     for (i, manifest) in CSV_MANIFESTS.iter().enumerate() {
         load_city(&dir, manifest, i == 1);
     }
+}
+
+/// A manifest reading the Shapefile `input.shp` as every layer there is: blocks with the
+/// Taipei fixture's field names (as GDAL cuts them to 10 characters), hospitals with their
+/// GBK field name as id, care beds declared GBK in TWD97, streets, barriers and entrances.
+const SHAPEFILE_MANIFEST: &str = r#"
+[blocks]
+path = "input.shp"
+id = "V_ID"
+elderly = ["A65A69_CNT", "A100UP_5_C"]
+residents = "A0A4_CNT"
+
+[layers.hospital]
+path = "input.shp"
+id = "醫療院所"
+
+[layers.care_bed]
+path = "input.shp"
+encoding = "gbk"
+crs = "EPSG:3826"
+
+[streets]
+path = "input.shp"
+
+[barriers]
+path = "input.shp"
+
+[entrances]
+path = "input.shp"
+"#;
+
+/// The files of a Shapefile packed in one input, in this order: `.shp`, `.shx`, `.dbf`,
+/// `.prj`, `.cpg`, each as a 4-byte little-endian length and that many bytes. Files the
+/// input ends before are absent; a length past the end takes what is left.
+pub const SHAPEFILE_PARTS: [&str; 5] = ["shp", "shx", "dbf", "prj", "cpg"];
+
+/// Reads `data` (a Shapefile packed as [`SHAPEFILE_PARTS`] says) as every layer of
+/// [`SHAPEFILE_MANIFEST`].
+pub fn shapefile(data: &[u8]) {
+    let dir = Folder::new();
+    let mut rest = data;
+    for extension in SHAPEFILE_PARTS {
+        let Some((length, after)) = rest.split_first_chunk::<4>() else {
+            break;
+        };
+        let length = (u32::from_le_bytes(*length) as usize).min(after.len());
+        dir.write(&format!("input.{extension}"), &after[..length]);
+        rest = &after[length..];
+    }
+    load_city(&dir, SHAPEFILE_MANIFEST, false);
+    load_city(&dir, SHAPEFILE_MANIFEST, true);
 }
 
 /// Reads `data` as a city manifest, a policy and an OpenStreetMap mapping (the three TOML
