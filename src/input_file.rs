@@ -81,6 +81,12 @@ pub enum InputFileError {
     },
 }
 
+/// Whether `path`'s extension is `extension`, in any case (`.shp`, `.SHP`).
+pub fn has_extension(path: &Path, extension: &str) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
 /// Checks that `path` is a regular file (after following symlinks), for readers that stream
 /// it (CSV, OSM PBF).
 pub fn check_regular(path: &Path) -> Result<(), InputFileError> {

@@ -46,10 +46,7 @@ pub(crate) type PointRows = (Rows, fn(usize) -> Location);
 /// Reads the point layer file at `path` (GeoJSON, GeoPackage or CSV, told apart by the
 /// `.gpkg` and `.csv` extensions) row by row with `source`'s settings.
 pub(crate) fn read_point_rows(source: &LayerSource, path: &Path) -> Result<PointRows, Problem> {
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    Ok(if is_csv {
+    Ok(if crate::input_file::has_extension(path, "csv") {
         if let Some(layer) = &source.layer {
             return Err(super::gpkg::layer_on_other_file(path, layer));
         }

@@ -33,8 +33,7 @@ use std::path::Path;
 
 /// Whether `path` is read as a GeoPackage: its extension is `.gpkg` (any case).
 pub fn is_geopackage(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+    input_file::has_extension(path, "gpkg")
 }
 
 /// The problem with a `layer` key on a file that is not a GeoPackage: the key would pick

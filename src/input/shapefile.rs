@@ -32,7 +32,7 @@ use super::geojson::GeoJsonFile;
 use super::problem::{FieldProblem, Location, Problem};
 use crate::algo::crs::Crs;
 use crate::algo::prj;
-use crate::input_file;
+use crate::input_file::{self, has_extension};
 use attributes::Table;
 use std::fs::File;
 use std::io::BufReader;
@@ -45,11 +45,6 @@ const READ_WHOLE_MEMORY_FACTOR: u64 = 2;
 /// Whether `path` is read as a Shapefile: its extension is `.shp` (any case).
 pub fn is_shapefile(path: &Path) -> bool {
     has_extension(path, "shp")
-}
-
-fn has_extension(path: &Path, extension: &str) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// The problem with a path naming one of a Shapefile's other files (`.dbf`, `.shx`, `.prj`,
