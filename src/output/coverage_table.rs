@@ -70,10 +70,29 @@ impl Column {
         }
     }
 
-    /// Whether the terminal shows the column: all but the blocks met in a straight line,
-    /// to keep the table narrow (`report.html` shows them).
+    /// Whether the terminal shows the column: blocks and elderly met by the distance that
+    /// decides, and the elderly met in a straight line or area-weighted beside them, so that
+    /// the table fits 100 columns (`report.html` and `summary.csv` show residents too, and the
+    /// page every comparison).
     pub fn in_terminal(self) -> bool {
-        self != Column::BlocksMetStraight
+        !matches!(
+            self,
+            Column::ResidentsMet | Column::BlocksMetStraight | Column::ElderlyOnlyOnMap
+        )
+    }
+
+    /// The terminal's short heading, under a caption saying what "met" is measured by and
+    /// of which totals (see [`crate::output::summary::summary_table`]): `blocks`, `elderly`,
+    /// `straight line`, `area-weighted`.
+    pub fn terminal_header(self) -> &'static str {
+        match self {
+            Column::BlocksMet | Column::BlocksMetStraight => "blocks",
+            Column::ElderlyMet => "elderly",
+            Column::ResidentsMet => "residents",
+            Column::ElderlyMetStraight => "straight line",
+            Column::ElderlyOnlyOnMap => "only on the map",
+            Column::ElderlyMetArea => "area-weighted",
+        }
     }
 
     /// Whether `report.html` shows the column in `circle`'s table: all but residents when

@@ -26,3 +26,4 @@ pub mod sites;
 pub mod staging;
 pub mod style;
 pub mod summary;
+pub mod text_table;

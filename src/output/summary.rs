@@ -2,10 +2,11 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::coverage_table::{columns, Column, CoverageRow, CoverageTable, Share};
-use super::format::{metres, percent, thousands};
+use super::format::{metres, percent, plural, thousands};
+use super::text_table::{render, wrapped, Layout, TERMINAL_COLUMNS};
 use crate::analysis::referral::ReferralSummary;
 use crate::analysis::summary::{RequirementSummary, Summary};
-use crate::format::spreadsheet_safe;
+use crate::format::{printable, spreadsheet_safe};
 use crate::input::Problem;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -104,17 +105,20 @@ pub fn write_skipped_csv(
     })
 }
 
-/// The summary as a table for the terminal: each circle's coverage table, the circle's name
-/// on its first row. With walking distances "met" is on foot, and with `--distance both` two
-/// columns compare with the straight line (see [`Column::in_terminal`]).
+/// The summary as a table for the terminal, fitted to [`TERMINAL_COLUMNS`]: a caption with
+/// the city's totals and what "met" is measured by, then each circle's coverage table, the
+/// circle's name on its first row, each figure as `met (share)`. With `--distance both` the
+/// elderly met in a straight line are beside those met on foot (see
+/// [`Column::in_terminal`]; `report.html` and `summary.csv` have every column).
 pub fn summary_table(summary: &Summary) -> String {
     let columns: Vec<Column> = columns(summary.distance, summary.measure)
         .into_iter()
         .filter(|c| c.in_terminal())
         .collect();
-    let header = ["circle".to_string(), "requirement".to_string()]
+    let header = ["circle", "requirement"]
         .into_iter()
-        .chain(columns.iter().map(|c| c.header(summary.distance)));
+        .chain(columns.iter().map(|c| c.terminal_header()))
+        .map(String::from);
     let mut rows: Vec<Vec<String>> = vec![header.collect()];
     for circle in &summary.circles {
         let table = CoverageTable::new(circle, summary.distance, summary.measure);
@@ -126,44 +130,56 @@ pub fn summary_table(summary: &Summary) -> String {
             let figures = columns
                 .iter()
                 .map(|&c| row.share(c).map_or_else(|| "-".into(), share_text));
-            rows.push([name, label].into_iter().chain(figures).collect());
+            let cells = [name, label].into_iter().chain(figures);
+            rows.push(cells.map(|c| printable(&c).into_owned()).collect());
         }
     }
-    aligned(&rows)
+    let layout = Layout {
+        left_aligned: 2,
+        shrinkable: 1,
+        max_width: TERMINAL_COLUMNS,
+    };
+    let caption = wrapped(&table_caption(summary, &columns), TERMINAL_COLUMNS);
+    caption + &render(&rows, layout)
 }
 
-/// A share for the terminal: `1,234 / 5,000 (24.7 %)`.
+/// What the terminal table's figures count: `5,000 blocks and 162,374 elderly; met on foot
+/// within each requirement's reach; straight line: elderly met in a straight line.`
+fn table_caption(summary: &Summary, columns: &[Column]) -> String {
+    let (blocks, elderly) = summary
+        .circles
+        .first()
+        .map_or((0, 0.0), |c| (c.blocks_total, c.elderly_total));
+    let by = if summary.distance.walks() {
+        "on foot"
+    } else {
+        "in a straight line"
+    };
+    let mut caption = format!(
+        "{} block{} and {} elderly; met {by} within each requirement's reach",
+        thousands(blocks as f64),
+        plural(blocks),
+        thousands(elderly)
+    );
+    for column in columns {
+        let meaning = match column {
+            Column::ElderlyMetStraight => "elderly met in a straight line",
+            Column::ElderlyMetArea => "elderly weighted by the share of their block within reach",
+            _ => continue,
+        };
+        let _ = write!(caption, "; {}: {meaning}", column.terminal_header());
+    }
+    caption.push('.');
+    caption
+}
+
+/// A share for the terminal: `1,234 (24.7 %)`, of the total in the table's caption.
 fn share_text(share: Share) -> String {
     format!(
-        "{} / {} ({})",
+        "{} ({})",
         thousands(share.met),
-        thousands(share.total),
         percent(share.met, share.total)
     )
-}
-
-/// Rows as lines of aligned columns two spaces apart: the first two (names) left-aligned,
-/// the figures right-aligned.
-fn aligned(rows: &[Vec<String>]) -> String {
-    let columns = rows.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let pad = " ".repeat(widths[i] - cell.chars().count());
-            if i < 2 {
-                let _ = write!(line, "{cell}{pad}  ");
-            } else {
-                let _ = write!(line, "{pad}{cell}  ");
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// A requirement as a table label: `care_bed ≤ 100 m`, `2 × responder (team = night) ≤ 80 m`,
