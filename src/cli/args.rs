@@ -137,6 +137,10 @@ pub struct ReportArgs {
     /// Print the summary as JSON on stdout instead of the tables (for scripts).
     #[arg(long)]
     pub json: bool,
+    /// Start every CSV file with a UTF-8 byte-order mark, so that a spreadsheet in a
+    /// Chinese locale (which reads a CSV without one as GBK) shows the names right.
+    #[arg(long)]
+    pub csv_bom: bool,
 }
 
 impl ReportArgs {
@@ -152,6 +156,7 @@ impl ReportArgs {
             view: self.view.clone(),
             sites: self.sites,
             command,
+            csv_bom: self.csv_bom,
         }
     }
 }
@@ -188,6 +193,10 @@ pub struct SiteArgs {
     /// way.
     #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
     pub format: FormatArg,
+    /// Start sites.csv with a UTF-8 byte-order mark, so that a spreadsheet in a Chinese
+    /// locale reads its names right.
+    #[arg(long)]
+    pub csv_bom: bool,
 }
 
 impl SiteArgs {

@@ -49,7 +49,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             force,
         } => synth::synth(blocks, seed, &out, force),
         Command::Site(args) => {
-            site::site(&args.city, &args.options(), &args.out, args.format.into())
+            let (options, format) = (args.options(), args.format.into());
+            site::site(&args.city, &options, &args.out, format, args.csv_bom)
         }
         Command::Check { city } => Ok(check::check(&city)),
         Command::Policy => {

@@ -11,12 +11,14 @@ use carecircle::output::layer::OutputFormat;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Suggests new sites for `city`, writes them into `out` and prints the ranking.
+/// Suggests new sites for `city`, writes them into `out` (CSV with a byte-order mark when
+/// `csv_bom`) and prints the ranking.
 pub fn site(
     city: &Path,
     options: &SiteOptions,
     out: &Path,
     format: OutputFormat,
+    csv_bom: bool,
 ) -> Result<ExitCode> {
     if options
         .capacity
@@ -25,7 +27,7 @@ pub fn site(
         bail!("--capacity must be a positive number of elderly people");
     }
     let (run, written) = match suggest_sites(city, options)
-        .and_then(|run| write_suggestion(&run, out, format).map(|written| (run, written)))
+        .and_then(|run| write_suggestion(&run, out, format, csv_bom).map(|written| (run, written)))
     {
         Ok(done) => done,
         Err(e) => return Ok(fail(e, Hints::NO_FLAGS)),

@@ -12,6 +12,7 @@ use crate::commands::load::{
 use crate::error::Error;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
+use crate::output::csv_file::CsvTarget;
 use crate::output::facilities::{write_facilities_csv, FacilitiesLayer};
 use crate::output::features::write_geojson_layers;
 use crate::output::folder::{OutputFolder, WrittenSet};
@@ -61,6 +62,9 @@ pub struct ReportOptions {
     pub sites: usize,
     /// The command line that asked for the report, program first, shown in `report.html`.
     pub command: Vec<String>,
+    /// Start every CSV file with a UTF-8 byte-order mark, for spreadsheets in a Chinese
+    /// locale (which read a CSV without one as GBK).
+    pub csv_bom: bool,
 }
 
 /// Wall time of the report's stages.
@@ -236,10 +240,12 @@ struct Tables {
     off_network_csv: Option<PathBuf>,
     facilities_csv: Option<PathBuf>,
     referrals_csv: Option<PathBuf>,
+    /// Whether every CSV file starts with a UTF-8 byte-order mark (`--csv-bom`).
+    csv_bom: bool,
 }
 
 impl Tables {
-    fn plan(folder: &mut OutputFolder, analysis: &Analysis, skip_invalid: bool) -> Tables {
+    fn plan(folder: &mut OutputFolder, analysis: &Analysis, options: &ReportOptions) -> Tables {
         let mut maybe = |wanted: bool, name: &str| wanted.then(|| folder.plan(name));
         let [coverage_csv, map_svg, map_png, report_html, summary_json, summary_csv] = [
             "coverage.csv",
@@ -257,10 +263,19 @@ impl Tables {
             report_html,
             summary_json,
             summary_csv,
-            skipped_csv: maybe(skip_invalid, "skipped.csv"),
+            skipped_csv: maybe(options.skip_invalid, "skipped.csv"),
             off_network_csv: maybe(analysis.study.models.walk().is_some(), "off_network.csv"),
             facilities_csv: maybe(!analysis.capacity.is_empty(), "facilities.csv"),
             referrals_csv: maybe(!analysis.referrals.is_empty(), "referrals.csv"),
+            csv_bom: options.csv_bom,
+        }
+    }
+
+    /// The CSV file at `path`, one of these.
+    fn csv<'a>(&self, path: &'a Path) -> CsvTarget<'a> {
+        CsvTarget {
+            path,
+            bom: self.csv_bom,
         }
     }
 }
@@ -296,16 +311,10 @@ pub fn write_report(
     let layers = layers(analysis, table, &parts)?;
     let staged = folder.dir().to_path_buf();
     folder.plan_paths(options.format.layer_files(&staged, GEOPACKAGE, &layers));
-    let tables = Tables::plan(&mut folder, analysis, options.skip_invalid);
+    let tables = Tables::plan(&mut folder, analysis, options);
     // Check every target before writing any, so a refused run writes nothing.
     folder.check()?;
-    write_layers(
-        &folder,
-        options.format,
-        &layers,
-        table,
-        &tables.coverage_csv,
-    )?;
+    write_layers(&folder, options.format, &layers, table, &tables)?;
     write_tables(&folder, analysis, city, &tables)?;
     write_map_and_page(&folder, analysis, city, manifest_path, options, &tables)?;
     Ok(folder.commit()?)
@@ -317,9 +326,10 @@ fn write_layers(
     format: OutputFormat,
     layers: &[StyledLayer],
     table: &BlockTable,
-    coverage_csv: &Path,
+    tables: &Tables,
 ) -> std::io::Result<()> {
     let protected = folder.protected();
+    let coverage_csv = tables.csv(&tables.coverage_csv);
     match format {
         OutputFormat::Geojson => {
             let [blocks_geojson, blocks_qml] = layers[0].geojson_files(folder.dir());
@@ -344,18 +354,20 @@ fn write_tables(
     let (protected, summary) = (folder.protected(), &analysis.summary);
     let study = &analysis.study;
     write_summary_json(&tables.summary_json, protected, summary)?;
-    write_summary_csv(&tables.summary_csv, protected, summary)?;
+    write_summary_csv(tables.csv(&tables.summary_csv), protected, summary)?;
     if let Some(path) = &tables.skipped_csv {
-        write_skipped_csv(path, protected, &city.loaded.skipped)?;
+        write_skipped_csv(tables.csv(path), protected, &city.loaded.skipped)?;
     }
     if let Some(path) = &tables.referrals_csv {
-        write_referrals_csv(path, protected, study.policy, &analysis.referrals)?;
+        let (policy, referrals) = (study.policy, &analysis.referrals);
+        write_referrals_csv(tables.csv(path), protected, policy, referrals)?;
     }
     if let Some(path) = &tables.facilities_csv {
-        write_facilities_csv(path, protected, &study.requirements, &analysis.capacity)?;
+        let (requirements, capacity) = (&study.requirements, &analysis.capacity);
+        write_facilities_csv(tables.csv(path), protected, requirements, capacity)?;
     }
     if let Some(path) = &tables.off_network_csv {
-        write_off_network_csv(path, protected, &analysis.unreachable)?;
+        write_off_network_csv(tables.csv(path), protected, &analysis.unreachable)?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::analysis::plane::Plane;
 use crate::analysis::sites::{suggest_sites as suggest, SiteRequest, Suggestion};
 use crate::commands::load::{distance_mode, load_city_from, load_manifest, study, NetworkTimings};
 use crate::error::Error;
+use crate::output::csv_file::CsvTarget;
 use crate::output::features::write_geojson_layers;
 use crate::output::folder::{OutputFolder, WrittenSet};
 use crate::output::gpkg::write_geopackage;
@@ -96,12 +97,14 @@ pub fn suggest_sites(manifest_path: &Path, options: &SiteOptions) -> Result<Site
 pub const SITES_GEOPACKAGE: &str = "sites.gpkg";
 
 /// Writes the `sites` layer — `sites.geojson` with its QGIS style `sites.qml`, or
-/// [`SITES_GEOPACKAGE`] with the style embedded — and `sites.csv` into `out_dir`, never over
+/// [`SITES_GEOPACKAGE`] with the style embedded — and `sites.csv` (starting with a UTF-8
+/// byte-order mark when `csv_bom`) into `out_dir`, never over
 /// the city's inputs.
 pub fn write_suggestion(
     run: &SiteRun,
     out_dir: &Path,
     format: OutputFormat,
+    csv_bom: bool,
 ) -> Result<WrittenSet, Error> {
     let suggestion = &run.suggestion;
     let inputs = run.inputs.iter().map(PathBuf::as_path);
@@ -125,6 +128,10 @@ pub fn write_suggestion(
         suggestion.baseline_elderly,
         suggestion.total_elderly,
     );
-    write_sites_csv(&csv, protected, suggestion, &curve)?;
+    let csv = CsvTarget {
+        path: &csv,
+        bom: csv_bom,
+    };
+    write_sites_csv(csv, protected, suggestion, &curve)?;
     Ok(folder.commit()?)
 }

@@ -4,6 +4,7 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::chunks::{write_chunked, FEATURE_SEPARATOR};
+use super::csv_file::CsvTarget;
 use super::features::push_layer_feature;
 use super::geojson::{self, PreparedKeys};
 use super::layer::Layer;
@@ -13,11 +14,10 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// Writes every feature of `layer` (the block table) with its geometry to `geojson_path` when
-/// given, and its values alone to `csv_path` (booleans as `true`/`false`, null as an empty
-/// cell).
+/// given, and its values alone to `csv` (booleans as `true`/`false`, null as an empty cell).
 pub fn write_block_outputs(
     geojson_path: Option<&Path>,
-    csv_path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     layer: &dyn Layer,
 ) -> io::Result<()> {
@@ -25,6 +25,7 @@ pub fn write_block_outputs(
     let write_rows = |geojson_out: &mut dyn Write, csv_out: &mut dyn Write| {
         geojson::write_header(geojson_out)?;
         let header: Vec<Value> = layer.fields().iter().map(|f| Value::Str(&f.name)).collect();
+        csv.start(csv_out)?;
         let mut line = Vec::new();
         push_csv_row(&mut line, &header);
         csv_out.write_all(&line)?;
@@ -47,7 +48,7 @@ pub fn write_block_outputs(
         )?;
         geojson::write_footer(geojson_out)
     };
-    write_atomically(csv_path, protected, |csv_out| match geojson_path {
+    write_atomically(csv.path, protected, |csv_out| match geojson_path {
         Some(path) => write_atomically(path, protected, |geojson_out| {
             write_rows(geojson_out, csv_out)
         }),

@@ -1,7 +1,8 @@
 //! The facilities: `facilities.csv`, the load on every facility counted by a capacity
 //! requirement, and the `facilities` layer, every facility with its kind and loads.
 
-use super::atomic::{write_atomically, ProtectedInputs};
+use super::atomic::ProtectedInputs;
+use super::csv_file::{write_csv, CsvTarget};
 use super::format::round_to;
 use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
@@ -11,19 +12,17 @@ use crate::dataset::Dataset;
 use crate::format::spreadsheet_safe;
 use std::io;
 use std::ops::Range;
-use std::path::Path;
 
 /// Writes one row per (capacity requirement, facility): circle, kind, facility id and name
 /// (empty where it has none), capacity,
 /// weighted elderly within reach and load (elderly per unit of capacity; empty for capacity 0).
 pub fn write_facilities_csv(
-    path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     requirements: &Requirements,
     capacity: &Capacity,
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut w = csv::Writer::from_writer(out);
+    write_csv(csv, protected, |w| {
         w.write_record([
             "circle",
             "kind",
@@ -51,7 +50,7 @@ pub fn write_facilities_csv(
                 ])?;
             }
         }
-        w.flush()
+        Ok(())
     })
 }
 

@@ -6,6 +6,7 @@ pub mod block_table;
 pub mod blocks;
 pub mod chunks;
 pub mod coverage_table;
+pub mod csv_file;
 pub mod facilities;
 pub mod features;
 pub mod folder;

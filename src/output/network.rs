@@ -1,20 +1,19 @@
 //! `off_network.csv`: blocks and facilities that cannot reach the main street network.
 
-use super::atomic::{write_atomically, ProtectedInputs};
+use super::atomic::ProtectedInputs;
+use super::csv_file::{write_csv, CsvTarget};
 use crate::analysis::distance::walking::{Access, Unreachable};
 use crate::format::spreadsheet_safe;
 use std::io;
-use std::path::Path;
 
 /// Writes one row per unreachable block or facility location: role, id, access
 /// (`off_network` or `isolated`), access leg and the isolated component's size.
 pub fn write_off_network_csv(
-    path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     unreachable: &[Unreachable],
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut w = csv::Writer::from_writer(out);
+    write_csv(csv, protected, |w| {
         w.write_record(["role", "id", "access", "snap_m", "component_nodes"])?;
         for u in unreachable {
             let (access, snap_m, nodes) = match u.access {
@@ -32,6 +31,6 @@ pub fn write_off_network_csv(
             let id = spreadsheet_safe(&u.id);
             w.write_record([u.role.as_str(), &id, access, &snap_m, &nodes])?;
         }
-        w.flush()
+        Ok(())
     })
 }

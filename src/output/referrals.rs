@@ -1,23 +1,22 @@
 //! `referrals.csv`: the referral-chain check of every `from` facility.
 
-use super::atomic::{write_atomically, ProtectedInputs};
+use super::atomic::ProtectedInputs;
+use super::csv_file::{write_csv, CsvTarget};
 use crate::analysis::referral::ReferralResult;
 use crate::config::Policy;
 use crate::format::spreadsheet_safe;
 use std::io;
-use std::path::Path;
 
 /// Writes one row per checked facility: from kind, facility id and name, to kind, reach, straight-line
 /// and walking distance to the nearest referral facility (empty when none / not computed),
 /// and whether one is within reach.
 pub fn write_referrals_csv(
-    path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     policy: &Policy,
     results: &[ReferralResult],
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut w = csv::Writer::from_writer(out);
+    write_csv(csv, protected, |w| {
         w.write_record([
             "from",
             "facility_id",
@@ -53,6 +52,6 @@ pub fn write_referrals_csv(
                 ])?;
             }
         }
-        w.flush()
+        Ok(())
     })
 }

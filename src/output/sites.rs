@@ -1,6 +1,7 @@
 //! The `sites` layer (the suggested sites, ranked) and `sites.csv` (the coverage curve).
 
-use super::atomic::{write_atomically, ProtectedInputs};
+use super::atomic::ProtectedInputs;
+use super::csv_file::{write_csv, CsvTarget};
 use super::layer::Value;
 use super::layer::{Field, FieldType, GeometryType, Layer, Schema, Shape};
 use crate::algo::crs::LocalProjection;
@@ -8,7 +9,6 @@ use crate::analysis::sites::Suggestion;
 use crate::format::spreadsheet_safe;
 use geo::Coord;
 use std::io;
-use std::path::Path;
 
 /// One Point feature per suggested site, of one or several suggestions (one per
 /// requirement): the circle and kind, the rank, the candidate id and name, the elderly it newly covers
@@ -109,13 +109,12 @@ impl Layer for SiteLayer<'_> {
 /// Writes the coverage curve: for 0, 1, 2 … new sites, the elderly meeting the requirement
 /// and their share of all elderly, with the site added at each step.
 pub fn write_sites_csv(
-    path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     suggestion: &Suggestion,
     curve: &[(usize, f64, f64)],
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut w = csv::Writer::from_writer(out);
+    write_csv(csv, protected, |w| {
         w.write_record([
             "sites",
             "candidate_id",
@@ -137,6 +136,6 @@ pub fn write_sites_csv(
                 format!("{share:.6}"),
             ])?;
         }
-        w.flush()
+        Ok(())
     })
 }

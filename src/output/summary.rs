@@ -2,6 +2,7 @@
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use super::coverage_table::{columns, Column, CoverageRow, CoverageTable, Share};
+use super::csv_file::{write_csv, CsvTarget};
 use super::format::{metres, percent, plural, thousands};
 use super::text_table::{render, wrapped, Layout, TERMINAL_COLUMNS};
 use crate::analysis::referral::ReferralSummary;
@@ -26,16 +27,15 @@ pub fn write_summary_json(
 
 /// Writes one row per circle (requirement `all`) and per requirement.
 pub fn write_summary_csv(
-    path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     summary: &Summary,
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut w = csv::Writer::from_writer(out);
+    write_csv(csv, protected, |w| {
         for row in summary_csv_rows(summary) {
             w.write_record(row)?;
         }
-        w.flush()
+        Ok(())
     })
 }
 
@@ -86,12 +86,11 @@ fn csv_row(row: &CoverageRow) -> Vec<String> {
 
 /// Writes one row per skipped feature: file, feature or row number, field, problem.
 pub fn write_skipped_csv(
-    path: &Path,
+    csv: CsvTarget,
     protected: &ProtectedInputs,
     skipped: &[Problem],
 ) -> io::Result<()> {
-    write_atomically(path, protected, |out| {
-        let mut w = csv::Writer::from_writer(out);
+    write_csv(csv, protected, |w| {
         w.write_record(["file", "feature", "field", "problem"])?;
         for p in skipped {
             w.write_record([
@@ -101,7 +100,7 @@ pub fn write_skipped_csv(
                 spreadsheet_safe(&p.message).into_owned(),
             ])?;
         }
-        w.flush()
+        Ok(())
     })
 }
 
