@@ -120,6 +120,8 @@ pub struct FacilityLayer {
     pub properties: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The property holding a facility's name, when the layer has one.
     pub name_field: Option<String>,
+    /// What people read for the kind (the manifest's `label`), when it has one.
+    pub label: Option<String>,
     /// Access locations in WGS 84: one per Point / polygon centroid, several for a MultiPoint.
     pub locations: Vec<Coord<f64>>,
     /// The facility each location belongs to.
@@ -127,6 +129,11 @@ pub struct FacilityLayer {
 }
 
 impl FacilityLayer {
+    /// What people read for the kind: its label, else the kind.
+    pub fn display_kind(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.kind)
+    }
+
     /// The number of facilities.
     pub fn len(&self) -> usize {
         self.ids.len()

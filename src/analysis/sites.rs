@@ -205,6 +205,7 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
         layer: None,
         id: None,
         name: None,
+        label: None,
         lon: None,
         lat: None,
         encoding: None,

@@ -92,6 +92,9 @@ pub struct SiteSummary {
 pub struct CircleSummary {
     /// The circle.
     pub name: String,
+    /// What people read for it (the policy's `label`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Blocks inside the circle.
     pub blocks_met: usize,
     /// All blocks.
@@ -179,6 +182,9 @@ pub struct NetworkSummary {
 pub struct RequirementSummary {
     /// The facility kind.
     pub kind: String,
+    /// What people read for the kind (the manifest layer's `label`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind_label: Option<String>,
     /// The requirement's filter in words, when it has one.
     #[serde(rename = "where")]
     pub filter: Option<String>,
@@ -209,7 +215,38 @@ pub struct RequirementSummary {
     pub capacity: Option<CapacitySummary>,
 }
 
+impl Summary {
+    /// What people read for circle `name`: its label, else the name.
+    pub fn circle_display_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.circles
+            .iter()
+            .find(|c| c.name == name)
+            .map_or(name, CircleSummary::display_name)
+    }
+
+    /// What people read for facility kind `kind`: its layer's label, else the kind.
+    pub fn kind_display_name<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.circles
+            .iter()
+            .flat_map(|c| &c.requirements)
+            .find(|r| r.kind == kind)
+            .map_or(kind, RequirementSummary::display_kind)
+    }
+}
+
+impl CircleSummary {
+    /// What people read for the circle: its label, else its name.
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
 impl RequirementSummary {
+    /// What people read for the kind: its label, else the kind.
+    pub fn display_kind(&self) -> &str {
+        self.kind_label.as_deref().unwrap_or(&self.kind)
+    }
+
     /// The reach as the policy wrote it, for wording ([`Reach::words`]).
     pub fn reach(&self) -> Reach {
         Reach::new(self.within_m, self.minutes)
@@ -352,6 +389,7 @@ pub fn circle_summaries(
                         totals(blocks, &rc.decisive().met);
                     RequirementSummary {
                         kind: r.kind.clone(),
+                        kind_label: requirements.of_circle(c)[i].layer.label.clone(),
                         filter: (!r.filter.is_empty()).then(|| r.filter.to_string()),
                         within_m: r.reach_m,
                         minutes: r.reach.minutes(),
@@ -374,6 +412,7 @@ pub fn circle_summaries(
                 .collect();
             CircleSummary {
                 name: circle.name.clone(),
+                label: circle.label.clone(),
                 blocks_met,
                 blocks_total: blocks.len(),
                 elderly_met,

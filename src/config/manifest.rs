@@ -277,6 +277,9 @@ pub struct LayerSource {
     /// The property or column holding a facility's name (for people: outputs show it beside
     /// the id); when absent, the first of [`NAME_FIELDS`] the layer's first facility has.
     pub name: Option<String>,
+    /// What people read for the kind (any Unicode, such as `居家照护床位`): the terminal,
+    /// `report.html` and the map show it; the kind itself stays in field names.
+    pub label: Option<String>,
     /// CSV longitude column; common spellings are detected when absent.
     pub lon: Option<String>,
     /// CSV latitude column; common spellings are detected when absent.
@@ -425,6 +428,7 @@ impl EntrancesSource {
             layer: self.layer.clone(),
             id: Some(self.block.clone()),
             name: None,
+            label: None,
             lon: self.lon.clone(),
             lat: self.lat.clone(),
             encoding: self.encoding,

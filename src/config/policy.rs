@@ -48,8 +48,17 @@ pub struct Referral {
 pub struct Circle {
     /// The circle's name; used as the prefix of output fields.
     pub name: String,
+    /// What people read for it (any Unicode, such as `15分钟生活圈`); the name when absent.
+    pub label: Option<String>,
     /// What must be reachable.
     pub requires: Vec<Requirement>,
+}
+
+impl Circle {
+    /// What people read for the circle: its label, else its name.
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// One requirement of a circle, with its reach in metres.
@@ -106,6 +115,7 @@ struct PolicyFile {
 #[serde(deny_unknown_fields)]
 struct CircleFile {
     name: String,
+    label: Option<String>,
     requires: Vec<RequirementFile>,
 }
 
@@ -219,7 +229,11 @@ impl CircleFile {
                 Ok(resolved) => requires.push(resolved),
             }
         }
-        Circle { name, requires }
+        Circle {
+            name,
+            label: self.label.filter(|l| !l.trim().is_empty()),
+            requires,
+        }
     }
 }
 

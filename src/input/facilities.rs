@@ -90,6 +90,7 @@ fn read_file(
         kind: kind.to_string(),
         files: vec![(0, path.to_path_buf())],
         name_field: name_field(source, &rows),
+        label: source.label.clone().filter(|l| !l.trim().is_empty()),
         ..FacilityLayer::default()
     };
     let mut problems = Vec::new();

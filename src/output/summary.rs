@@ -123,7 +123,7 @@ pub fn summary_table(summary: &Summary) -> String {
         let table = CoverageTable::new(circle, summary.distance, summary.measure);
         for row in &table.rows {
             let (name, label) = match row.requirement {
-                None => (circle.name.clone(), "all".to_string()),
+                None => (circle.display_name().to_string(), "all".to_string()),
                 Some(r) => (String::new(), requirement_label(r)),
             };
             let figures = columns
@@ -194,7 +194,11 @@ pub fn requirement_label(r: &RequirementSummary) -> String {
     } else {
         String::new()
     };
-    format!("{count}{}{filter} ≤ {}", r.kind, r.reach().words())
+    format!(
+        "{count}{}{filter} ≤ {}",
+        r.display_kind(),
+        r.reach().words()
+    )
 }
 
 /// The largest gap zones of each circle, one line each: `basic #1: 120 blocks (建國里,
@@ -206,7 +210,7 @@ pub fn gap_zone_lines(summary: &Summary) -> String {
         let _ = write!(
             out,
             "{} #{}: {} block{}{}, {} across, {} elderly uncovered; fails {}",
-            z.circle,
+            summary.circle_display_name(&z.circle),
             z.rank,
             thousands(z.blocks as f64),
             if z.blocks == 1 { "" } else { "s" },
@@ -246,8 +250,8 @@ pub fn sites_lines(summary: &Summary) -> String {
         let _ = writeln!(
             out,
             "new {} sites for {} ({}{}): {} of {} elderly met today",
-            s.kind,
-            s.circle,
+            summary.kind_display_name(&s.kind),
+            summary.circle_display_name(&s.circle),
             s.reach().words(),
             if s.walking { " on foot" } else { "" },
             thousands(s.elderly_met_before),
@@ -297,7 +301,10 @@ pub fn capacity_lines(summary: &Summary) -> String {
             let _ = write!(
                 out,
                 "capacity: {} {} ({}): {:.1} per 1,000 elderly on average",
-                circle.name, r.kind, c.field, c.per_1000_mean
+                circle.display_name(),
+                r.display_kind(),
+                c.field,
+                c.per_1000_mean
             );
             if let (Some(norm), Some(blocks), Some(elderly)) =
                 (c.min_per_1000, c.blocks_below_norm, c.elderly_below_norm)

@@ -27,6 +27,7 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
     let requirement =
         |kind: &str, min_count: usize, blocks: usize, elderly: f64| RequirementSummary {
             kind: kind.into(),
+            kind_label: None,
             filter: (min_count > 1).then(|| "team = night".into()),
             within_m: 100.0 * min_count as f64,
             minutes: None,
@@ -41,6 +42,7 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
         };
     let circle = CircleSummary {
         name: "basic".into(),
+        label: None,
         blocks_met: 25,
         blocks_total: 100,
         elderly_met: 250.0,

@@ -60,7 +60,7 @@ pub fn headline(out: &mut String, page: &Page) {
             escape(&percent(c.elderly_met, c.elderly_total)),
             escape(&format!(
                 "of the elderly are inside the {} circle {how} ({} of {} blocks)",
-                c.name,
+                c.display_name(),
                 thousands(c.blocks_met as f64),
                 thousands(c.blocks_total as f64)
             )),
@@ -146,7 +146,7 @@ fn coverage_table(c: &CircleSummary, page: &Page) -> Table {
     table.id = Some(format!("circle-{}", c.name));
     table.caption = Some(format!(
         "{} circle — of {} blocks, {} elderly{}",
-        c.name,
+        c.display_name(),
         thousands(c.blocks_total as f64),
         thousands(c.elderly_total),
         c.residents_total
@@ -217,7 +217,7 @@ pub fn gap_zones(out: &mut String, summary: &Summary) {
                 .map_or_else(|| Cell::text("-"), Cell::text),
         };
         table.rows.push(vec![
-            Cell::text(&z.circle),
+            Cell::text(summary.circle_display_name(&z.circle)),
             Cell::number(format!("#{}", z.rank)),
             Cell::number(thousands(z.blocks as f64)),
             z.places.as_ref().map_or_else(Cell::none, Cell::text),
@@ -253,7 +253,7 @@ pub fn capacity_and_referrals(out: &mut String, summary: &Summary) {
             let below =
                 |n: Option<f64>, total: f64| n.map_or_else(Cell::none, |n| Cell::share(n, total));
             table.rows.push(vec![
-                Cell::text(&c.name),
+                Cell::text(c.display_name()),
                 Cell::text(requirement_label(r)),
                 Cell::text(&cap.field),
                 Cell::number(thousands(cap.capacity_total)),
@@ -305,12 +305,12 @@ pub fn sites(out: &mut String, summary: &Summary) {
     }
     out.push_str("<section id=\"sites\">\n<h2>Suggested sites</h2>\n");
     for s in &summary.suggested_sites {
-        sites_table(out, s);
+        sites_table(out, summary, s);
     }
     out.push_str("</section>\n");
 }
 
-fn sites_table(out: &mut String, s: &SitesSummary) {
+fn sites_table(out: &mut String, summary: &Summary, s: &SitesSummary) {
     let how = if s.walking {
         " on foot"
     } else {
@@ -322,8 +322,8 @@ fn sites_table(out: &mut String, s: &SitesSummary) {
         &format!(
             "New {} sites for the {} circle: today {} of {} elderly ({}) have one within {}{how}. \
              Each site is the candidate that newly covers the most elderly after those above it.",
-            s.kind,
-            s.circle,
+            summary.kind_display_name(&s.kind),
+            summary.circle_display_name(&s.circle),
             thousands(s.elderly_met_before),
             thousands(s.elderly_total),
             percent(s.elderly_met_before, s.elderly_total),

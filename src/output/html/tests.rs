@@ -30,6 +30,7 @@ pub(crate) fn walk(blocks: usize, elderly: f64) -> WalkComparison {
 fn summary() -> Summary {
     let requirement = RequirementSummary {
         kind: "care_bed".into(),
+        kind_label: None,
         filter: Some(format!("name = {HOSTILE}")),
         within_m: 100.0,
         minutes: None,
@@ -67,6 +68,7 @@ fn summary() -> Summary {
         }),
         circles: vec![CircleSummary {
             name: "basic".into(),
+            label: None,
             blocks_met: 25,
             blocks_total: 100,
             elderly_met: 250.0,

@@ -46,7 +46,10 @@ pub fn circle_sentence(circle: &Circle, measure: Measure, distance: DistanceMode
     let requirements: Vec<String> = circle.requires.iter().map(requirement_words).collect();
     format!(
         "{} circle ({reach}): {}, {}, {}.",
-        capitalised(&words(&circle.name)),
+        circle
+            .label
+            .clone()
+            .unwrap_or_else(|| capitalised(&words(&circle.name))),
         join_and(&requirements),
         measure_words(measure),
         distance_words(distance)
