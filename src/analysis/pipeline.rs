@@ -185,7 +185,11 @@ pub fn summarise(analysis: &Analysis, loaded: &Loaded) -> Summary {
         suggested_sites: analysis
             .suggestions
             .iter()
-            .map(|s| s.summary(&study.plane.projection))
+            .map(|s| {
+                let circle = study.policy.circles.iter().position(|c| c.name == s.circle);
+                let zone_rank = circle.map_or(&[][..], |c| &analysis.zone_rank[c]);
+                s.summary(&study.plane.projection, zone_rank)
+            })
             .collect(),
     }
 }

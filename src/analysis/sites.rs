@@ -71,6 +71,8 @@ pub struct Suggestion {
     pub candidates: Vec<Candidate>,
     /// Block ids of the demand points, indexed by `Choice::newly_covered`.
     pub demand_ids: Vec<String>,
+    /// The blocks (indices) of the demand points, indexed by `Choice::newly_covered`.
+    pub demand_blocks: Vec<u32>,
     /// The greedy choices, in order.
     pub choices: Vec<Choice>,
     /// The optimum for the same number of sites, when it was affordable to compute.
@@ -96,8 +98,9 @@ impl Suggestion {
     }
 
     /// The suggestion's figures for `summary.json` and the report page, positions
-    /// unprojected with `projection`.
-    pub fn summary(&self, projection: &LocalProjection) -> SitesSummary {
+    /// unprojected with `projection`; `zone_rank` is the rank of the circle's gap zone
+    /// holding each block (see [`crate::analysis::zones::zone_rank_by_block`]).
+    pub fn summary(&self, projection: &LocalProjection, zone_rank: &[Option<u32>]) -> SitesSummary {
         SitesSummary {
             circle: self.circle.clone(),
             kind: self.kind.clone(),
@@ -122,10 +125,23 @@ impl Suggestion {
                         marginal_elderly: choice.marginal,
                         cumulative_elderly: choice.cumulative,
                         newly_covered_blocks: choice.newly_covered.len(),
+                        gap_zones: self.zones_reached(choice, zone_rank),
                     }
                 })
                 .collect(),
         }
+    }
+
+    /// The ranks of the gap zones holding the blocks `choice` newly covers, ascending.
+    fn zones_reached(&self, choice: &Choice, zone_rank: &[Option<u32>]) -> Vec<u32> {
+        let mut ranks: Vec<u32> = choice
+            .newly_covered
+            .iter()
+            .filter_map(|&d| *zone_rank.get(self.demand_blocks[d as usize] as usize)?)
+            .collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        ranks
     }
 }
 
@@ -355,6 +371,7 @@ pub fn suggest_sites(
             .iter()
             .map(|&b| blocks.ids[b as usize].clone())
             .collect(),
+        demand_blocks: demand,
         candidates,
         choices,
         optimum,

@@ -85,6 +85,9 @@ pub struct SiteSummary {
     pub cumulative_elderly: f64,
     /// Blocks this site newly covers.
     pub newly_covered_blocks: usize,
+    /// The ranks of the circle's gap zones holding blocks this site newly covers, ascending
+    /// (the zones it helps close).
+    pub gap_zones: Vec<u32>,
 }
 
 /// One circle's totals.

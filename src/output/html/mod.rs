@@ -1,11 +1,12 @@
-//! `report.html`: the one-page report for a director — the policy in words, the headline
-//! figures, a table per circle, the map, the largest gap zones, capacity and referral
+//! `report.html`: the one-page report for a director — the headline figures, what they
+//! mean and where to act first, the policy in words, a table per circle, the map, the largest gap zones, capacity and referral
 //! checks, suggested sites and the inputs.
 //!
 //! The page is self-contained: inline CSS and the inline SVG map, no scripts and no
 //! references to other files or to the network. It prints on one or two A4 pages. It holds
 //! no date or time, so the same input and command give the same bytes.
 
+mod actions;
 mod markup;
 mod sections;
 mod words;
@@ -127,6 +128,7 @@ pub fn render(page: &Page) -> String {
     sections::header(&mut out, page);
     out.push_str("<main>\n");
     sections::headline(&mut out, page);
+    actions::actions(&mut out, page.summary);
     sections::policy(&mut out, page);
     sections::map(&mut out, page);
     sections::coverage(&mut out, page);

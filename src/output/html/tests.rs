@@ -130,6 +130,7 @@ fn summary() -> Summary {
                     marginal_elderly: 120.0,
                     cumulative_elderly: 120.0,
                     newly_covered_blocks: 9,
+                    gap_zones: vec![1, 3],
                 },
                 SiteSummary {
                     rank: 2,
@@ -140,6 +141,7 @@ fn summary() -> Summary {
                     marginal_elderly: 80.0,
                     cumulative_elderly: 200.0,
                     newly_covered_blocks: 5,
+                    gap_zones: vec![2],
                 },
             ],
         }],
@@ -347,4 +349,50 @@ fn shell_quoting() {
     assert_eq!(shell_quote("it's"), r"'it'\''s'");
     assert_eq!(shell_quote(""), "''");
     assert_eq!(shell_quote("$HOME;rm"), "'$HOME;rm'");
+}
+
+/// The summary's first places to act are the largest zones by elderly (rank among equals),
+/// each with the suggested sites that newly cover its blocks.
+#[test]
+fn actions_name_the_largest_zones_and_the_sites_that_close_them() {
+    let mut summary = summary();
+    let first = summary.top_gap_zones[0].clone();
+    for (rank, elderly) in [(2, 900.0), (3, 10.0), (4, 400.0)] {
+        summary.top_gap_zones.push(ZoneSummary {
+            rank,
+            elderly_uncovered: elderly,
+            places: Some(format!("Place {rank}")),
+            ..first.clone()
+        });
+    }
+    let ranks: Vec<usize> = actions::first_places(&summary)
+        .iter()
+        .map(|z| z.rank)
+        .collect();
+    assert_eq!(ranks, [2, 1, 4]);
+    let policy = Policy::default_policy();
+    let html = render(&page(&summary, &policy, &[]));
+    let doc = parse(&html);
+    let list = doc
+        .descendants()
+        .find(|n| n.has_tag_name("ol") && n.attribute("class") == Some("actions"))
+        .expect("the list of places to act");
+    let items: Vec<String> = list
+        .children()
+        .filter(|n| n.has_tag_name("li"))
+        .map(html_doc::text)
+        .collect();
+    assert_eq!(items.len(), 3);
+    assert!(items[0].starts_with("Basic circle, gap zone #2 (Place 2, 640 m across): 900 elderly"));
+    assert!(items[0].contains("site #2 in sites.geojson") && !items[0].contains("site #1"));
+    assert!(items[1].starts_with(&format!("Basic circle, gap zone #1 ({HOSTILE}, 640 m")));
+    assert!(items[1].contains("2nd nearest care_bed"));
+    assert!(items[1].contains("would newly cover 120 elderly here and nearby (site #1"));
+    assert!(
+        !items[2].contains("sites.geojson"),
+        "zone #4 has no site: {}",
+        items[2]
+    );
+    let meaning = texts(&doc, "li");
+    assert!(meaning.contains(&"Basic circle: 250 of 1,000 elderly (25.0 %) have everything it asks for within reach on foot; 750 do not.".to_string()));
 }

@@ -181,7 +181,8 @@ fn kind_words(kind: &str, count: usize) -> String {
     }
 }
 
-fn capitalised(text: &str) -> String {
+/// `text` with its first letter in upper case: `basic` → `Basic` (Chinese text unchanged).
+pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
