@@ -75,14 +75,23 @@ fn features(path: &Path) -> Vec<Value> {
 type TagMap = HashMap<String, String>;
 
 /// The default mapping's residential `building` values.
-const RESIDENTIAL: [&str; 6] = [
+const RESIDENTIAL: [&str; 12] = [
     "residential",
     "apartments",
     "house",
     "detached",
+    "semidetached_house",
     "terrace",
+    "bungalow",
+    "farm",
     "dormitory",
+    "houseboat",
+    "static_caravan",
+    "stilt_house",
 ];
+
+/// The default mapping's smallest footprint, m².
+const MIN_FOOTPRINT_M2: f64 = 30.0;
 
 /// The default mapping's facility kinds, written out by hand: the first that matches.
 fn kind_of(t: &TagMap) -> Option<&'static str> {
@@ -314,7 +323,8 @@ fn check_against_tally(dir: &Path, tally: &Tally) {
     );
 
     // Blocks with an explicit residential type, from closed ways: exactly those whose nodes
-    // are all in the extract.
+    // are all in the extract and whose footprint is not below the minimum (measured here on
+    // a local equirectangular plane, so footprints within 2 % of it may fall either way).
     let blocks = features(&dir.join("blocks.geojson"));
     assert_eq!(as_usize(&s["blocks"]), blocks.len());
     let typed_ways: HashSet<i64> = blocks
@@ -325,13 +335,29 @@ fn check_against_tally(dir: &Path, tally: &Tally) {
         })
         .map(|p| p["osm_id"].as_i64().unwrap())
         .collect();
-    let expected: HashSet<i64> = tally
+    let complete: Vec<(i64, f64)> = tally
         .residential_typed_ways
         .iter()
         .filter(|(_, refs)| tally.complete(refs))
-        .map(|(id, _)| *id)
+        .map(|(id, refs)| {
+            let ring: Vec<[f64; 2]> = refs
+                .iter()
+                .map(|r| {
+                    let (lon, lat) = tally.nodes[r];
+                    [f64::from(lon) * 1e-7, f64::from(lat) * 1e-7]
+                })
+                .collect();
+            (*id, ring_area_m2(&ring))
+        })
         .collect();
-    assert_eq!(typed_ways, expected);
+    for (id, area) in &complete {
+        let written = typed_ways.contains(id);
+        if (area / MIN_FOOTPRINT_M2 - 1.0).abs() > 0.02 {
+            assert_eq!(written, *area > MIN_FOOTPRINT_M2, "way {id}: {area} m²");
+        }
+    }
+    let ids: HashSet<i64> = complete.iter().map(|(id, _)| *id).collect();
+    assert!(typed_ways.is_subset(&ids));
     for f in &blocks {
         let p = &f["properties"];
         let id = p["id"].as_str().unwrap();
@@ -340,7 +366,40 @@ fn check_against_tally(dir: &Path, tally: &Tally) {
         assert_eq!(p["estimated"], true);
         assert!(p["residents"].as_f64().unwrap() > 0.0 && p["elderly"].as_f64().unwrap() > 0.0);
         assert!(p["floor_area_m2"].as_f64().unwrap() >= p["footprint_m2"].as_f64().unwrap());
+        assert!(
+            p["footprint_m2"].as_f64().unwrap() >= MIN_FOOTPRINT_M2,
+            "{id}"
+        );
     }
+    // Every building polygon is a block or left out for one reason.
+    let built = as_usize(&b["areas"]["built"]);
+    let left_out: usize = b["left_out"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(as_usize)
+        .sum();
+    assert_eq!(blocks.len() + left_out, built);
+}
+
+/// Metres per degree of latitude (and of longitude at the equator) on a sphere of the WGS 84
+/// mean radius.
+const M_PER_DEG: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+
+/// The area of a ring of longitude–latitude positions, m² (shoelace on a local
+/// equirectangular plane at the ring's first latitude).
+fn ring_area_m2(ring: &[[f64; 2]]) -> f64 {
+    let o = ring[0];
+    let k = o[1].to_radians().cos();
+    let xy = |p: &[f64; 2]| ((p[0] - o[0]) * k, p[1] - o[1]);
+    let twice: f64 = ring
+        .windows(2)
+        .map(|w| {
+            let ((x0, y0), (x1, y1)) = (xy(&w[0]), xy(&w[1]));
+            x0 * y1 - x1 * y0
+        })
+        .sum();
+    (twice / 2.0).abs() * M_PER_DEG * M_PER_DEG
 }
 
 /// The README's counts: nodes, ways and relations, then building ways, multipolygon
@@ -437,12 +496,14 @@ fn helsinki_multipolygon_buildings_keep_their_holes() {
     assert!(with_holes.len() >= 5, "{}", with_holes.len());
     // r5605 is an apartment block around a courtyard (outer and inner member ways).
     assert!(with_holes.iter().any(|f| f["properties"]["id"] == "r5605"));
-    // One geometry type for the layer (here every building has one part, holes and all).
+    // One geometry type for the layer (MultiPolygons throughout, as one building has two parts).
     let types: std::collections::BTreeSet<&str> = blocks
         .iter()
         .map(|f| f["geometry"]["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["Polygon"].into());
+    assert_eq!(types, ["MultiPolygon"].into());
+    let parts = |f: &&Value| f["geometry"]["coordinates"].as_array().unwrap().len();
+    assert!(blocks.iter().any(|f| parts(&f) > 1));
 }
 
 /// Every node shared by two walkable ways (or twice by one) is a line end wherever it
@@ -644,6 +705,8 @@ fn a_mapping_file_sets_tiers_and_the_policy_filters_on_them() {
         r#"
 [buildings]
 residential_in_landuse = []
+residential_without_landuse = []
+min_footprint_m2 = 0
 [[facilities]]
 kind = "hospital"
 rules = ["amenity=hospital"]
@@ -791,4 +854,381 @@ fn print_mapping_prints_the_default() {
     let parsed: toml::Table = toml::from_str(&text).unwrap();
     assert!(parsed.contains_key("buildings") && parsed.contains_key("facilities"));
     assert!(text.contains("floor_area_per_resident_m2 = 50"));
+}
+
+// ---- Clipping to a boundary (issue 15, item 4) -------------------------------------------
+
+/// Polygons as rings of longitude–latitude positions, the first ring the exterior.
+type Polygons = Vec<Vec<Vec<[f64; 2]>>>;
+
+fn monaco_boundary_file() -> PathBuf {
+    data("monaco/boundary.geojson")
+}
+
+/// The polygons of a GeoJSON geometry (Polygon or MultiPolygon).
+fn polygons_of(geometry: &Value) -> Polygons {
+    let ring = |r: &Value| -> Vec<[f64; 2]> {
+        r.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()])
+            .collect()
+    };
+    let polygon =
+        |p: &Value| -> Vec<Vec<[f64; 2]>> { p.as_array().unwrap().iter().map(ring).collect() };
+    match geometry["type"].as_str().unwrap() {
+        "Polygon" => vec![polygon(&geometry["coordinates"])],
+        "MultiPolygon" => geometry["coordinates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(polygon)
+            .collect(),
+        other => panic!("not a polygon: {other}"),
+    }
+}
+
+/// Every polygon of the boundary file, read here with serde_json.
+fn boundary_polygons(path: &Path) -> Polygons {
+    features(path)
+        .iter()
+        .flat_map(|f| polygons_of(&f["geometry"]))
+        .collect()
+}
+
+/// Even–odd ray casting: whether `p` lies in the ring.
+fn in_ring(ring: &[[f64; 2]], p: [f64; 2]) -> bool {
+    let mut inside = false;
+    for w in ring.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a[1] > p[1]) != (b[1] > p[1]) {
+            let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+            if p[0] < x {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+/// Whether `p` lies in some polygon (in its exterior and in none of its holes).
+fn inside(polygons: &Polygons, p: [f64; 2]) -> bool {
+    polygons
+        .iter()
+        .any(|rings| in_ring(&rings[0], p) && !rings[1..].iter().any(|h| in_ring(h, p)))
+}
+
+/// The area-weighted centroid of polygons with holes (signed ring areas in degrees, which
+/// is the planar centroid up to the tiny scale change across a building).
+fn centroid(polygons: &Polygons) -> [f64; 2] {
+    let o = polygons[0][0][0];
+    let (mut area, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for (i, ring) in polygons.iter().flat_map(|p| p.iter().enumerate()) {
+        let mut a_ring = 0.0;
+        let (mut x_ring, mut y_ring) = (0.0, 0.0);
+        for w in ring.windows(2) {
+            let (x0, y0) = (w[0][0] - o[0], w[0][1] - o[1]);
+            let (x1, y1) = (w[1][0] - o[0], w[1][1] - o[1]);
+            let cross = x0 * y1 - x1 * y0;
+            a_ring += cross;
+            x_ring += (x0 + x1) * cross;
+            y_ring += (y0 + y1) * cross;
+        }
+        // Exteriors count positive and holes negative, whatever their winding.
+        let sign = if (i == 0) == (a_ring > 0.0) {
+            1.0
+        } else {
+            -1.0
+        };
+        area += sign * a_ring;
+        cx += sign * x_ring;
+        cy += sign * y_ring;
+    }
+    [o[0] + cx / (3.0 * area), o[1] + cy / (3.0 * area)]
+}
+
+/// The distance from `p` to the polygons' edges in metres (equirectangular at `p`).
+fn distance_to_edges_m(polygons: &Polygons, p: [f64; 2]) -> f64 {
+    let k = p[1].to_radians().cos();
+    let xy = |q: [f64; 2]| ((q[0] - p[0]) * k * M_PER_DEG, (q[1] - p[1]) * M_PER_DEG);
+    let mut best = f64::INFINITY;
+    for ring in polygons.iter().flatten() {
+        for w in ring.windows(2) {
+            let ((ax, ay), (bx, by)) = (xy(w[0]), xy(w[1]));
+            let (dx, dy) = (bx - ax, by - ay);
+            let t = (-(ax * dx + ay * dy) / (dx * dx + dy * dy).max(1e-12)).clamp(0.0, 1.0);
+            best = best.min((ax + t * dx).hypot(ay + t * dy));
+        }
+    }
+    best
+}
+
+/// The mapping that reproduces the conversion before boundaries and untyped housing: typed
+/// buildings and `yes` inside residential land use, with no minimum footprint.
+const BEFORE_MAPPING: &str = r#"
+[buildings]
+residential = ["residential", "apartments", "house", "detached", "terrace", "dormitory"]
+residential_without_landuse = []
+not_residential = []
+min_footprint_m2 = 0
+"#;
+
+/// Monaco clipped to its boundary file, shared by the tests.
+fn monaco_clipped() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let boundary = monaco_boundary_file();
+        let boundary = boundary.to_str().unwrap();
+        convert(
+            &monaco_pbf(),
+            "osm-monaco-clipped",
+            &["--boundary", boundary],
+        )
+    })
+}
+
+fn block_polygons(dir: &Path) -> Vec<(String, Polygons)> {
+    features(&dir.join("blocks.geojson"))
+        .iter()
+        .map(|f| {
+            let id = f["properties"]["id"].as_str().unwrap().to_string();
+            (id, polygons_of(&f["geometry"]))
+        })
+        .collect()
+}
+
+#[test]
+fn monaco_clipped_to_its_boundary_keeps_its_own_housing_and_nothing_outside() {
+    let dir = monaco_clipped();
+    let boundary = boundary_polygons(&monaco_boundary_file());
+    let blocks = block_polygons(dir);
+    for (id, polygons) in &blocks {
+        assert!(
+            inside(&boundary, centroid(polygons)),
+            "block {id} lies outside Monaco"
+        );
+    }
+    // Before: the whole extract converted the old way, of which the blocks in Monaco.
+    let scratch_dir = scratch("osm-monaco-before");
+    let mapping = scratch_dir.join("before.toml");
+    fs::write(&mapping, BEFORE_MAPPING).unwrap();
+    let before_dir = convert(
+        &monaco_pbf(),
+        "osm-monaco-before-city",
+        &["--mapping", mapping.to_str().unwrap()],
+    );
+    let before = block_polygons(&before_dir);
+    let before_in_monaco = before
+        .iter()
+        .filter(|(_, p)| inside(&boundary, centroid(p)))
+        .count();
+    assert!(
+        blocks.len() > 500 && 10 * before_in_monaco < blocks.len(),
+        "{} blocks in Monaco now, {before_in_monaco} before (of {})",
+        blocks.len(),
+        before.len()
+    );
+    // No shed: every footprint, measured here, is at least the minimum (within 2 %).
+    for f in features(&dir.join("blocks.geojson")) {
+        let polygons = polygons_of(&f["geometry"]);
+        let area: f64 = polygons
+            .iter()
+            .map(|p| ring_area_m2(&p[0]) - p[1..].iter().map(|h| ring_area_m2(h)).sum::<f64>())
+            .sum();
+        assert!(
+            area >= MIN_FOOTPRINT_M2 * 0.98,
+            "{}: {area} m²",
+            f["properties"]["id"]
+        );
+    }
+    // The summary says what was left out, and the counts add up.
+    let s = read_json(&dir.join("osm_summary.json"));
+    let left_out = &s["buildings"]["left_out"];
+    assert!(
+        as_usize(&left_out["outside_boundary"]) > 10_000,
+        "{left_out}"
+    );
+    assert!(as_usize(&left_out["too_small"]) > 0, "{left_out}");
+    assert_eq!(s["boundary"]["name"], "Monaco");
+    assert_eq!(s["boundary"]["margin_m"], 1000.0);
+}
+
+#[test]
+fn monaco_clipped_keeps_facilities_and_streets_within_the_margin() {
+    let dir = monaco_clipped();
+    let boundary = boundary_polygons(&monaco_boundary_file());
+    let near = |p: [f64; 2]| inside(&boundary, p) || distance_to_edges_m(&boundary, p) <= 1000.0;
+    let position = |f: &Value| {
+        let c = &f["geometry"]["coordinates"];
+        [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()]
+    };
+    for kind in ["hospital", "pharmacy"] {
+        let clipped: HashSet<String> = features(&dir.join(format!("{kind}.geojson")))
+            .iter()
+            .map(|f| {
+                // 1 m of slack for the two ways of measuring.
+                let p = position(f);
+                assert!(inside(&boundary, p) || distance_to_edges_m(&boundary, p) <= 1001.0);
+                f["properties"]["id"].as_str().unwrap().to_string()
+            })
+            .collect();
+        let all = features(&monaco().join(format!("{kind}.geojson")));
+        let mut across = 0;
+        for f in &all {
+            let p = position(f);
+            let id = f["properties"]["id"].as_str().unwrap();
+            if near(p) && distance_to_edges_m(&boundary, p) > 1.0 {
+                assert!(clipped.contains(id), "{kind} {id} near Monaco was left out");
+                across += usize::from(!inside(&boundary, p));
+            }
+        }
+        assert!(clipped.len() < all.len(), "{kind}: nothing left out");
+        if kind == "pharmacy" {
+            assert!(across > 0, "no pharmacy just across the border was kept");
+        }
+    }
+    for f in features(&dir.join("streets.geojson")) {
+        let line = f["geometry"]["coordinates"].as_array().unwrap();
+        let kept = line.iter().any(|c| {
+            let p = [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()];
+            inside(&boundary, p) || distance_to_edges_m(&boundary, p) <= 1001.0
+        });
+        assert!(
+            kept,
+            "street piece of way {} far outside",
+            f["properties"]["osm_id"]
+        );
+    }
+}
+
+#[test]
+fn city_toml_carries_name_attribution_source_and_the_estimate_note() {
+    let city: toml::Table =
+        toml::from_str(&fs::read_to_string(monaco_clipped().join("city.toml")).unwrap()).unwrap();
+    assert_eq!(city["name"].as_str(), Some("Monaco"));
+    assert_eq!(
+        city["attribution"].as_str(),
+        Some("© OpenStreetMap contributors, ODbL 1.0")
+    );
+    let source = city["source"].as_str().unwrap();
+    for part in [
+        "monaco.osm.pbf",
+        "2016-03-05T00:26:02Z",
+        "boundary.geojson (Monaco)",
+        "1,000 m",
+    ] {
+        assert!(source.contains(part), "{part} not in {source}");
+    }
+    let note = city["population_note"].as_str().unwrap();
+    assert!(
+        note.starts_with("estimated from building floor area"),
+        "{note}"
+    );
+    // Without a boundary the name is the extract's.
+    let plain: toml::Table =
+        toml::from_str(&fs::read_to_string(monaco().join("city.toml")).unwrap()).unwrap();
+    assert_eq!(plain["name"].as_str(), Some("monaco"));
+    assert!(!plain["source"].as_str().unwrap().contains("clipped"));
+}
+
+#[test]
+fn the_admin_relation_clips_like_the_boundary_file() {
+    // Monaco's municipality relation (admin_level 8), complete in the fixture; the boundary
+    // file was made from it.
+    let dir = convert(
+        &monaco_pbf(),
+        "osm-monaco-relation",
+        &["--boundary-relation", "2220322"],
+    );
+    let ids =
+        |dir: &Path| -> Vec<String> { block_polygons(dir).into_iter().map(|(id, _)| id).collect() };
+    assert_eq!(ids(&dir), ids(monaco_clipped()));
+    let city = fs::read_to_string(dir.join("city.toml")).unwrap();
+    assert!(city.contains("name = \"Monaco\""), "{city}");
+    assert!(
+        city.contains("clipped to relation 2220322 (Monaco)"),
+        "{city}"
+    );
+}
+
+#[test]
+fn bad_boundaries_are_clear_errors() {
+    let dir = scratch("osm-bad-boundary");
+    let out = dir.join("city");
+    let fails = |extra: &[&str], expected: &[&str]| {
+        let assert = carecircle()
+            .arg("osm")
+            .arg(monaco_pbf())
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .failure()
+            .stderr(contains("panicked").not());
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        for e in expected {
+            assert!(stderr.contains(e), "expected {e:?} in {stderr}");
+        }
+        assert!(!out.exists());
+    };
+    let file = dir.join("town.geojson");
+    fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[
+  {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[7.41,43.72],[7.42,43.72],[7.42,43.73],[7.41,43.72]]]}},
+  {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[7.41,43.72],[7.42,43.72],[7.42,43.73],[7.41,43.7]]]}}]}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    fails(
+        &["--boundary", path],
+        &[
+            "town.geojson",
+            "feature 2",
+            "`geometry.coordinates[0]`",
+            "last equal to the first",
+        ],
+    );
+    fs::write(
+        &file,
+        r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[7,43],[8,44]]}}"#,
+    )
+    .unwrap();
+    fails(
+        &["--boundary", path],
+        &["town.geojson", "feature 1", "`geometry.type`", "LineString"],
+    );
+    fails(&["--boundary", "no-such.geojson"], &["no-such.geojson"]);
+    fails(
+        &["--boundary-relation", "42"],
+        &["boundary relation 42", "not in the extract"],
+    );
+    // Monaco's country relation is in the fixture, but its sea boundary lies outside the
+    // extract.
+    fails(
+        &["--boundary-relation", "1124039"],
+        &["boundary relation 1124039", "do not close"],
+    );
+    fails(
+        &["--boundary", path, "--boundary-relation", "2220322"],
+        &["cannot be used with"],
+    );
+}
+
+#[test]
+fn empty_layers_no_requirement_reads_are_not_warned_about() {
+    // Monaco's policy reads senior_day_care, hospital and hospice; a clinic layer (empty)
+    // is read by nothing.
+    let dir = monaco();
+    let manifest = dir.join("with_clinic.toml");
+    let mut text = fs::read_to_string(dir.join("city.toml")).unwrap();
+    text.push_str("\n[layers.clinic]\npath = \"hospice.geojson\"\n");
+    fs::write(&manifest, text).unwrap();
+    let assert = carecircle().arg("check").arg(&manifest).assert().success();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let said = format!("{stdout}{stderr}");
+    assert!(said.contains("layer `hospice` has no facilities"), "{said}");
+    assert!(!said.contains("layer `clinic`"), "{said}");
+    fs::remove_file(&manifest).unwrap();
 }

@@ -231,9 +231,10 @@ pub fn pbf(data: &[u8]) {
     let dir = Folder::new();
     let path = dir.write("input.osm.pbf", data);
     let mapping = default_mapping();
-    match read_projected(&path, mapping) {
+    match read_projected(&path, mapping, None) {
         Ok((extract, projection)) => {
-            let (blocks, _) = buildings::residential_buildings(&extract, mapping, &projection);
+            let (blocks, _) =
+                buildings::residential_buildings(&extract, mapping, &projection, None);
             let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
             estimate(&floor_areas, &mapping.population, Totals::default());
             facilities::facilities(&extract, mapping, &projection);

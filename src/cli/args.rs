@@ -78,11 +78,36 @@ pub enum Command {
         #[arg(long)]
         residents_total: Option<f64>,
         #[command(flatten)]
+        boundary: BoundaryArgs,
+        #[command(flatten)]
         force: ForceArg,
         /// Print the default mapping as TOML, to copy and edit, and exit.
         #[arg(long, exclusive = true)]
         print_mapping: bool,
     },
+}
+
+/// `carecircle osm`'s boundary: the city is clipped to it.
+#[derive(Args, Clone)]
+pub struct BoundaryArgs {
+    /// Clip the city to this boundary (GeoJSON Polygon or MultiPolygon in WGS 84, or a
+    /// FeatureCollection of them, taken as their union): blocks whose centroid lies inside
+    /// it, facilities and streets up to --boundary-margin-m beyond it.
+    #[arg(
+        long,
+        value_name = "FILE.geojson",
+        conflicts_with = "boundary_relation"
+    )]
+    pub boundary: Option<PathBuf>,
+    /// Clip the city to this administrative boundary relation of the extract (its OSM id),
+    /// as --boundary does.
+    #[arg(long, value_name = "ID")]
+    pub boundary_relation: Option<i64>,
+    /// How far beyond the boundary facilities and streets are kept, metres: at least the
+    /// policy's largest reach, so that places near the border are served by facilities across
+    /// it and walks may leave the city and come back.
+    #[arg(long, value_name = "METRES", default_value_t = carecircle::osm::clip::DEFAULT_MARGIN_M)]
+    pub boundary_margin_m: f64,
 }
 
 /// `--force` of the subcommands that write a city folder (`synth`, `demo`, `osm`).

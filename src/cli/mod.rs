@@ -63,6 +63,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             mapping,
             elderly_total,
             residents_total,
+            boundary,
             force,
             print_mapping,
         } => match (extract, out) {
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     residents: residents_total,
                     elderly: elderly_total,
                 },
+                boundary,
                 force,
             ),
             _ => {

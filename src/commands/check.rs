@@ -58,7 +58,7 @@ pub fn check_city(manifest_path: &Path) -> Result<Checked, Vec<Error>> {
 }
 
 /// Resolves the policy's requirements against a valid manifest's loaded city; the warnings
-/// for filters that keep no facility.
+/// for the empty layers the policy reads and for filters that keep no facility.
 fn resolve_requirements(
     manifest: &crate::config::Manifest,
     manifest_path: &Path,
@@ -67,5 +67,9 @@ fn resolve_requirements(
     let policy = manifest.load_policy(manifest_path)?;
     let plane = Plane::new(&loaded.dataset)?;
     Requirements::resolve(&policy, &loaded.dataset, &plane)?;
-    Ok(unmatched_filters(&policy, &loaded.dataset))
+    let empty = input::empty_layer_warnings(manifest, &loaded.dataset, |k| policy.uses_kind(k));
+    Ok(empty
+        .into_iter()
+        .chain(unmatched_filters(&policy, &loaded.dataset))
+        .collect())
 }

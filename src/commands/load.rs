@@ -49,8 +49,9 @@ pub fn load_city_from(
 ) -> Result<City, Error> {
     let policy = manifest.load_policy(manifest_path)?;
     let mut loaded = input::load(&manifest, skip_invalid, with_streets).map_err(Error::Input)?;
+    let empty = input::empty_layer_warnings(&manifest, &loaded.dataset, |k| policy.uses_kind(k));
     let unmatched = unmatched_filters(&policy, &loaded.dataset);
-    loaded.warnings.extend(unmatched);
+    loaded.warnings.extend(empty.into_iter().chain(unmatched));
     Ok(City {
         manifest,
         policy,

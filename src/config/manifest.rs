@@ -2,6 +2,9 @@
 //!
 //! ```toml
 //! name = "Zhongzheng and Datong"    # optional; the title of report.html
+//! attribution = "© OpenStreetMap contributors, ODbL 1.0"   # optional; the data's credit
+//! source = "OpenStreetMap extract monaco.osm.pbf (2016-03-05)" # optional; where it came from
+//! population_note = "estimated from building floor area"  # optional; set when people are estimates
 //! policy = "policy.toml"            # optional; the built-in default when absent
 //!
 //! [blocks]
@@ -86,6 +89,15 @@ use std::path::{Path, PathBuf};
 pub struct Manifest {
     /// The city's name, the title of `report.html`; the manifest's folder name when absent.
     pub name: Option<String>,
+    /// The credit the data's licence asks for, to show wherever the data is shown (`carecircle
+    /// osm` writes `© OpenStreetMap contributors, ODbL 1.0`).
+    pub attribution: Option<String>,
+    /// Where the data came from, in words (`carecircle osm`: the extract, its replication
+    /// timestamp and the boundary it was clipped to).
+    pub source: Option<String>,
+    /// Present when the blocks' residents and elderly are estimates, saying how they were
+    /// obtained (`carecircle osm`: from building floor area); absent for census figures.
+    pub population_note: Option<String>,
     /// A policy file; the built-in default policy when absent.
     pub policy: Option<PathBuf>,
     /// How far from the blocks' centre a block or facility may lie, km (default

@@ -294,6 +294,13 @@ impl Policy {
             .fold(0.0, f64::max)
     }
 
+    /// Whether a requirement of some circle, or a referral check, reads the layer `kind`.
+    pub fn uses_kind(&self, kind: &str) -> bool {
+        let required = self.circles.iter().flat_map(|c| &c.requires);
+        let referred = self.referrals.iter().flat_map(|r| [&r.from, &r.to]);
+        required.map(|r| &r.kind).chain(referred).any(|k| k == kind)
+    }
+
     /// An error naming every kind the policy requires that `has_kind` lacks.
     pub fn check_kinds(&self, has_kind: impl Fn(&str) -> bool) -> Result<(), ConfigError> {
         let mut issues = Vec::new();

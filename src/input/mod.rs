@@ -60,7 +60,7 @@ pub struct Loaded {
     pub inputs: Vec<InputCount>,
     /// Invalid features that were skipped (only with `skip_invalid`).
     pub skipped: Vec<Problem>,
-    /// Things the planner should know, such as an empty facility layer.
+    /// Things the planner should know, such as facilities sharing a position.
     pub warnings: Vec<String>,
 }
 
@@ -260,20 +260,35 @@ fn load_layers(
         let Some(layer) = all.add_files(kind, &source.path, reads, FacilityLayer::len) else {
             continue;
         };
-        if layer.is_empty() {
+        all.warnings.extend(facilities::shared_positions(&layer));
+        dataset.layers.push(layer);
+    }
+}
+
+/// One warning per facility layer without facilities that `used(kind)` says the policy reads
+/// (a requirement or a referral fails on it); an empty layer nothing reads is no concern.
+pub fn empty_layer_warnings(
+    manifest: &Manifest,
+    dataset: &Dataset,
+    used: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let empty = |kind: &str| dataset.layer(kind).is_some_and(FacilityLayer::is_empty);
+    manifest
+        .layers
+        .iter()
+        .filter(|(kind, _)| used(kind) && empty(kind))
+        .map(|(kind, source)| {
             let filtered = if source.filter.is_empty() {
                 String::new()
             } else {
                 format!(" matching `{}`", source.filter)
             };
-            all.warnings.push(format!(
+            format!(
                 "{}: layer `{kind}` has no facilities{filtered}; every requirement on `{kind}` fails",
                 source.path
-            ));
-        }
-        all.warnings.extend(facilities::shared_positions(&layer));
-        dataset.layers.push(layer);
-    }
+            )
+        })
+        .collect()
 }
 
 /// Reads every layer the manifest names, each file of a layer in the order listed (the

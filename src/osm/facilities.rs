@@ -43,6 +43,8 @@ pub struct KindCount {
     pub written: usize,
     /// Matching ways and relations left out: none of their nodes is in the extract.
     pub without_location: usize,
+    /// Left out: farther from the boundary than the margin.
+    pub outside_boundary: usize,
 }
 
 /// Every facility of the extract, sorted by element, and the counts per kind in mapping order.

@@ -39,6 +39,15 @@ pub struct BuildingRules {
     pub residential_in_landuse: Vec<String>,
     /// Rules for residential land-use areas.
     pub landuse: Vec<TagRule>,
+    /// `building` values residential where the building stands in no land-use area at all.
+    pub residential_without_landuse: Vec<String>,
+    /// Rules for any land-use area (for `residential_without_landuse`).
+    pub any_landuse: Vec<TagRule>,
+    /// Tags that make a building of `residential_in_landuse` or `residential_without_landuse`
+    /// something other than housing (a school, a shop, a church, a hotel).
+    pub not_residential: Vec<TagRule>,
+    /// Buildings with a smaller footprint are left out (sheds, garages, kiosks), m².
+    pub min_footprint_m2: f64,
     /// Storeys for a `building` value missing from `levels`.
     pub default_levels: f64,
     /// Storeys by `building` value.
@@ -136,6 +145,9 @@ pub enum MappingError {
         /// The storeys given.
         value: f64,
     },
+    /// A minimum footprint that is negative or not a number.
+    #[error("[buildings] min_footprint_m2 must be 0 or more square metres, got {0}")]
+    MinFootprint(f64),
     /// A floor area per resident that is not positive.
     #[error("[population] floor_area_per_resident_m2 must be positive, got {0}")]
     FloorArea(f64),
@@ -204,6 +216,9 @@ impl Mapping {
                     value,
                 });
             }
+        }
+        if !(b.min_footprint_m2.is_finite() && b.min_footprint_m2 >= 0.0) {
+            return Err(MappingError::MinFootprint(b.min_footprint_m2));
         }
         let p = &self.population;
         if !(p.floor_area_per_resident_m2.is_finite() && p.floor_area_per_resident_m2 > 0.0) {
@@ -398,6 +413,7 @@ tiers = [
                 "floor_area_per_resident_m2",
             ),
             ("[buildings]\nlevels = { house = -1 }\n", "house"),
+            ("[buildings]\nmin_footprint_m2 = -1\n", "min_footprint_m2"),
             ("[buildings]\nresidentail = []\n", "residentail"),
             (
                 "[[facilities]]\nkind = \"Hospital\"\nrules = [\"amenity=hospital\"]\n",

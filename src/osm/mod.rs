@@ -11,8 +11,10 @@
 //! output bytes do not depend on the thread count.
 
 pub mod areas;
+pub mod boundary;
 pub mod buildings;
 pub mod city;
+pub mod clip;
 pub mod element;
 pub mod facilities;
 pub mod mapping;
@@ -31,8 +33,10 @@ pub mod write;
 use crate::algo::crs::{CrsError, LocalProjection};
 use crate::output::atomic::{write_atomically, ProtectedInputs};
 use crate::output::folder::OutputFolder;
+use boundary::{read_boundary_file, relation_boundary, Boundary, BoundaryError, BoundarySource};
 use buildings::{Building, BuildingCounts};
 use city::{city_toml, policy_toml, CityNotes};
+use clip::Clip;
 use facilities::{Facility, KindCount};
 use mapping::Mapping;
 use population::{estimate, Population, Totals};
@@ -41,7 +45,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use streets::{StreetCounts, StreetPiece};
-use summary::Conversion;
+use summary::{BoundarySummary, Conversion};
 use tags::{any_matches, TagSource};
 
 /// What to convert and how.
@@ -53,6 +57,10 @@ pub struct ConvertOptions {
     pub mapping_path: Option<PathBuf>,
     /// Known totals replacing the population estimates.
     pub totals: Totals,
+    /// The boundary to clip the city to, if any.
+    pub boundary: Option<BoundarySource>,
+    /// How far beyond the boundary facilities and streets are kept, metres (see [`clip`]).
+    pub margin_m: f64,
 }
 
 /// Why a conversion failed.
@@ -61,6 +69,9 @@ pub enum ConvertError {
     /// The extract could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The boundary cannot be read or built.
+    #[error(transparent)]
+    Boundary(#[from] BoundaryError),
     /// The extract has no nodes.
     #[error("{}: the extract has no nodes", .0.display())]
     NoNodes(PathBuf),
@@ -91,13 +102,39 @@ impl Wanted for Mapping {
     fn relation(&self, tags: &[(&str, &str)]) -> bool {
         tags.tag("building").is_some()
             || any_matches(&self.buildings.landuse, tags)
+            || any_matches(&self.buildings.any_landuse, tags)
             || self.facility_kind(tags).is_some()
+    }
+}
+
+/// The mapping's elements, and the boundary relation when the city is clipped to one.
+struct Selection<'a> {
+    mapping: &'a Mapping,
+    boundary_relation: Option<i64>,
+}
+
+impl Wanted for Selection<'_> {
+    fn node(&self, tags: &[(&str, &str)]) -> bool {
+        self.mapping.node(tags)
+    }
+
+    fn way(&self, tags: &[(&str, &str)]) -> bool {
+        self.mapping.way(tags)
+    }
+
+    fn relation(&self, tags: &[(&str, &str)]) -> bool {
+        self.mapping.relation(tags)
+    }
+
+    fn relation_by_id(&self, id: i64) -> bool {
+        self.boundary_relation == Some(id)
     }
 }
 
 /// Converts the extract at `input` into a city folder `out_dir`: `blocks.geojson`, one
 /// `<kind>.geojson` per facility kind found or named by the policy, `streets.geojson`,
-/// `policy.toml`, `city.toml` and `osm_summary.json`.
+/// `policy.toml`, `city.toml` and `osm_summary.json`; clipped to the boundary of `options`
+/// when it has one.
 pub fn convert(
     input: &Path,
     out_dir: &Path,
@@ -105,9 +142,12 @@ pub fn convert(
 ) -> Result<Conversion, ConvertError> {
     let started = Instant::now();
     let mapping = &options.mapping;
-    let (extract, projection) = read_projected(input, mapping)?;
+    let (extract, projection, boundary) = read_with_boundary(input, options)?;
     let read_time = started.elapsed();
-    let parts = CityParts::new(&extract, &projection, options);
+    let clip = boundary
+        .as_ref()
+        .map(|b| Clip::new(b.outline.clone(), &projection, options.margin_m));
+    let parts = CityParts::new(&extract, &projection, options, clip.as_ref());
 
     let tertiary = mapping.has_tier("hospital", "tertiary");
     let policy = policy_toml(|kind| parts.found(kind), tertiary);
@@ -117,14 +157,30 @@ pub fn convert(
         || input.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let replication = extract.replication_timestamp.map(city::utc_timestamp);
+    let name = boundary
+        .as_ref()
+        .and_then(|b| b.name.clone())
+        .unwrap_or_else(|| city::extract_stem(&source).to_string());
+    let boundary_summary = boundary.as_ref().map(|b| BoundarySummary {
+        source: b.source.clone(),
+        name: b.name.clone(),
+        margin_m: options.margin_m,
+    });
     let notes = CityNotes {
+        name: &name,
         source: &source,
+        replication: replication.as_deref(),
+        boundary: boundary_summary.as_ref(),
         residents_method: &parts.people.residents_method,
         elderly_method: &parts.people.elderly_method,
         empty_kinds: &empty_kinds,
     };
     let city = city_toml(&notes, &layers);
     let conversion = Conversion {
+        name: name.clone(),
+        replication_timestamp: replication.clone(),
+        boundary: boundary_summary.clone(),
         empty_kinds,
         layers: layers.clone(),
         read_seconds: read_time.as_secs_f64(),
@@ -146,6 +202,25 @@ pub fn convert(
     })
 }
 
+/// Reads the extract and its projection, and the boundary of `options` if any: a boundary
+/// file before the extract (so a bad one fails at once), a boundary relation from it.
+fn read_with_boundary(
+    input: &Path,
+    options: &ConvertOptions,
+) -> Result<(Extract, LocalProjection, Option<Boundary>), ConvertError> {
+    let (file_boundary, boundary_relation) = match &options.boundary {
+        Some(BoundarySource::File(path)) => (Some(read_boundary_file(path)?), None),
+        Some(BoundarySource::Relation(id)) => (None, Some(*id)),
+        None => (None, None),
+    };
+    let (extract, projection) = read_projected(input, &options.mapping, boundary_relation)?;
+    let boundary = match boundary_relation {
+        Some(id) => Some(relation_boundary(&extract, id, input)?),
+        None => file_boundary,
+    };
+    Ok((extract, projection, boundary))
+}
+
 /// What the mapping makes of an extract: the residential blocks with their estimated people,
 /// the facilities and the walkable street pieces, each with its counts.
 struct CityParts<'e> {
@@ -160,15 +235,26 @@ struct CityParts<'e> {
 
 impl<'e> CityParts<'e> {
     /// Sorts the extract's elements into blocks, facilities and streets by the mapping of
-    /// `options`, estimating the blocks' people (with its known totals).
-    fn new(extract: &'e Extract, projection: &LocalProjection, options: &ConvertOptions) -> Self {
+    /// `options`, estimating the blocks' people (with its known totals); with a `clip`, only
+    /// the blocks inside the boundary and the facilities and streets near it.
+    fn new(
+        extract: &'e Extract,
+        projection: &LocalProjection,
+        options: &ConvertOptions,
+        clip: Option<&Clip>,
+    ) -> Self {
         let mapping = &options.mapping;
         let (blocks, building_counts) =
-            buildings::residential_buildings(extract, mapping, projection);
+            buildings::residential_buildings(extract, mapping, projection, clip);
         let floor_areas: Vec<f64> = blocks.iter().map(|b| b.floor_area_m2).collect();
         let people = estimate(&floor_areas, &mapping.population, options.totals);
-        let (facilities, kind_counts) = facilities::facilities(extract, mapping, projection);
-        let (streets, street_counts) = streets::walkable_streets(extract, &mapping.streets);
+        let (mut facilities, mut kind_counts) =
+            facilities::facilities(extract, mapping, projection);
+        let (mut streets, mut street_counts) = streets::walkable_streets(extract, &mapping.streets);
+        if let Some(clip) = clip {
+            facilities = clip.facilities(facilities, &mut kind_counts, projection);
+            streets = clip.streets(streets, &mut street_counts, projection);
+        }
         CityParts {
             blocks,
             building_counts,
@@ -192,6 +278,9 @@ impl<'e> CityParts<'e> {
     fn summary(&self, source: String, extract: &Extract) -> Conversion {
         Conversion {
             source,
+            name: String::new(),
+            replication_timestamp: None,
+            boundary: None,
             elements: extract.counts,
             buildings: self.building_counts,
             blocks: self.blocks.len(),
@@ -210,13 +299,19 @@ impl<'e> CityParts<'e> {
     }
 }
 
-/// Reads the extract at `input` with what `mapping` can use, and a projection for its area:
-/// the reading half of [`convert`] (the fuzz targets run it on hostile extracts).
+/// Reads the extract at `input` with what `mapping` can use (and the relation
+/// `boundary_relation`, whatever its type), and a projection for its area: the reading half
+/// of [`convert`] (the fuzz targets run it on hostile extracts).
 pub fn read_projected(
     input: &Path,
     mapping: &Mapping,
+    boundary_relation: Option<i64>,
 ) -> Result<(Extract, LocalProjection), ConvertError> {
-    let extract = read_extract(input, mapping)?;
+    let selection = Selection {
+        mapping,
+        boundary_relation,
+    };
+    let extract = read_extract(input, &selection)?;
     let (min_lon, min_lat, max_lon, max_lat) = extract
         .nodes
         .bounds()
@@ -289,7 +384,13 @@ fn write_city(
     options: &ConvertOptions,
     city: &CityFolder,
 ) -> Result<(), ConvertError> {
-    let inputs = std::iter::once(input).chain(options.mapping_path.as_deref());
+    let boundary_file = match &options.boundary {
+        Some(BoundarySource::File(path)) => Some(path.as_path()),
+        _ => None,
+    };
+    let inputs = std::iter::once(input)
+        .chain(options.mapping_path.as_deref())
+        .chain(boundary_file);
     let mut folder = OutputFolder::create(out_dir, inputs, "osm")?;
     for name in [
         "blocks.geojson",

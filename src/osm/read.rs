@@ -24,8 +24,12 @@ pub trait Wanted: Sync {
     fn node(&self, tags: &[(&str, &str)]) -> bool;
     /// Whether to keep a way.
     fn way(&self, tags: &[(&str, &str)]) -> bool;
-    /// Whether to keep a multipolygon relation (other relations are never kept).
+    /// Whether to keep a multipolygon relation (other relations are kept only by id).
     fn relation(&self, tags: &[(&str, &str)]) -> bool;
+    /// Whether to keep the relation `id` whatever its type (a boundary relation).
+    fn relation_by_id(&self, _id: i64) -> bool {
+        false
+    }
 }
 
 /// A kept node with its tags.
@@ -90,8 +94,11 @@ pub struct Extract {
     pub tagged_nodes: Vec<TaggedNode>,
     /// Kept ways and the member ways of kept relations.
     pub ways: Vec<Way>,
-    /// Kept multipolygon relations.
+    /// Kept multipolygon relations, and a relation kept by id.
     pub relations: Vec<Relation>,
+    /// The header's replication timestamp (`osmosis_replication_timestamp`), seconds since
+    /// 1970-01-01 UTC, if it has one.
+    pub replication_timestamp: Option<i64>,
     /// Elements in the file.
     pub counts: ElementCounts,
     /// Ways in the file (kept or not) referencing at least one node the file lacks.
@@ -125,7 +132,8 @@ struct Pass2 {
 
 /// One decoded blob.
 enum Decoded<T> {
-    Header,
+    /// A header block with its replication timestamp, if any.
+    Header(Option<i64>),
     Data(T),
     Other,
 }
@@ -177,9 +185,12 @@ pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, ReadErr
         refused,
     })?;
     let (blocks, headers) = decode_blocks(path, |block| pass1(block, wanted))?;
-    if headers == 0 {
+    if headers.is_empty() {
         return Err(ReadError::NoHeader(path.to_path_buf()));
     }
+    // Blobs come in any order; the latest stamp of several headers, so the result does not
+    // depend on it.
+    let replication_timestamp = headers.into_iter().flatten().max();
     let mut merged = Pass1::default();
     for b in blocks {
         merged.nodes.extend(b.nodes);
@@ -215,18 +226,19 @@ pub fn read_extract(path: &Path, wanted: &dyn Wanted) -> Result<Extract, ReadErr
         tagged_nodes: merged.tagged_nodes,
         ways: merged.ways,
         relations: merged.relations,
+        replication_timestamp,
         counts: merged.counts,
         ways_missing_nodes,
     })
 }
 
 /// Decodes every blob of the file in parallel, applying `each` to the data blocks; also
-/// returns the number of header blocks. A malformed file is an error naming it, also when
+/// returns the header blocks' replication timestamps, in any order. A malformed file is an error naming it, also when
 /// the decoder panics on it (quietly: see [`super::quiet`]).
 fn decode_blocks<T: Send>(
     path: &Path,
     each: impl Fn(&PrimitiveBlock) -> T + Sync,
-) -> Result<(Vec<T>, usize), ReadError> {
+) -> Result<(Vec<T>, Vec<Option<i64>>), ReadError> {
     let reader = BlobReader::from_path(path).map_err(|source| ReadError::Open {
         path: path.to_path_buf(),
         source,
@@ -238,7 +250,7 @@ fn decode_blocks<T: Send>(
             .map(|blob| {
                 let blob = blob?;
                 Ok(match quietly(|| blob.decode())? {
-                    BlobDecode::OsmHeader(_) => Decoded::Header,
+                    BlobDecode::OsmHeader(h) => Decoded::Header(h.osmosis_replication_timestamp()),
                     BlobDecode::OsmData(block) => Decoded::Data(each(&block)),
                     BlobDecode::Unknown(_) => Decoded::Other,
                 })
@@ -250,11 +262,11 @@ fn decode_blocks<T: Send>(
         path: path.to_path_buf(),
         source,
     })?;
-    let mut headers = 0;
+    let mut headers = Vec::new();
     let mut blocks = Vec::new();
     for d in decoded {
         match d {
-            Decoded::Header => headers += 1,
+            Decoded::Header(timestamp) => headers.push(timestamp),
             Decoded::Data(t) => blocks.push(t),
             Decoded::Other => {}
         }
@@ -303,7 +315,8 @@ fn pass1(block: &PrimitiveBlock, wanted: &dyn Wanted) -> Pass1 {
             Element::Relation(r) => {
                 out.counts.relations += 1;
                 tags.extend(Quiet(r.tags()));
-                if tags.tag("type") == Some("multipolygon") && wanted.relation(&tags) {
+                let multipolygon = tags.tag("type") == Some("multipolygon");
+                if (multipolygon && wanted.relation(&tags)) || wanted.relation_by_id(r.id()) {
                     let members = Quiet(r.members())
                         .filter(|m| m.member_type == RelMemberType::Way)
                         .filter_map(|m| {

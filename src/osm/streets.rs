@@ -37,6 +37,8 @@ pub struct StreetCounts {
     pub truncated: usize,
     /// Ways left out: no two consecutive nodes of theirs are in the extract.
     pub dropped: usize,
+    /// Pieces left out: no position of theirs within the boundary's margin.
+    pub outside_boundary: usize,
 }
 
 /// The walkable ways' pieces, sorted by way id and position along the way.

@@ -9,11 +9,28 @@ use crate::output::format::thousands;
 use serde::Serialize;
 use std::fmt::Write;
 
+/// The boundary a conversion was clipped to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoundarySummary {
+    /// The boundary file's name, or `relation 123`.
+    pub source: String,
+    /// Its name, if it has one.
+    pub name: Option<String>,
+    /// How far beyond it facilities and streets were kept, metres.
+    pub margin_m: f64,
+}
+
 /// The counts of one conversion.
 #[derive(Debug, Clone, Serialize)]
 pub struct Conversion {
     /// The extract's file name.
     pub source: String,
+    /// The city's name (`name` in city.toml): the boundary's, else the extract's file stem.
+    pub name: String,
+    /// The extract header's replication timestamp (ISO 8601, UTC), if it has one.
+    pub replication_timestamp: Option<String>,
+    /// The boundary the city was clipped to, if any.
+    pub boundary: Option<BoundarySummary>,
     /// Elements in the extract.
     pub elements: ElementCounts,
     /// Buildings and how they were sorted out.
@@ -68,17 +85,31 @@ impl Conversion {
             count(e.relations),
             self.read_seconds
         );
+        if let Some(b) = &self.boundary {
+            let name = b
+                .name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "boundary: {}{name}; blocks inside it, facilities and streets up to {} m beyond it",
+                b.source,
+                thousands(b.margin_m)
+            );
+        }
         self.describe_buildings(&mut out);
         self.describe_facilities(&mut out);
         let s = &self.streets;
         let _ = writeln!(
             out,
-            "streets: {} walkable ways -> {} street features (split at shared nodes: {} ways; truncated at missing nodes: {}; dropped: {})",
+            "streets: {} walkable ways -> {} street features (split at shared nodes: {} ways; truncated at missing nodes: {}; dropped: {}; beyond the margin: {})",
             count(s.walkable_ways),
             count(s.features),
             count(s.split_ways),
             count(s.truncated),
-            count(s.dropped)
+            count(s.dropped),
+            count(s.outside_boundary)
         );
         let _ = writeln!(
             out,
@@ -114,15 +145,45 @@ impl Conversion {
         );
         let _ = writeln!(
             out,
-            "residential blocks written: {} ({} by building type, {} inside {} residential land-use areas; {} with building:levels); residents {} and elderly {} (estimates; see city.toml)",
+            "residential blocks written: {} ({} by building type, {} inside {}, {} outside any of {}; {} with building:levels); residents {} and elderly {} (estimates; see city.toml)",
             n(self.blocks),
             n(b.residential_by_type),
             n(b.residential_in_landuse),
-            n(b.landuse_areas),
+            plural(b.landuse_areas, "residential land-use area", "residential land-use areas"),
+            n(b.residential_without_landuse),
+            plural(b.any_landuse_areas, "land-use area", "land-use areas"),
             n(b.levels_tagged),
             thousands(self.residents),
             thousands(self.elderly)
         );
+        let l = &b.left_out;
+        let reasons = [
+            (l.outside_boundary, "outside the boundary"),
+            (l.not_residential_type, "not a residential building type"),
+            (
+                l.not_residential_tags,
+                "tagged as something else (shop, office, school...)",
+            ),
+            (
+                l.not_residential_landuse,
+                "untyped where land use does not make them housing",
+            ),
+            (l.crosses_itself, "with an outline crossing itself"),
+            (l.too_small, "smaller than the minimum footprint"),
+        ];
+        let said: Vec<String> = reasons
+            .iter()
+            .filter(|(k, _)| *k > 0)
+            .map(|(k, why)| format!("{} {why}", n(*k)))
+            .collect();
+        if !said.is_empty() {
+            let _ = writeln!(
+                out,
+                "left out: {} ({})",
+                plural(l.total(), "building", "buildings"),
+                said.join(", ")
+            );
+        }
     }
 
     /// The line on the facility kinds found and left empty.
@@ -140,9 +201,18 @@ impl Conversion {
                 items.join(", ")
             }
         };
+        let outside: usize = self.facilities.iter().map(|k| k.outside_boundary).sum();
+        let beyond = if self.boundary.is_some() {
+            format!(
+                "; {} beyond the margin left out",
+                plural(outside, "facility", "facilities")
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "facilities: {}; empty: {}",
+            "facilities: {}; empty: {}{beyond}",
             list(&found),
             list(&self.empty_kinds)
         );
@@ -152,4 +222,9 @@ impl Conversion {
 /// A count with thousands separators.
 fn count(x: usize) -> String {
     thousands(x as f64)
+}
+
+/// A count with thousands separators and the noun, singular for one.
+fn plural(x: usize, one: &str, many: &str) -> String {
+    format!("{} {}", count(x), if x == 1 { one } else { many })
 }
