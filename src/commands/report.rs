@@ -18,7 +18,7 @@ use crate::output::features::write_geojson_layers;
 use crate::output::folder::{OutputFolder, WrittenSet};
 use crate::output::gaps::GapLayer;
 use crate::output::gpkg::write_geopackage;
-use crate::output::html::{write_report_html, Page};
+use crate::output::html::{write_report_html, DataNotes, Page};
 use crate::output::layer::{Layer, OutputFormat, StyledLayer};
 use crate::output::map::{map_title, write_map, MapData, MapLayer};
 use crate::output::network::write_off_network_csv;
@@ -440,6 +440,11 @@ fn write_map_and_page(
             .filter(|f| **f != tables.report_html)
             .filter_map(|f| Some(f.file_name()?.to_string_lossy().into_owned()))
             .collect(),
+        data: DataNotes {
+            source: city.manifest.source.as_deref(),
+            attribution: city.manifest.attribution.as_deref(),
+            population_note: city.manifest.population_note.as_deref(),
+        },
     };
     write_report_html(&tables.report_html, protected, &page)
 }

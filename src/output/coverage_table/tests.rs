@@ -113,6 +113,7 @@ fn html_rows(summary: &Summary) -> Vec<Vec<String>> {
         view_circle: "basic",
         map_svg: None,
         files: Vec::new(),
+        data: Default::default(),
     };
     table(&parse(&render(&page)), "circle-basic")
 }

@@ -40,6 +40,20 @@ pub struct Page<'a> {
     pub map_svg: Option<&'a str>,
     /// The names of the other files written beside the page.
     pub files: Vec<String>,
+    /// Where the data came from and the credit it asks for (the manifest's keys).
+    pub data: DataNotes<'a>,
+}
+
+/// What the manifest says of its data: shown under the page's title.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DataNotes<'a> {
+    /// Where the data came from, with its date (`source`).
+    pub source: Option<&'a str>,
+    /// The credit its licence asks for (`attribution`, e.g. `© OpenStreetMap contributors`).
+    pub attribution: Option<&'a str>,
+    /// How the residents and elderly were estimated, when they are estimates
+    /// (`population_note`).
+    pub population_note: Option<&'a str>,
 }
 
 impl Page<'_> {

@@ -25,6 +25,20 @@ pub fn header(out: &mut String, page: &Page) {
         escape(&page.command_line()),
         escape(&page.summary.version),
     );
+    let data = page.data;
+    if let Some(source) = data.source {
+        element_with_class(out, "p", "meta", &format!("Data: {source}."));
+    }
+    if let Some(note) = data.population_note {
+        let caveat = format!(
+            "Residents and elderly are estimates ({note}), not counts: read every figure \
+             of people as an order of magnitude."
+        );
+        element_with_class(out, "p", "meta", &caveat);
+    }
+    if let Some(credit) = data.attribution {
+        element_with_class(out, "p", "meta", credit);
+    }
     out.push_str("</header>\n");
 }
 

@@ -165,6 +165,11 @@ fn page<'a>(summary: &'a Summary, policy: &'a Policy, command: &'a [String]) -> 
         view_circle: "basic",
         map_svg: Some(SVG),
         files: vec!["blocks.geojson".into(), "extra & more.csv".into()],
+        data: DataNotes {
+            source: Some("OpenStreetMap extract town.osm.pbf (2016-03-05) <b>"),
+            attribution: Some("© OpenStreetMap contributors, ODbL 1.0"),
+            population_note: Some("estimated from building floor area"),
+        },
     }
 }
 
@@ -395,4 +400,27 @@ fn actions_name_the_largest_zones_and_the_sites_that_close_them() {
     );
     let meaning = texts(&doc, "li");
     assert!(meaning.contains(&"Basic circle: 250 of 1,000 elderly (25.0 %) have everything it asks for within reach on foot; 750 do not.".to_string()));
+}
+
+/// The manifest's source, credit and population caveat are under the title, escaped.
+#[test]
+fn the_data_source_credit_and_caveat_head_the_page() {
+    let summary = summary();
+    let policy = Policy::default_policy();
+    let html = render(&page(&summary, &policy, &[]));
+    let doc = parse(&html);
+    let header = doc
+        .descendants()
+        .find(|n| n.has_tag_name("header"))
+        .map(html_doc::text)
+        .unwrap();
+    assert!(header.contains("Data: OpenStreetMap extract town.osm.pbf (2016-03-05) <b>."));
+    assert!(header.contains("© OpenStreetMap contributors, ODbL 1.0"));
+    assert!(
+        header.contains("Residents and elderly are estimates (estimated from building floor area)")
+    );
+    let mut bare = page(&summary, &policy, &[]);
+    bare.data = DataNotes::default();
+    let html = render(&bare);
+    assert!(!html.contains("Data:") && !html.contains("estimates ("));
 }
