@@ -58,8 +58,15 @@ pub enum Command {
         /// The city manifest (TOML).
         city: PathBuf,
     },
-    /// Print the built-in default policy as TOML, to copy and edit.
-    Policy,
+    /// Print the built-in default policy as TOML, to copy and edit, or a ready template.
+    Policy {
+        /// List the ready policy templates (name, standard, description) and exit.
+        #[arg(long, conflicts_with = "template")]
+        list: bool,
+        /// Print this template (see --list) instead of the default policy.
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+    },
     /// Convert an OpenStreetMap extract (.osm.pbf) into a city folder with city.toml.
     Osm {
         /// The OpenStreetMap extract (.osm.pbf).

@@ -7,13 +7,13 @@ mod errors;
 mod folder;
 mod osm;
 pub mod out_of_memory;
+mod policy;
 mod report;
 mod site;
 mod synth;
 
 use anyhow::Result;
 use args::{Cli, Command};
-use carecircle::config::policy::DEFAULT_POLICY_TOML;
 use carecircle::osm::mapping::DEFAULT_MAPPING_TOML;
 use carecircle::osm::population::Totals;
 use errors::Hints;
@@ -53,10 +53,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             site::site(&args.city, &options, &args.out, format, args.csv_bom)
         }
         Command::Check { city } => Ok(check::check(&city)),
-        Command::Policy => {
-            print!("{DEFAULT_POLICY_TOML}");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Policy { list, template } => policy::policy(list, template.as_deref()),
         Command::Osm {
             extract,
             out,

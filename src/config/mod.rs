@@ -1,4 +1,5 @@
-//! Configuration files: the city manifest, the policy, and attribute filters.
+//! Configuration files: the city manifest, the policy and its ready templates, and attribute
+//! filters.
 
 pub mod check;
 pub mod error;
@@ -6,6 +7,7 @@ pub mod filter;
 pub mod manifest;
 pub mod policy;
 pub mod reach;
+pub mod templates;
 
 pub use check::{check_config, CheckedConfig};
 pub use error::{ConfigError, ConfigProblem};
