@@ -22,6 +22,14 @@ pub enum AnalysisError {
         /// The kinds the circle requires.
         kinds: Vec<String>,
     },
+    /// Facilities were added (`report --add`) to a kind the manifest has no layer of.
+    #[error("cannot add facilities to `{kind}`: the city manifest has no such layer; its layers are: {}", .kinds.join(", "))]
+    UnknownLayer {
+        /// The kind asked for.
+        kind: String,
+        /// The manifest's layers.
+        kinds: Vec<String>,
+    },
     /// Walking distances were asked for a city without streets.
     #[error("{mode} distances need a [streets] layer in the city manifest")]
     WalkingNeedsStreets {

@@ -229,6 +229,7 @@ fn read_candidates(source: &str) -> Result<FacilityLayer, Error> {
         crs: Default::default(),
         filter: Default::default(),
         duplicates: Default::default(),
+        added: Default::default(),
     };
     let mut layer = FacilityLayer::default();
     for read in read_layer("candidate", &layer_source, None) {

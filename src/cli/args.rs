@@ -173,6 +173,23 @@ pub struct ReportArgs {
     /// Chinese locale (which reads a CSV without one as GBK) shows the names right.
     #[arg(long)]
     pub csv_bom: bool,
+    /// What if: add the facilities of FILE (GeoJSON or CSV, such as a `site` run's
+    /// sites.geojson) to layer KIND for this run, without editing the city's files;
+    /// repeatable. Features whose `kind` property names another kind are left out.
+    #[arg(long, value_name = "KIND=FILE", value_parser = kind_and_file)]
+    pub add: Vec<(String, PathBuf)>,
+}
+
+/// `KIND=FILE` of `--add`.
+fn kind_and_file(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((kind, file)) if !kind.is_empty() && !file.is_empty() => {
+            Ok((kind.to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "expected KIND=FILE, such as care_bed=sites.geojson, not `{text}`"
+        )),
+    }
 }
 
 impl ReportArgs {
@@ -189,6 +206,7 @@ impl ReportArgs {
             sites: self.sites,
             command,
             csv_bom: self.csv_bom,
+            add: self.add.clone(),
         }
     }
 }

@@ -65,6 +65,9 @@ pub struct ReportOptions {
     /// Start every CSV file with a UTF-8 byte-order mark, for spreadsheets in a Chinese
     /// locale (which read a CSV without one as GBK).
     pub csv_bom: bool,
+    /// What-if facilities: each file's facilities added to the layer of the kind (see
+    /// [`crate::config::LayerSource::added_source`]).
+    pub add: Vec<(String, PathBuf)>,
 }
 
 /// Wall time of the report's stages.
@@ -100,7 +103,15 @@ fn read_city(
     manifest_path: &Path,
     options: &ReportOptions,
 ) -> Result<(City, DistanceMode, usize), Error> {
-    let manifest = load_manifest(manifest_path)?;
+    let mut manifest = load_manifest(manifest_path)?;
+    for (kind, file) in &options.add {
+        let file = std::path::absolute(file)?;
+        if manifest.add_facilities(kind, file).is_none() {
+            let kinds = manifest.layers.keys().cloned().collect();
+            let kind = kind.clone();
+            return Err(AnalysisError::UnknownLayer { kind, kinds }.into());
+        }
+    }
     let mode = distance_mode(&manifest, options.distance)?;
     if options.service_areas && !mode.walks() {
         return Err(AnalysisError::ServiceAreasNeedWalking.into());

@@ -137,7 +137,7 @@ impl Fields {
 }
 
 /// A table's `path`: one file, or a list of files of the same kind read one after another.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Paths(Vec<PathBuf>);
 
 impl Paths {
@@ -313,6 +313,39 @@ pub struct LayerSource {
     /// What two facilities with one id are.
     #[serde(default)]
     pub duplicates: Duplicates,
+    /// Files of facilities added for a what-if run (`report --add KIND=FILE`), not part of
+    /// the manifest: see [`LayerSource::added_source`].
+    #[serde(skip)]
+    pub added: Paths,
+}
+
+impl LayerSource {
+    /// The layer's files, then those added for a what-if run.
+    pub fn all_paths(&self) -> Paths {
+        Paths(self.path.0.iter().chain(&self.added.0).cloned().collect())
+    }
+
+    /// How the files added for a what-if run are read, when there are some: each with its
+    /// own settings detected (id, name, coordinates; no filter), since such a file (a
+    /// `site` run's `sites.geojson`, a list of vacant flats) is not shaped like the layer's
+    /// own files. See [`crate::input::facilities::read_layer`] for their ids and kinds.
+    pub fn added_source(&self) -> Option<LayerSource> {
+        (!self.added.is_empty()).then(|| LayerSource {
+            path: self.added.clone(),
+            layer: None,
+            id: None,
+            name: None,
+            label: self.label.clone(),
+            lon: None,
+            lat: None,
+            encoding: None,
+            delimiter: None,
+            crs: None,
+            filter: Filter::default(),
+            duplicates: Duplicates::Error,
+            added: Paths::default(),
+        })
+    }
 }
 
 /// What facilities of one layer sharing an id are (`duplicates = "merge"` on a layer).
@@ -448,6 +481,7 @@ impl EntrancesSource {
             crs: self.crs,
             filter: self.filter.clone(),
             duplicates: Duplicates::Error,
+            added: Paths::default(),
         }
     }
 }
@@ -616,6 +650,8 @@ impl Manifest {
         let mut tables = vec![("blocks".to_string(), &self.blocks.path)];
         let layers = self.layers.iter();
         tables.extend(layers.map(|(kind, l)| (format!("layers.{kind}"), &l.path)));
+        let added = self.layers.iter().filter(|(_, l)| !l.added.is_empty());
+        tables.extend(added.map(|(kind, l)| (format!("--add {kind}"), &l.added)));
         tables.extend(self.streets.as_ref().map(|s| ("streets".into(), &s.path)));
         tables.extend(self.barriers.as_ref().map(|b| ("barriers".into(), &b.path)));
         tables.extend(
@@ -624,6 +660,13 @@ impl Manifest {
                 .map(|e| ("entrances".into(), &e.path)),
         );
         tables
+    }
+
+    /// Adds the facilities of `file` to layer `kind` for a what-if run (`report --add`);
+    /// `None` when the manifest has no such layer.
+    pub fn add_facilities(&mut self, kind: &str, file: PathBuf) -> Option<()> {
+        self.layers.get_mut(kind)?.added.0.push(file);
+        Some(())
     }
 
     /// Every `path` of the tables naming files, to resolve.

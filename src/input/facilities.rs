@@ -63,28 +63,60 @@ pub(crate) fn read_point_rows(source: &LayerSource, path: &Path) -> Result<Point
 /// [`Duplicates`]): then the first row of an id is the facility and a warning per file says
 /// how many were merged and how far the farthest stood. Facilities outside `extent` (the
 /// study area) are problems too. [`shared_positions`] warns about the whole layer.
+///
+/// Then come the files added for a what-if run (`report --add`), read with
+/// [`LayerSource::added_source`]: a feature whose `kind` property names another kind is left
+/// out (a report's `sites.geojson` holds the sites of every requirement), and each id is
+/// the file's name and the feature's `candidate_id`, else its id: `sites.geojson:B0012`.
 pub fn read_layer(
     kind: &str,
     source: &LayerSource,
     extent: Option<&Extent>,
 ) -> Vec<Result<Read<FacilityLayer>, Problem>> {
-    let paths: Vec<&Path> = source.path.iter().collect();
+    let added = source.added_source();
+    let files: Vec<(&LayerSource, &Path)> = std::iter::once(source)
+        .chain(added.as_ref())
+        .flat_map(|s| s.path.iter().map(move |path| (s, path)))
+        .collect();
+    let paths: Vec<&Path> = files.iter().map(|&(_, path)| path).collect();
     let mut ids = SeenIds::default();
-    (0..paths.len())
-        .map(|file| read_file(kind, source, (&paths, file), extent, &mut ids))
+    let own_files = source.path.len();
+    (0..files.len())
+        .map(|file| {
+            let at = (&paths[..], file);
+            let added = file >= own_files;
+            read_file(kind, files[file].0, at, added, extent, &mut ids)
+        })
         .collect()
 }
 
-/// Reads file `file` of `paths`, the files of `kind`'s layer, its ids checked against `ids`
-/// (the earlier files' and its own).
+/// A feature of a file added for a what-if run as a facility of `kind`: `None` when its
+/// `kind` property names another kind; else with its id prefixed by the file's name
+/// (`file`), its `candidate_id` standing for the id when it has one.
+fn as_added(kind: &str, file: &str, mut row: FacilityRow) -> Option<FacilityRow> {
+    let text = |key: &str| row.properties.get(key).and_then(|v| v.as_str());
+    if text("kind").is_some_and(|k| k != kind) {
+        return None;
+    }
+    let id = text("candidate_id").unwrap_or(&row.id);
+    row.id = format!("{file}:{id}");
+    Some(row)
+}
+
+/// Reads file `file` of `paths`, the files of `kind`'s layer (`added` for a what-if run, see
+/// [`as_added`]), its ids checked against `ids` (the earlier files' and its own).
 fn read_file(
     kind: &str,
     source: &LayerSource,
     (paths, file): (&[&Path], usize),
+    added: bool,
     extent: Option<&Extent>,
     ids: &mut SeenIds,
 ) -> Result<Read<FacilityLayer>, Problem> {
     let path = paths[file];
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let ((rows, features), location) = read_point_rows(source, path)?;
     let mut layer = FacilityLayer {
         kind: kind.to_string(),
@@ -96,6 +128,10 @@ fn read_file(
     let mut problems = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
         let r = match row {
+            Ok(Some(r)) if added => match as_added(kind, &file_name, r) {
+                Some(r) => r,
+                None => continue,
+            },
             Ok(Some(r)) => r,
             Ok(None) => continue,
             Err(p) => {

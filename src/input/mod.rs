@@ -257,7 +257,8 @@ fn load_layers(
 ) {
     for (kind, source) in &manifest.layers {
         let reads = facilities::read_layer(kind, source, study_area);
-        let Some(layer) = all.add_files(kind, &source.path, reads, FacilityLayer::len) else {
+        let paths = source.all_paths();
+        let Some(layer) = all.add_files(kind, &paths, reads, FacilityLayer::len) else {
             continue;
         };
         all.warnings.extend(facilities::shared_positions(&layer));
