@@ -753,18 +753,7 @@ tiers = [{ tier = "tertiary", name_contains = ["cardio"] }]
 #[test]
 fn bad_inputs_are_clear_errors() {
     let dir = scratch("osm-bad");
-    let fails = |args: &[&std::ffi::OsStr], expected: &[&str]| {
-        let assert = carecircle()
-            .arg("osm")
-            .args(args)
-            .assert()
-            .failure()
-            .stderr(contains("panicked").not());
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-        for e in expected {
-            assert!(stderr.contains(e), "expected {e:?} in {stderr}");
-        }
-    };
+    let fails = |args: &[&std::ffi::OsStr], expected: &[&str]| osm_fails(args, expected);
     let out = dir.join("out");
     let missing = dir.join("missing.osm.pbf");
     fails(
@@ -1156,19 +1145,9 @@ fn bad_boundaries_are_clear_errors() {
     let dir = scratch("osm-bad-boundary");
     let out = dir.join("city");
     let fails = |extra: &[&str], expected: &[&str]| {
-        let assert = carecircle()
-            .arg("osm")
-            .arg(monaco_pbf())
-            .arg("--out")
-            .arg(&out)
-            .args(extra)
-            .assert()
-            .failure()
-            .stderr(contains("panicked").not());
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-        for e in expected {
-            assert!(stderr.contains(e), "expected {e:?} in {stderr}");
-        }
+        let mut args = vec![monaco_pbf().into_os_string(), "--out".into(), out.clone().into()];
+        args.extend(extra.iter().map(Into::into));
+        osm_fails(&args, expected);
         assert!(!out.exists());
     };
     let file = dir.join("town.geojson");
@@ -1231,4 +1210,19 @@ fn empty_layers_no_requirement_reads_are_not_warned_about() {
     assert!(said.contains("layer `hospice` has no facilities"), "{said}");
     assert!(!said.contains("layer `clinic`"), "{said}");
     fs::remove_file(&manifest).unwrap();
+}
+
+/// Runs `carecircle osm` with `args`, which must fail cleanly (no panic) with every one of
+/// `expected` on stderr.
+fn osm_fails(args: &[impl AsRef<std::ffi::OsStr>], expected: &[&str]) {
+    let assert = carecircle()
+        .arg("osm")
+        .args(args)
+        .assert()
+        .failure()
+        .stderr(contains("panicked").not());
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in {stderr}");
+    }
 }

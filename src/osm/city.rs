@@ -80,15 +80,10 @@ fn source_line(notes: &CityNotes) -> String {
         let _ = write!(line, " (replication timestamp {date})");
     }
     if let Some(b) = notes.boundary {
-        let name = b
-            .name
-            .as_deref()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_default();
         let _ = write!(
             line,
-            ", clipped to {}{name}; facilities and streets kept up to {} m beyond it",
-            b.source,
+            ", clipped to {}; facilities and streets kept up to {} m beyond it",
+            b.described(),
             thousands(b.margin_m)
         );
     }

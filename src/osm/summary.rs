@@ -20,6 +20,16 @@ pub struct BoundarySummary {
     pub margin_m: f64,
 }
 
+impl BoundarySummary {
+    /// The boundary as people name it: `boundary.geojson (Monaco)`, `relation 2220322`.
+    pub fn described(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.source),
+            None => self.source.clone(),
+        }
+    }
+}
+
 /// The counts of one conversion.
 #[derive(Debug, Clone, Serialize)]
 pub struct Conversion {
@@ -86,15 +96,10 @@ impl Conversion {
             self.read_seconds
         );
         if let Some(b) = &self.boundary {
-            let name = b
-                .name
-                .as_deref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "boundary: {}{name}; blocks inside it, facilities and streets up to {} m beyond it",
-                b.source,
+                "boundary: {}; blocks inside it, facilities and streets up to {} m beyond it",
+                b.described(),
                 thousands(b.margin_m)
             );
         }
