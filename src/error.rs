@@ -22,6 +22,9 @@ pub enum Error {
     /// Coordinates cannot be converted or projected.
     #[error(transparent)]
     Projection(#[from] CrsError),
+    /// Two reports cannot be compared.
+    #[error(transparent)]
+    Comparison(#[from] crate::analysis::comparison::ComparisonError),
     /// An output could not be written.
     #[error(transparent)]
     Output(#[from] std::io::Error),

@@ -1145,7 +1145,11 @@ fn bad_boundaries_are_clear_errors() {
     let dir = scratch("osm-bad-boundary");
     let out = dir.join("city");
     let fails = |extra: &[&str], expected: &[&str]| {
-        let mut args = vec![monaco_pbf().into_os_string(), "--out".into(), out.clone().into()];
+        let mut args = vec![
+            monaco_pbf().into_os_string(),
+            "--out".into(),
+            out.clone().into(),
+        ];
         args.extend(extra.iter().map(Into::into));
         osm_fails(&args, expected);
         assert!(!out.exists());

@@ -1,5 +1,5 @@
-//! `report --add KIND=FILE`: a what-if run with facilities added to a layer, checked
-//! against the `site` command's own prediction of what its sites would cover.
+//! `report --add KIND=FILE` (a what-if run with facilities added to a layer) and `compare`,
+//! checked against the `site` command's own prediction of what its sites would cover.
 
 mod common;
 
@@ -131,4 +131,135 @@ fn a_kind_without_a_layer_and_a_missing_capacity_are_clear_errors() {
     report(&city, &dir.path().join("c"), &["--add", "care_bed"])
         .failure()
         .stderr(contains("expected KIND=FILE"));
+}
+
+/// `compare` on the runs before and after adding `site`'s suggestions: the requirement's
+/// change is `site`'s cumulative figure, every row is the two summaries' difference, and the
+/// changes layer holds exactly the blocks whose `basic_met` flipped in coverage.csv.
+#[test]
+fn compare_shows_what_the_added_sites_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = synth_city(&dir.path().join("city"), 600, 7);
+    let [before, after, sites, out] =
+        ["before", "after", "sites", "compare"].map(|d| dir.path().join(d));
+    report(&city, &before, &["--quiet"]).success();
+    carecircle()
+        .arg("site")
+        .arg(&city)
+        .args([
+            "--circle",
+            "basic",
+            "--kind",
+            "responder",
+            "--count",
+            "3",
+            "--out",
+        ])
+        .arg(&sites)
+        .assert()
+        .success();
+    let added = format!("responder={}", sites.join("sites.geojson").display());
+    report(&city, &after, &["--quiet", "--add", &added]).success();
+    carecircle()
+        .arg("compare")
+        .arg(&before)
+        .arg(&after)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("responder"));
+
+    let predicted = json(&sites.join("sites.geojson"))["features"][2]["properties"]
+        ["cumulative_elderly"]
+        .as_f64()
+        .unwrap();
+    let mut table = csv::Reader::from_path(out.join("compare.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
+    let row = |circle: &str, requirement: &str| {
+        rows.iter()
+            .find(|r| &r[0] == circle && &r[1] == requirement)
+            .unwrap_or_else(|| panic!("no row {circle} {requirement}"))
+    };
+    let number = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
+    assert!((number(row("basic", "responder"), 7) - predicted).abs() < 1e-6);
+    for (summary, column) in [(&before, 5), (&after, 6)] {
+        let summary = json(&summary.join("summary.json"));
+        for circle in summary["circles"].as_array().unwrap() {
+            let name = circle["name"].as_str().unwrap();
+            assert_eq!(
+                number(row(name, "all"), column),
+                circle["elderly_met"].as_f64().unwrap()
+            );
+        }
+    }
+
+    // The changes layer against both coverage.csv files, block by block.
+    let met = |folder: &Path| -> Vec<(String, bool)> {
+        let mut reader = csv::Reader::from_path(folder.join("coverage.csv")).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let (id, basic) = (
+            headers.iter().position(|h| h == "id").unwrap(),
+            headers.iter().position(|h| h == "basic_met").unwrap(),
+        );
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[id].to_string(), &r[basic] == "true")
+            })
+            .collect()
+    };
+    let flipped: Vec<String> = met(&before)
+        .into_iter()
+        .zip(met(&after))
+        .filter(|((_, b), (_, a))| b != a)
+        .map(|((id, b), _)| {
+            assert!(!b, "adding sites loses no block");
+            id
+        })
+        .collect();
+    assert!(!flipped.is_empty());
+    let changes = json(&out.join("changes.geojson"));
+    let listed: Vec<String> = changes["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["properties"]["basic_change"], "newly covered");
+            assert_eq!(f["properties"]["change"], "newly covered");
+            f["properties"]["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(listed, flipped);
+    let html = fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains(&format!("basic: {} blocks newly covered", flipped.len())));
+    assert!(fs::read_to_string(out.join("changes.qml"))
+        .unwrap()
+        .contains("newly covered"));
+}
+
+#[test]
+fn reports_of_other_cities_or_no_report_are_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let [small, large] = [(300, "small"), (400, "large")].map(|(blocks, name)| {
+        let city = synth_city(&dir.path().join(format!("{name}-city")), blocks, 7);
+        let out = dir.path().join(name);
+        report(&city, &out, &["--quiet"]).success();
+        out
+    });
+    let compare = |a: &Path, b: &Path| {
+        carecircle()
+            .arg("compare")
+            .arg(a)
+            .arg(b)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert()
+            .failure()
+    };
+    compare(&small, &large).stderr(contains("cannot be compared: not one city: 300 blocks"));
+    compare(&small, &dir.path().join("nothing"))
+        .stderr(contains("is ").and(contains("a report folder?")));
+    assert!(!dir.path().join("out").join("compare.csv").exists());
 }

@@ -5,6 +5,7 @@
 
 pub mod area;
 pub mod capacity;
+pub mod comparison;
 pub mod coverage;
 pub mod distance;
 pub mod error;

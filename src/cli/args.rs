@@ -53,6 +53,20 @@ pub enum Command {
     },
     /// Suggest new sites of one kind that would newly cover the most elderly people.
     Site(SiteArgs),
+    /// Compare two reports of one city (before and after a change, such as `report --add`):
+    /// per circle and requirement the change, and the blocks newly covered or lost.
+    Compare {
+        /// The report folder before.
+        before: PathBuf,
+        /// The report folder after.
+        after: PathBuf,
+        /// The folder to write compare.csv, the changes layer and compare.html into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Start compare.csv with a UTF-8 byte-order mark (as `report --csv-bom`).
+        #[arg(long)]
+        csv_bom: bool,
+    },
     /// Validate every input of a city and print every problem, computing nothing.
     Check {
         /// The city manifest (TOML).

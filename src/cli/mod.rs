@@ -3,6 +3,7 @@
 
 pub mod args;
 mod check;
+mod compare;
 mod errors;
 mod folder;
 mod osm;
@@ -53,6 +54,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             site::site(&args.city, &options, &args.out, format, args.csv_bom)
         }
         Command::Check { city } => Ok(check::check(&city)),
+        Command::Compare {
+            before,
+            after,
+            out,
+            csv_bom,
+        } => compare::compare(&before, &after, &out, csv_bom),
         Command::Policy { list, template } => policy::policy(list, template.as_deref()),
         Command::Osm {
             extract,

@@ -2,6 +2,7 @@
 //! [`check`] (the report's validation alone), sharing [`load`].
 
 pub mod check;
+pub mod compare;
 pub mod load;
 pub mod report;
 pub mod site;

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod block_table;
 pub mod blocks;
+pub mod changes;
 pub mod chunks;
 pub mod coverage_table;
 pub mod csv_file;

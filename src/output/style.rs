@@ -362,6 +362,23 @@ fn categories<V: AsRef<str>>(out: &mut String, values: &[V]) {
     out.push_str("    </categories>\n    <symbols>\n");
 }
 
+/// The blocks `carecircle compare` found changed, by `change`: newly covered in green,
+/// lost in red, mixed (some circles each way) in purple.
+pub fn changes_style<S: AsRef<str>>(fields: &[S]) -> Result<String, StyleError> {
+    require("changes", "change", fields)?;
+    let mut out = String::new();
+    document_open(&mut out, false);
+    renderer_open(&mut out, "categorizedSymbol", Some("change"), "");
+    categories(&mut out, &["newly covered", "lost", "mixed"]);
+    let outline = (90, 90, 90, 255);
+    fill_symbol(&mut out, "0", Some((65, 171, 93, 220)), outline, 0.1);
+    fill_symbol(&mut out, "1", Some((215, 48, 39, 220)), outline, 0.1);
+    fill_symbol(&mut out, "2", Some((128, 90, 160, 220)), outline, 0.1);
+    out.push_str("    </symbols>\n  </renderer-v2>\n");
+    out.push_str("  <layerGeometryType>2</layerGeometryType>\n</qgis>\n");
+    Ok(out)
+}
+
 /// Service areas: street pieces coloured by `to_dist_m` in four classes from 0 to
 /// `max_reach_m`, blue (near) to red (at the reach).
 pub fn service_areas_style<S: AsRef<str>>(

@@ -7,6 +7,7 @@
 //! no date or time, so the same input and command give the same bytes.
 
 mod actions;
+mod compare;
 mod markup;
 mod sections;
 mod words;
@@ -152,6 +153,16 @@ pub fn render(page: &Page) -> String {
     sections::inputs(&mut out, page);
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+/// Writes `compare.html` (see [`compare::render`]) atomically.
+pub fn write_compare_html(
+    path: &Path,
+    protected: &ProtectedInputs,
+    comparison: &crate::analysis::comparison::Comparison,
+) -> io::Result<()> {
+    let html = compare::render(comparison);
+    write_atomically(path, protected, |out| out.write_all(html.as_bytes()))
 }
 
 /// Writes `report.html` atomically.
