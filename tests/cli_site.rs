@@ -76,15 +76,19 @@ fn suggests_the_sites_that_cover_the_most_elderly() {
             "candidate_id",
             "candidate_name",
             "marginal_elderly",
-            "elderly_covered",
-            "share"
+            "cumulative_elderly",
+            "elderly_met",
+            "share_met"
         ]
     );
-    assert_eq!((rows[1][0], rows[1][4]), ("0", "99"));
-    assert_eq!((rows[2][1], rows[2][2], rows[2][4]), ("flat-a", "", "159"));
+    assert_eq!((rows[1][0], rows[1][4], rows[1][5]), ("0", "0", "99"));
     assert_eq!(
-        (rows[3][1], rows[3][4], rows[3][5]),
-        ("flat-b", "171", "1.000000")
+        (rows[2][1], rows[2][2], rows[2][4], rows[2][5]),
+        ("flat-a", "", "60", "159")
+    );
+    assert_eq!(
+        (rows[3][1], rows[3][4], rows[3][5], rows[3][6]),
+        ("flat-b", "72", "171", "1.000000")
     );
 }
 

@@ -106,8 +106,10 @@ impl Layer for SiteLayer<'_> {
     }
 }
 
-/// Writes the coverage curve: for 0, 1, 2 … new sites, the elderly meeting the requirement
-/// and their share of all elderly, with the site added at each step.
+/// Writes the coverage curve: for 0, 1, 2 … new sites, with the site added at each step, the
+/// elderly it newly covers (`marginal_elderly`), those the sites so far newly cover
+/// (`cumulative_elderly`, as in sites.geojson), all elderly then meeting the requirement
+/// (`elderly_met`) and their share of all elderly (`share_met`, 0 to 1).
 pub fn write_sites_csv(
     csv: CsvTarget,
     protected: &ProtectedInputs,
@@ -120,8 +122,9 @@ pub fn write_sites_csv(
             "candidate_id",
             "candidate_name",
             "marginal_elderly",
-            "elderly_covered",
-            "share",
+            "cumulative_elderly",
+            "elderly_met",
+            "share_met",
         ])?;
         for &(sites, covered, share) in curve {
             let choice = sites.checked_sub(1).map(|i| &suggestion.choices[i]);
@@ -132,6 +135,7 @@ pub fn write_sites_csv(
                 candidate.map_or(String::new(), |c| spreadsheet_safe(&c.id).into_owned()),
                 name.map_or(String::new(), |n| spreadsheet_safe(n).into_owned()),
                 choice.map_or(String::new(), |c| c.marginal.to_string()),
+                choice.map_or(0.0, |c| c.cumulative).to_string(),
                 covered.to_string(),
                 format!("{share:.6}"),
             ])?;
