@@ -1,44 +1,98 @@
 //! Streets and barriers in pixels: each line simplified to the map's resolution, each pixel
-//! segment drawn once and segments outside the frame left off, so that a city's hundreds of
-//! thousands of street edges become as many lines as the map can show, in input order.
+//! segment drawn once, segments outside the frame left off, and the rest joined into as few
+//! lines as run straight on through their junctions — so that a city's hundreds of thousands
+//! of street edges become as many lines as the map can show, in input order.
 
 use super::scene::{Px, Transform, FRAME};
-use geo::{Geometry, LineString, Simplify};
-use std::collections::HashSet;
+use geo::{Coord, Geometry, LineString, Simplify};
+use std::collections::{HashMap, HashSet};
 
-/// The lines of `lines` in pixels: runs of segments not drawn before, inside the frame.
+/// The lines of `lines` in pixels: their segments inside the frame, each once, joined.
 pub fn pixel_lines<'a>(
     lines: impl Iterator<Item = &'a LineString<f64>>,
     t: &Transform,
 ) -> Vec<Vec<Px>> {
     let tolerance = 1.0 / t.scale;
     let mut drawn: HashSet<(Px, Px)> = HashSet::new();
-    let mut out = Vec::new();
+    let mut segments = Vec::new();
     for line in lines {
-        let line = t.ring(&line.simplify(tolerance));
-        let mut run: Vec<Px> = Vec::new();
-        for pair in line.windows(2) {
+        for pair in t.ring(&line.simplify(tolerance)).windows(2) {
             let (a, b) = (pair[0], pair[1]);
             let key = if a <= b { (a, b) } else { (b, a) };
             if touches_frame(a, b) && drawn.insert(key) {
-                if run.last() != Some(&a) {
-                    flush(&mut run, &mut out);
-                    run.push(a);
-                }
-                run.push(b);
+                segments.push((a, b));
             }
         }
-        flush(&mut run, &mut out);
     }
-    out
+    join(&segments)
 }
 
-/// Moves a run of at least one segment into `out`.
-fn flush(run: &mut Vec<Px>, out: &mut Vec<Vec<Px>>) {
-    if run.len() > 1 {
-        out.push(std::mem::take(run));
-    } else {
-        run.clear();
+/// `segments` joined into lines: from the first unused segment on, each line continues
+/// through its ends along the unused segment running straightest on (ties: the first), then
+/// loses its points under half a pixel off the line.
+fn join(segments: &[(Px, Px)]) -> Vec<Vec<Px>> {
+    let mut at: HashMap<Px, Vec<usize>> = HashMap::new();
+    for (i, &(a, b)) in segments.iter().enumerate() {
+        at.entry(a).or_default().push(i);
+        at.entry(b).or_default().push(i);
+    }
+    let mut used = vec![false; segments.len()];
+    let mut lines = Vec::new();
+    for (i, &(a, b)) in segments.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        used[i] = true;
+        let mut back = extend(vec![b, a], segments, &at, &mut used);
+        back.reverse();
+        let line = extend(back, segments, &at, &mut used);
+        let coords: Vec<Coord<f64>> = line
+            .iter()
+            .map(|&(x, y)| Coord {
+                x: x as f64,
+                y: y as f64,
+            })
+            .collect();
+        let simple = LineString(coords).simplify(0.5);
+        lines.push(simple.0.iter().map(|c| (c.x as i32, c.y as i32)).collect());
+    }
+    lines
+}
+
+/// `line` (at least two points) continued from its last point for as long as an unused
+/// segment meets it there, the straightest on first.
+fn extend(
+    mut line: Vec<Px>,
+    segments: &[(Px, Px)],
+    at: &HashMap<Px, Vec<usize>>,
+    used: &mut [bool],
+) -> Vec<Px> {
+    loop {
+        let (prev, end) = (line[line.len() - 2], line[line.len() - 1]);
+        let heading = (f64::from(end.0 - prev.0), f64::from(end.1 - prev.1));
+        let straightness = |next: Px| {
+            let d = (f64::from(next.0 - end.0), f64::from(next.1 - end.1));
+            (heading.0 * d.0 + heading.1 * d.1) / d.0.hypot(d.1)
+        };
+        let next = at[&end]
+            .iter()
+            .filter(|&&j| !used[j])
+            .map(|&j| {
+                let (a, b) = segments[j];
+                (j, if a == end { b } else { a })
+            })
+            .fold(None, |best: Option<(usize, Px, f64)>, (j, p)| {
+                let s = straightness(p);
+                match best {
+                    Some(b) if b.2 >= s => Some(b),
+                    _ => Some((j, p, s)),
+                }
+            });
+        let Some((j, p, _)) = next else {
+            return line;
+        };
+        used[j] = true;
+        line.push(p);
     }
 }
 

@@ -590,3 +590,37 @@ fn with_a_cjk_font_the_png_draws_each_character() {
     let dejavu = Fonts { fallback: false };
     assert_eq!(png_with(&a, dejavu), png_with(&b, dejavu));
 }
+
+#[test]
+fn a_200000_block_city_with_its_streets_is_drawn_in_seconds() {
+    let (mut outlines, mut centroids, mut elderly) = squares(448);
+    outlines.truncate(200_000);
+    centroids.truncate(200_000);
+    elderly.truncate(200_000);
+    let data = (outlines, centroids, elderly);
+    let met: Vec<bool> = (0..200_000).map(|i| i % 7 == 0).collect();
+    // A street between every two rows and columns of blocks, one edge per block side: about
+    // 400,000 street edges.
+    let mut streets = Vec::new();
+    for i in 0..448 {
+        let a = i as f64 * 100.0 - 5.0;
+        for j in 0..448 {
+            let (b, c) = (j as f64 * 100.0 - 5.0, j as f64 * 100.0 + 95.0);
+            streets.push(LineString::from(vec![(a, b), (a, c)]));
+            streets.push(LineString::from(vec![(b, a), (c, a)]));
+        }
+    }
+    let mut m = map(&data, &met, &CLINICS);
+    m.streets = &streets;
+    let started = std::time::Instant::now();
+    let scene = build(&m, GRID_THRESHOLD);
+    assert!(matches!(scene.blocks, BlockLayer::Polygons(_)));
+    // At about 0.025 px a metre, 448 straight streets each way, each about 1,100 px.
+    assert!(scene.streets.len() <= 2 * 448, "{}", scene.streets.len());
+    let svg = render_svg(&m, GRID_THRESHOLD).unwrap();
+    let png = render_png(&m, GRID_THRESHOLD).unwrap();
+    let took = started.elapsed();
+    assert!(svg.len() > 1_000_000 && png.len() > 10_000);
+    // Release builds take about a second; an unoptimised test build several.
+    assert!(took.as_secs() < 120, "{took:?}");
+}
