@@ -89,6 +89,9 @@ pub struct Report {
     pub timings: Timings,
     /// The files written, and those of an earlier report removed.
     pub written: WrittenSet,
+    /// Warnings about this machine rather than the city (no font for the map's CJK text):
+    /// printed, but in neither `summary.json` nor [`Report::summary`].
+    pub machine_warnings: Vec<String>,
 }
 
 /// Reads the manifest, checks what the options ask of it, and loads the city; returns the
@@ -138,12 +141,8 @@ pub fn run_report(
     let compute = started.elapsed();
     let started = Instant::now();
     progress.stage("writing outputs");
-    let (written, map_warnings) =
+    let (written, machine_warnings) =
         write_report(folder, &analysis, &table, &city, manifest_path, options)?;
-    // The map's warnings are this machine's (its fonts), not the city's: printed, but not in
-    // the summary.json already written.
-    let mut summary = analysis.summary;
-    summary.warnings.extend(map_warnings);
     Ok(Report {
         timings: Timings {
             read,
@@ -152,8 +151,9 @@ pub fn run_report(
             compute,
             write: started.elapsed(),
         },
-        summary,
+        summary: analysis.summary,
         written,
+        machine_warnings,
     })
 }
 

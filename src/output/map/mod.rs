@@ -121,16 +121,28 @@ pub struct Drawn {
     pub warnings: Vec<String>,
 }
 
-/// Registers the fonts and builds the scene and its texts; the PNG's fonts and its warnings.
-fn prepare(
-    map: &MapData,
-    grid_threshold: usize,
-) -> Result<(scene::Scene, Labels, Fonts, Vec<String>), MapError> {
+/// A map ready to draw on both backends.
+struct Prepared {
+    scene: scene::Scene,
+    labels: Labels,
+    /// The fonts the PNG has.
+    png_fonts: Fonts,
+    /// What the PNG cannot show.
+    warnings: Vec<String>,
+}
+
+/// Registers the fonts and builds the scene and its texts.
+fn prepare(map: &MapData, grid_threshold: usize) -> Result<Prepared, MapError> {
     let png_fonts = register_fonts()?;
     let scene = scene::build(map, grid_threshold);
     let labels = text::labels(map, &scene);
     let warnings = font_warnings(&labels, png_fonts);
-    Ok((scene, labels, png_fonts, warnings))
+    Ok(Prepared {
+        scene,
+        labels,
+        png_fonts,
+        warnings,
+    })
 }
 
 /// The warning that the PNG cannot draw some of `labels` with `fonts`, when it cannot.
@@ -150,14 +162,14 @@ fn font_warnings(labels: &Labels, fonts: Fonts) -> Vec<String> {
 
 /// The map as SVG text; blocks are aggregated above `grid_threshold` blocks.
 pub fn render_svg(map: &MapData, grid_threshold: usize) -> Result<String, MapError> {
-    let (scene, labels, _, _) = prepare(map, grid_threshold)?;
-    render_svg_scene(&scene, &labels)
+    let map = prepare(map, grid_threshold)?;
+    render_svg_scene(&map.scene, &map.labels)
 }
 
 /// The map as PNG bytes; blocks are aggregated above `grid_threshold` blocks.
 pub fn render_png(map: &MapData, grid_threshold: usize) -> Result<Vec<u8>, MapError> {
-    let (scene, labels, fonts, _) = prepare(map, grid_threshold)?;
-    render_png_scene(&scene, &labels, fonts)
+    let map = prepare(map, grid_threshold)?;
+    render_png_scene(&map.scene, &map.labels, map.png_fonts)
 }
 
 /// SVG text names the CJK fonts for texts DejaVu cannot draw: the viewer draws them.
@@ -203,13 +215,16 @@ pub fn write_map(
     let fail = |path: &Path, e: MapError| {
         io::Error::other(format!("cannot write {}: {e}", path.display()))
     };
-    let (scene, labels, fonts, warnings) =
-        prepare(map, GRID_THRESHOLD).map_err(|e| fail(svg_path, e))?;
-    let svg = render_svg_scene(&scene, &labels).map_err(|e| fail(svg_path, e))?;
-    let png = render_png_scene(&scene, &labels, fonts).map_err(|e| fail(png_path, e))?;
+    let map = prepare(map, GRID_THRESHOLD).map_err(|e| fail(svg_path, e))?;
+    let svg = render_svg_scene(&map.scene, &map.labels).map_err(|e| fail(svg_path, e))?;
+    let png =
+        render_png_scene(&map.scene, &map.labels, map.png_fonts).map_err(|e| fail(png_path, e))?;
     write_atomically(svg_path, protected, |out| out.write_all(svg.as_bytes()))?;
     write_atomically(png_path, protected, |out| out.write_all(&png))?;
-    Ok(Drawn { svg, warnings })
+    Ok(Drawn {
+        svg,
+        warnings: map.warnings,
+    })
 }
 
 #[cfg(test)]

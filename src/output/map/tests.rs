@@ -542,8 +542,8 @@ fn the_same_map_gives_the_same_bytes() {
 
 /// The PNG of `m` drawn with `fonts`.
 fn png_with(m: &MapData, fonts: Fonts) -> Vec<u8> {
-    let (scene, labels, _, _) = prepare(m, GRID_THRESHOLD).unwrap();
-    render_png_scene(&scene, &labels, fonts).unwrap()
+    let prepared = prepare(m, GRID_THRESHOLD).unwrap();
+    render_png_scene(&prepared.scene, &prepared.labels, fonts).unwrap()
 }
 
 #[test]
@@ -551,7 +551,7 @@ fn without_a_cjk_font_the_png_warns_once_and_the_svg_keeps_the_text() {
     let data = squares(10);
     let met = vec![false; 100];
     let m = zoned(&data, &met, &VILLAGES);
-    let (scene, labels, _, _) = prepare(&m, GRID_THRESHOLD).unwrap();
+    let Prepared { scene, labels, .. } = prepare(&m, GRID_THRESHOLD).unwrap();
     let warnings = font_warnings(&labels, Fonts { fallback: false });
     assert_eq!(warnings.len(), 1);
     for words in [
