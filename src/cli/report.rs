@@ -24,7 +24,12 @@ pub fn report(
         Ok(r) => r,
         Err(e) => return Ok(fail(e, hints)),
     };
-    for w in &report.summary.warnings {
+    for w in report
+        .summary
+        .warnings
+        .iter()
+        .chain(&report.machine_warnings)
+    {
         eprintln!("warning: {}", printable(w));
     }
     if report.summary.skipped_features > 0 {

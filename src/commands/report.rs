@@ -9,6 +9,7 @@ use crate::analysis::AnalysisError;
 use crate::commands::load::{
     distance_mode, load_city_from, load_manifest, study, City, NetworkTimings,
 };
+use crate::dataset::Blocks;
 use crate::error::Error;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
@@ -20,7 +21,7 @@ use crate::output::gaps::GapLayer;
 use crate::output::gpkg::write_geopackage;
 use crate::output::html::{write_report_html, DataNotes, Page};
 use crate::output::layer::{Layer, OutputFormat, StyledLayer};
-use crate::output::map::{map_title, write_map, MapData, MapLayer};
+use crate::output::map::{map_title, write_map, MapData, MapLayer, MapSite, MapZone};
 use crate::output::network::write_off_network_csv;
 use crate::output::referrals::write_referrals_csv;
 use crate::output::service_areas::ServiceAreaLayer;
@@ -95,6 +96,9 @@ pub struct Report {
     pub timings: Timings,
     /// The files written, and those of an earlier report removed.
     pub written: WrittenSet,
+    /// Warnings about this machine rather than the city (no font for the map's CJK text):
+    /// printed, but in neither `summary.json` nor [`Report::summary`].
+    pub machine_warnings: Vec<String>,
 }
 
 /// Reads the manifest, checks what the options ask of it, and loads the city; returns the
@@ -152,7 +156,8 @@ pub fn run_report(
     let compute = started.elapsed();
     let started = Instant::now();
     progress.stage("writing outputs");
-    let written = write_report(folder, &analysis, &table, &city, manifest_path, options)?;
+    let (written, machine_warnings) =
+        write_report(folder, &analysis, &table, &city, manifest_path, options)?;
     Ok(Report {
         timings: Timings {
             read,
@@ -163,6 +168,7 @@ pub fn run_report(
         },
         summary: analysis.summary,
         written,
+        machine_warnings,
     })
 }
 
@@ -308,8 +314,9 @@ pub fn output_folder(
 
 /// Plans and writes every output of an analysis (`table` is its block table,
 /// [`BlockTable::new`]) in `options.format` into `folder` ([`output_folder`]), then moves them
-/// into place as one set; returns what it wrote and removed. Nothing is written when any target would
-/// overwrite one of the city's inputs.
+/// into place as one set; returns what it wrote and removed, and the map's warnings (a font
+/// missing for its text). Nothing is written when any target would overwrite one of the
+/// city's inputs.
 pub fn write_report(
     mut folder: OutputFolder,
     analysis: &Analysis,
@@ -317,7 +324,7 @@ pub fn write_report(
     city: &City,
     manifest_path: &Path,
     options: &ReportOptions,
-) -> Result<WrittenSet, Error> {
+) -> Result<(WrittenSet, Vec<String>), Error> {
     let parts = LayerParts::new(analysis);
     let layers = layers(analysis, table, &parts)?;
     let staged = folder.dir().to_path_buf();
@@ -327,8 +334,8 @@ pub fn write_report(
     folder.check()?;
     write_layers(&folder, options.format, &layers, table, &tables)?;
     write_tables(&folder, analysis, city, &tables)?;
-    write_map_and_page(&folder, analysis, city, manifest_path, options, &tables)?;
-    Ok(folder.commit()?)
+    let warnings = write_map_and_page(&folder, analysis, city, manifest_path, options, &tables)?;
+    Ok((folder.commit()?, warnings))
 }
 
 /// Writes the layers (and `coverage.csv`, in one pass with the blocks).
@@ -384,46 +391,77 @@ fn write_tables(
 }
 
 /// What the overview map of the view circle draws, every geometry in the plane's metres:
-/// the blocks, the facility layers, the circle's gap zones and the suggested sites with
-/// their ranks.
+/// the blocks, the streets and barriers when walking, the facilities each of the circle's
+/// requirements counts, the circle's gap zones and the suggested sites with their ranks.
 fn overview_map<'a>(analysis: &'a Analysis<'a>) -> MapData<'a> {
     let study = &analysis.study;
     let (dataset, plane) = (study.dataset, study.plane);
     let view = analysis.options.view;
     let circle = &study.policy.circles[view].name;
+    let walking = study.models.walk().is_some();
     MapData {
-        title: map_title(
-            &analysis.summary.circles[view],
-            study.models.walk().is_some(),
-        ),
+        title: map_title(&analysis.summary.circles[view], walking),
         outlines: &plane.block_outlines,
         centroids: &plane.block_centroids,
         elderly: &dataset.blocks.elderly,
         met: &analysis.coverage.circles[view].met,
-        layers: dataset
-            .layers
+        streets: if walking { &plane.streets } else { &[] },
+        barriers: if walking { &plane.barriers } else { &[] },
+        layers: study
+            .requirements
+            .of_circle(view)
             .iter()
-            .zip(&plane.layer_locations)
-            .map(|(layer, locations)| MapLayer {
-                kind: &layer.kind,
-                locations,
+            .map(|r| MapLayer {
+                kind: &r.requirement.kind,
+                filter: &r.requirement.filter,
+                marker: r.layer_index,
+                locations: plane.layer_locations[r.layer_index]
+                    .iter()
+                    .zip(&r.keep)
+                    .filter(|(_, &keep)| keep)
+                    .map(|(c, _)| *c)
+                    .collect(),
             })
             .collect(),
         gaps: analysis
             .zones
             .iter()
             .filter(|z| &z.circle == circle)
-            .map(|z| z.outline.clone())
+            .map(|z| MapZone {
+                outline: z.outline.clone(),
+                rank: z.rank,
+                elderly: z.elderly,
+                place: first_place(&dataset.blocks, &z.members),
+            })
             .collect(),
+        // One suggestion per requirement of the view circle, in its order.
         sites: analysis
             .suggestions
             .iter()
-            .flat_map(|s| s.chosen().enumerate().map(|(i, c)| (c.position_m, i + 1)))
+            .enumerate()
+            .flat_map(|(layer, s)| {
+                s.chosen().enumerate().map(move |(i, c)| MapSite {
+                    at: c.position_m,
+                    rank: i + 1,
+                    layer,
+                })
+            })
             .collect(),
+        // The manifest's credit line (`© OpenStreetMap contributors`) goes here.
+        attribution: None,
     }
 }
 
-/// Writes the map and `report.html`.
+/// The name of the named block with the most elderly among `members` (ties: the first).
+fn first_place(blocks: &Blocks, members: &[u32]) -> Option<String> {
+    members
+        .iter()
+        .filter_map(|&b| Some((blocks.elderly[b as usize], b, blocks.name(b as usize)?)))
+        .min_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)))
+        .map(|(_, _, name)| name.to_string())
+}
+
+/// Writes the map and `report.html`; returns the map's warnings.
 fn write_map_and_page(
     folder: &OutputFolder,
     analysis: &Analysis,
@@ -431,10 +469,10 @@ fn write_map_and_page(
     manifest_path: &Path,
     options: &ReportOptions,
     tables: &Tables,
-) -> std::io::Result<()> {
+) -> std::io::Result<Vec<String>> {
     let protected = folder.protected();
     let map = overview_map(analysis);
-    let svg = write_map(&tables.map_svg, &tables.map_png, protected, &map)?;
+    let drawn = write_map(&tables.map_svg, &tables.map_png, protected, &map)?;
     let study = &analysis.study;
     let page = Page {
         name: &city.manifest.city_name(manifest_path),
@@ -444,7 +482,7 @@ fn write_map_and_page(
         distance: study.models.mode(),
         summary: &analysis.summary,
         view_circle: &study.policy.circles[analysis.options.view].name,
-        map_svg: Some(&svg),
+        map_svg: Some(&drawn.svg),
         files: folder
             .targets()
             .iter()
@@ -457,5 +495,6 @@ fn write_map_and_page(
             population_note: city.manifest.population_note.as_deref(),
         },
     };
-    write_report_html(&tables.report_html, protected, &page)
+    write_report_html(&tables.report_html, protected, &page)?;
+    Ok(drawn.warnings)
 }

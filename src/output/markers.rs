@@ -18,8 +18,9 @@ const PALETTE: [Rgb; 8] = [
     (0, 0, 128),
 ];
 
-/// Suggested new sites, on the map and in `sites.qml`.
-pub const SITE: Rgb = (117, 107, 177);
+/// Suggested new sites, on the map and in `sites.qml`: a yellow no facility layer, block or
+/// gap zone uses.
+pub const SITE: Rgb = (255, 210, 0);
 
 /// A marker's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,5 +73,10 @@ mod tests {
         markers.sort_unstable();
         markers.dedup();
         assert_eq!(markers.len(), 32);
+    }
+
+    #[test]
+    fn suggested_sites_have_a_colour_of_their_own() {
+        assert!(!PALETTE.contains(&SITE));
     }
 }

@@ -423,7 +423,7 @@ pub fn service_areas_style<S: AsRef<str>>(
     Ok(out)
 }
 
-/// Suggested sites: purple markers, a shape per kind (in the order given), labelled with
+/// Suggested sites: yellow markers ([`SITE`]), a shape per kind (in the order given), labelled with
 /// their rank and their candidate's name (`1 建國里`).
 pub fn sites_style<K: AsRef<str>, S: AsRef<str>>(
     kinds: &[K],

@@ -1,32 +1,39 @@
 //! `map.svg` and `map.png`: an A4 landscape overview map (1754 × 1240 px, 150 dpi) of the view
-//! circle — blocks green (covered) or orange (not covered), facility markers per kind, gap
-//! zones outlined in red, a legend, a scale bar, a north arrow and the coverage in the title.
+//! circle — blocks green (covered) or orange (not covered), the streets and barriers faintly
+//! beneath them when results are on foot, markers of the facilities the circle's requirements
+//! count, gap zones outlined in red with the largest labelled, suggested sites, a legend of
+//! what is on the map, a scale bar, a north arrow, the coverage in the title and the data's
+//! credit.
 //!
 //! Drawn in the report's metric plane, north up. Cities with more blocks than
 //! [`GRID_THRESHOLD`] are aggregated into small grid cells coloured by the share of elderly
 //! covered. Drawing is single-threaded and in input order, so the files are reproducible.
+//! Every word on the map comes from `text.rs`.
 
 mod draw;
+mod fonts;
+mod legend;
+mod lines;
+mod place;
 mod scene;
+mod symbols;
+mod text;
 
 use super::atomic::{write_atomically, ProtectedInputs};
-use crate::analysis::summary::CircleSummary;
-use crate::output::format::thousands;
-use draw::Labels;
-use geo::{Coord, MultiPolygon};
+use crate::config::Filter;
+use fonts::{needs_fallback, register_fonts, Fonts};
+use geo::{Coord, Geometry, LineString, MultiPolygon};
 use plotters::prelude::*;
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::OnceLock;
+use text::Labels;
 
-pub use draw::scale_bar;
+pub use fonts::{CJK_FONT_PATHS, FONT_VARIABLE};
 pub use scene::{COVERED, HEIGHT, NOT_COVERED, WIDTH};
+pub use text::{map_title, scale_bar};
 
 /// Above this many blocks the map aggregates blocks into grid cells.
 pub const GRID_THRESHOLD: usize = 200_000;
-
-/// DejaVu Sans (see `assets/README.md`), embedded so drawing needs no system fonts.
-static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 
 /// Why the map cannot be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -45,25 +52,39 @@ pub enum MapError {
     Png(#[from] ::png::EncodingError),
 }
 
-/// Registers the embedded font as plotters' `sans-serif`, once.
-fn register_font() -> Result<(), MapError> {
-    static DONE: OnceLock<bool> = OnceLock::new();
-    let registered = *DONE.get_or_init(|| {
-        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
-    });
-    if registered {
-        Ok(())
-    } else {
-        Err(MapError::Font)
-    }
+/// The facilities one requirement of the view circle counts.
+pub struct MapLayer<'a> {
+    /// Their kind.
+    pub kind: &'a str,
+    /// The requirement's filter (the legend says which facilities count).
+    pub filter: &'a Filter,
+    /// The layer's place among the city's layers: its marker's colour and shape, those of
+    /// `facilities.qml`.
+    pub marker: usize,
+    /// The locations of the facilities that count, in the plane's metres.
+    pub locations: Vec<Coord<f64>>,
 }
 
-/// One facility layer on the map.
-pub struct MapLayer<'a> {
-    /// Its kind (the legend label).
-    pub kind: &'a str,
-    /// Its locations, in the plane's metres.
-    pub locations: &'a [Coord<f64>],
+/// A gap zone of the view circle.
+pub struct MapZone {
+    /// Its outline.
+    pub outline: MultiPolygon<f64>,
+    /// Its rank in the circle.
+    pub rank: usize,
+    /// Elderly people in it.
+    pub elderly: f64,
+    /// The name its label shows (its block with the most elderly), when blocks have names.
+    pub place: Option<String>,
+}
+
+/// A suggested new site.
+pub struct MapSite {
+    /// Where, in the plane's metres.
+    pub at: Coord<f64>,
+    /// Its rank among its requirement's suggestions.
+    pub rank: usize,
+    /// The requirement (index in [`MapData::layers`]) it is suggested for.
+    pub layer: usize,
 }
 
 /// What the map shows; every geometry in the report's plane (metres, x east, y north).
@@ -78,69 +99,99 @@ pub struct MapData<'a> {
     pub elderly: &'a [f64],
     /// Whether each block meets the view circle.
     pub met: &'a [bool],
-    /// Facility layers.
+    /// Street centrelines, drawn under the blocks (empty unless results are on foot).
+    pub streets: &'a [LineString<f64>],
+    /// Barriers (lines and areas), drawn under the blocks (empty unless on foot).
+    pub barriers: &'a [Geometry<f64>],
+    /// One layer per requirement of the view circle, in its order.
     pub layers: Vec<MapLayer<'a>>,
     /// The view circle's gap zones.
-    pub gaps: Vec<MultiPolygon<f64>>,
-    /// Suggested new sites with their rank (`report --sites`).
-    pub sites: Vec<(Coord<f64>, usize)>,
+    pub gaps: Vec<MapZone>,
+    /// Suggested new sites (`report --sites`).
+    pub sites: Vec<MapSite>,
+    /// The data's credit line (`© OpenStreetMap contributors`), drawn under the map.
+    pub attribution: Option<String>,
 }
 
-/// The title: `basic circle: 9.2 % of 162,374 elderly covered on foot`.
-pub fn map_title(circle: &CircleSummary, walking: bool) -> String {
-    format!(
-        "{} circle: {} of {} elderly covered {}",
-        circle.name,
-        crate::output::format::percent(circle.elderly_met, circle.elderly_total),
-        thousands(circle.elderly_total),
-        if walking {
-            "on foot"
-        } else {
-            "in a straight line"
-        }
-    )
+/// A drawn map.
+pub struct Drawn {
+    /// The SVG text.
+    pub svg: String,
+    /// What the reader should know: the PNG cannot show some text.
+    pub warnings: Vec<String>,
 }
 
-fn labels(map: &MapData) -> Labels {
-    Labels {
-        title: map.title.clone(),
-        subtitle: format!(
-            "{} blocks, {} facility layer(s), {} gap zone(s); metres in a local transverse Mercator plane, north up",
-            thousands(map.outlines.len() as f64),
-            map.layers.len(),
-            map.gaps.len()
-        ),
-        kinds: map.layers.iter().map(|l| l.kind.to_string()).collect(),
-    }
+/// A map ready to draw on both backends.
+struct Prepared {
+    scene: scene::Scene,
+    labels: Labels,
+    /// The fonts the PNG has.
+    png_fonts: Fonts,
+    /// What the PNG cannot show.
+    warnings: Vec<String>,
+}
+
+/// Registers the fonts and builds the scene and its texts.
+fn prepare(map: &MapData, grid_threshold: usize) -> Result<Prepared, MapError> {
+    let png_fonts = register_fonts()?;
+    let scene = scene::build(map, grid_threshold);
+    let labels = text::labels(map, &scene);
+    let warnings = font_warnings(&labels, png_fonts);
+    Ok(Prepared {
+        scene,
+        labels,
+        png_fonts,
+        warnings,
+    })
+}
+
+/// The warning that the PNG cannot draw some of `labels` with `fonts`, when it cannot.
+fn font_warnings(labels: &Labels, fonts: Fonts) -> Vec<String> {
+    let texts = [&labels.title, &labels.subtitle]
+        .into_iter()
+        .chain(labels.layers.iter().map(|l| &l.1))
+        .chain(labels.sites.iter().map(|l| &l.1))
+        .chain(&labels.zones)
+        .chain(&labels.attribution);
+    let unseen = !fonts.fallback && texts.into_iter().any(|t| needs_fallback(t));
+    unseen
+        .then(text::missing_font_warning)
+        .into_iter()
+        .collect()
 }
 
 /// The map as SVG text; blocks are aggregated above `grid_threshold` blocks.
 pub fn render_svg(map: &MapData, grid_threshold: usize) -> Result<String, MapError> {
-    render_svg_scene(&scene::build(map, grid_threshold), &labels(map))
+    let map = prepare(map, grid_threshold)?;
+    render_svg_scene(&map.scene, &map.labels)
 }
 
 /// The map as PNG bytes; blocks are aggregated above `grid_threshold` blocks.
 pub fn render_png(map: &MapData, grid_threshold: usize) -> Result<Vec<u8>, MapError> {
-    render_png_scene(&scene::build(map, grid_threshold), &labels(map))
+    let map = prepare(map, grid_threshold)?;
+    render_png_scene(&map.scene, &map.labels, map.png_fonts)
 }
 
+/// SVG text names the CJK fonts for texts DejaVu cannot draw: the viewer draws them.
 fn render_svg_scene(scene: &scene::Scene, labels: &Labels) -> Result<String, MapError> {
-    register_font()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw::draw(&root, scene, labels)?;
+        draw::draw(&root, scene, labels, Fonts { fallback: true })?;
         root.present().map_err(|e| MapError::Present(Box::new(e)))?;
     }
     Ok(svg)
 }
 
-fn render_png_scene(scene: &scene::Scene, labels: &Labels) -> Result<Vec<u8>, MapError> {
-    register_font()?;
+fn render_png_scene(
+    scene: &scene::Scene,
+    labels: &Labels,
+    fonts: Fonts,
+) -> Result<Vec<u8>, MapError> {
     let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw::draw(&root, scene, labels)?;
+        draw::draw(&root, scene, labels, fonts)?;
         root.present().map_err(|e| MapError::Present(Box::new(e)))?;
     }
     let mut png = Vec::new();
@@ -153,24 +204,27 @@ fn render_png_scene(scene: &scene::Scene, labels: &Labels) -> Result<Vec<u8>, Ma
     Ok(png)
 }
 
-/// Writes `map.svg` and `map.png`, each atomically, and returns the SVG text (which the HTML
-/// report shows inline).
+/// Writes `map.svg` and `map.png`, each atomically; returns the SVG text (which the HTML
+/// report shows inline) and the warnings (a PNG without a font for its CJK text).
 pub fn write_map(
     svg_path: &Path,
     png_path: &Path,
     protected: &ProtectedInputs,
     map: &MapData,
-) -> io::Result<String> {
-    let scene = scene::build(map, GRID_THRESHOLD);
-    let labels = labels(map);
+) -> io::Result<Drawn> {
     let fail = |path: &Path, e: MapError| {
         io::Error::other(format!("cannot write {}: {e}", path.display()))
     };
-    let svg = render_svg_scene(&scene, &labels).map_err(|e| fail(svg_path, e))?;
-    let png = render_png_scene(&scene, &labels).map_err(|e| fail(png_path, e))?;
+    let map = prepare(map, GRID_THRESHOLD).map_err(|e| fail(svg_path, e))?;
+    let svg = render_svg_scene(&map.scene, &map.labels).map_err(|e| fail(svg_path, e))?;
+    let png =
+        render_png_scene(&map.scene, &map.labels, map.png_fonts).map_err(|e| fail(png_path, e))?;
     write_atomically(svg_path, protected, |out| out.write_all(svg.as_bytes()))?;
     write_atomically(png_path, protected, |out| out.write_all(&png))?;
-    Ok(svg)
+    Ok(Drawn {
+        svg,
+        warnings: map.warnings,
+    })
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The map's geometry in pixels: blocks (as polygons, or as a grid of cells for large cities),
-//! facility markers and gap zone outlines, computed once and drawn onto both backends.
+//! streets and barriers, facility markers, gap zone outlines and where their labels go, and
+//! suggested sites, computed once and drawn onto both backends.
 
+use super::lines::{barrier_lines, pixel_lines};
 use super::MapData;
-use geo::{Coord, LineString, MultiPolygon, Simplify};
+use geo::{Coord, InteriorPoint, LineString, MultiPolygon, Simplify};
 
 /// A pixel position.
 pub type Px = (i32, i32);
@@ -37,31 +39,55 @@ pub enum BlockLayer {
     Grid(Vec<(Px, Px, Rgb)>),
 }
 
+/// Gap zones labelled on the map: the largest this many by elderly.
+pub const ZONE_LABELS: usize = 5;
+
+/// A suggested site on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteMarker {
+    /// Where.
+    pub at: Px,
+    /// Its rank among its layer's suggestions.
+    pub rank: usize,
+    /// The layer (index in [`MapData::layers`]) it is suggested for: its marker's shape.
+    pub layer: usize,
+}
+
 /// Everything drawn inside the map frame.
 pub struct Scene {
     /// Blocks.
     pub blocks: BlockLayer,
-    /// Per facility layer, its marker positions.
-    pub facilities: Vec<Vec<Px>>,
+    /// Street lines at the map's resolution, each pixel segment once (none unless walking).
+    pub streets: Vec<Vec<Px>>,
+    /// Barrier lines (area barriers by their outlines) at the map's resolution.
+    pub barriers: Vec<Vec<Px>>,
+    /// Per facility layer, its marker (its place among the city's layers, for
+    /// [`kind_marker`](crate::output::markers::kind_marker)) and positions.
+    pub facilities: Vec<(usize, Vec<Px>)>,
     /// Marker radius: small when markers are dense.
     pub marker_px: i32,
     /// Gap zone rings, simplified to about a pixel (Ramer–Douglas–Peucker).
     pub gaps: Vec<Vec<Px>>,
-    /// Suggested sites inside the frame, with their rank.
-    pub sites: Vec<(Px, usize)>,
+    /// The largest gap zones (index in [`MapData::gaps`]) with a point inside each, for
+    /// their labels: at most [`ZONE_LABELS`], most elderly first.
+    pub zone_anchors: Vec<(usize, Px)>,
+    /// Suggested sites inside the frame.
+    pub sites: Vec<SiteMarker>,
     /// Pixels per metre.
     pub scale: f64,
 }
 
 /// Metres to pixels, north up, the blocks' extent fitted into the frame.
-struct Transform {
+pub struct Transform {
     min: Coord<f64>,
     max_y: f64,
-    scale: f64,
+    /// Pixels per metre.
+    pub scale: f64,
     offset: (f64, f64),
 }
 
 impl Transform {
+    /// Fits `outlines` into the frame.
     fn new(outlines: &[MultiPolygon<f64>]) -> Transform {
         let (mut min, mut max) = (
             Coord {
@@ -101,14 +127,16 @@ impl Transform {
         }
     }
 
-    fn px(&self, c: Coord<f64>) -> Px {
+    /// The pixel of a point.
+    pub fn px(&self, c: Coord<f64>) -> Px {
         (
             (self.offset.0 + (c.x - self.min.x) * self.scale).round() as i32,
             (self.offset.1 + (self.max_y - c.y) * self.scale).round() as i32,
         )
     }
 
-    fn ring(&self, ring: &LineString<f64>) -> Vec<Px> {
+    /// A line in pixels, repeated pixels dropped.
+    pub fn ring(&self, ring: &LineString<f64>) -> Vec<Px> {
         let mut out: Vec<Px> = Vec::with_capacity(ring.0.len());
         for c in &ring.0 {
             let p = self.px(*c);
@@ -133,48 +161,83 @@ pub fn build(map: &MapData, grid_threshold: usize) -> Scene {
     let blocks = if map.outlines.len() > grid_threshold {
         BlockLayer::Grid(grid(map, &t))
     } else {
-        let mut polygons = Vec::with_capacity(map.outlines.len());
-        for (outline, &met) in map.outlines.iter().zip(map.met) {
-            let colour = if met { COVERED } else { NOT_COVERED };
-            for polygon in &outline.0 {
-                let mut ring = t.ring(polygon.exterior());
-                if ring.len() > 1 && ring.first() == ring.last() {
-                    ring.pop();
-                }
-                if ring.len() < 3 {
-                    ring.truncate(1);
-                }
-                if !ring.is_empty() {
-                    polygons.push((ring, colour));
-                }
+        BlockLayer::Polygons(polygons(map, &t))
+    };
+    let facilities = facilities(map, &t);
+    let markers: usize = facilities.iter().map(|f| f.1.len()).sum();
+    Scene {
+        blocks,
+        streets: pixel_lines(map.streets.iter(), &t),
+        barriers: pixel_lines(barrier_lines(map.barriers).iter(), &t),
+        marker_px: if markers > DENSE_MARKERS { 2 } else { 5 },
+        facilities,
+        gaps: gap_rings(map, &t),
+        zone_anchors: zone_anchors(map, &t),
+        sites: map
+            .sites
+            .iter()
+            .map(|s| SiteMarker {
+                at: t.px(s.at),
+                rank: s.rank,
+                layer: s.layer,
+            })
+            .filter(|s| inside_frame(s.at, 12))
+            .collect(),
+        scale: t.scale,
+    }
+}
+
+/// One filled ring per block polygon with its colour; a block smaller than a pixel is one
+/// pixel.
+fn polygons(map: &MapData, t: &Transform) -> Vec<(Vec<Px>, Rgb)> {
+    let mut polygons = Vec::with_capacity(map.outlines.len());
+    for (outline, &met) in map.outlines.iter().zip(map.met) {
+        let colour = if met { COVERED } else { NOT_COVERED };
+        for polygon in &outline.0 {
+            let mut ring = t.ring(polygon.exterior());
+            if ring.len() > 1 && ring.first() == ring.last() {
+                ring.pop();
+            }
+            if ring.len() < 3 {
+                ring.truncate(1);
+            }
+            if !ring.is_empty() {
+                polygons.push((ring, colour));
             }
         }
-        BlockLayer::Polygons(polygons)
-    };
-    let facilities: Vec<Vec<Px>> = map
-        .layers
+    }
+    polygons
+}
+
+/// Per layer, its marker and positions inside the frame, one per 6 px cell.
+fn facilities(map: &MapData, t: &Transform) -> Vec<(usize, Vec<Px>)> {
+    map.layers
         .iter()
         .map(|layer| {
             let mut seen = std::collections::HashSet::new();
             // Facilities beyond the blocks' extent are left off rather than drawn over the
             // title or legend.
-            layer
+            let points = layer
                 .locations
                 .iter()
                 .map(|c| t.px(*c))
                 .filter(|&p| inside_frame(p, 6))
                 // One marker per layer and 6 px cell: more would hide the blocks.
                 .filter(|&(x, y)| seen.insert((x / 6, y / 6)))
-                .collect::<Vec<Px>>()
+                .collect();
+            (layer.marker, points)
         })
-        .collect();
-    let gaps = map
-        .gaps
+        .collect()
+}
+
+/// Every gap zone ring, drawn at the map's resolution (detail under a pixel is not seen),
+/// kept inside the frame.
+fn gap_rings(map: &MapData, t: &Transform) -> Vec<Vec<Px>> {
+    map.gaps
         .iter()
-        .flat_map(|m| m.0.iter())
+        .flat_map(|z| z.outline.0.iter())
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .map(|ring| {
-            // Drawn at the map's resolution: detail under a pixel is not seen.
             let mut ring = t.ring(&ring.simplify(1.0 / t.scale));
             for p in &mut ring {
                 p.0 = p.0.clamp(FRAME.0, FRAME.2);
@@ -183,22 +246,25 @@ pub fn build(map: &MapData, grid_threshold: usize) -> Scene {
             ring
         })
         .filter(|ring| ring.len() > 1)
-        .collect();
-    let sites = map
-        .sites
-        .iter()
-        .map(|&(c, rank)| (t.px(c), rank))
-        .filter(|&(p, _)| inside_frame(p, 12))
-        .collect();
-    let markers: usize = facilities.iter().map(Vec::len).sum();
-    Scene {
-        blocks,
-        marker_px: if markers > DENSE_MARKERS { 2 } else { 5 },
-        facilities,
-        gaps,
-        sites,
-        scale: t.scale,
-    }
+        .collect()
+}
+
+/// The [`ZONE_LABELS`] gap zones with the most elderly (ties: the better rank) and a point
+/// inside each, when it lies in the frame.
+fn zone_anchors(map: &MapData, t: &Transform) -> Vec<(usize, Px)> {
+    let mut order: Vec<usize> = (0..map.gaps.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (za, zb) = (&map.gaps[a], &map.gaps[b]);
+        zb.elderly
+            .total_cmp(&za.elderly)
+            .then(za.rank.cmp(&zb.rank))
+    });
+    order
+        .into_iter()
+        .take(ZONE_LABELS)
+        .filter_map(|z| Some((z, t.px(map.gaps[z].outline.interior_point()?.0))))
+        .filter(|&(_, p)| inside_frame(p, 0))
+        .collect()
 }
 
 /// Whether `p` lies inside the map frame at least `margin` pixels from its edges.
