@@ -87,6 +87,12 @@ fn labels_are_read_where_people_read_and_names_stay_in_fields() {
     assert!(html.contains(&zone_row), "zone table");
     assert!(html.contains(&format!("{KIND_LABEL} ≤ 300 m")));
 
+    // The map: the circle's label in the title, the kind's in the legend, the credit below.
+    let svg = fs::read_to_string(out.join("map.svg")).unwrap();
+    assert!(svg.contains(&format!("{CIRCLE_LABEL} circle: ")));
+    assert!(svg.contains(&format!("\n{KIND_LABEL}\n")), "legend entry");
+    assert!(svg.contains("Open Government Data License"));
+
     // summary.json carries both; field names keep the ASCII names.
     let summary: Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();

@@ -581,6 +581,12 @@ fn report_on_monaco_walks_with_plausible_coverage() {
         .success()
         .stderr(contains("street network"))
         .stderr(contains("layer `hospice` has no facilities"));
+    // The city's credit and the population caveat reach the page and the map.
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("© OpenStreetMap contributors, ODbL 1.0"));
+    assert!(html.contains("Residents and elderly are estimates ("));
+    let svg = fs::read_to_string(out.join("map.svg")).unwrap();
+    assert!(svg.contains("© OpenStreetMap contributors"));
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(summary["distance"], "both");
     let specialty = summary["circles"]

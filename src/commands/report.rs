@@ -393,7 +393,7 @@ fn write_tables(
 /// What the overview map of the view circle draws, every geometry in the plane's metres:
 /// the blocks, the streets and barriers when walking, the facilities each of the circle's
 /// requirements counts, the circle's gap zones and the suggested sites with their ranks.
-fn overview_map<'a>(analysis: &'a Analysis<'a>) -> MapData<'a> {
+fn overview_map<'a>(analysis: &'a Analysis<'a>, attribution: Option<&str>) -> MapData<'a> {
     let study = &analysis.study;
     let (dataset, plane) = (study.dataset, study.plane);
     let view = analysis.options.view;
@@ -413,6 +413,7 @@ fn overview_map<'a>(analysis: &'a Analysis<'a>) -> MapData<'a> {
             .iter()
             .map(|r| MapLayer {
                 kind: &r.requirement.kind,
+                label: r.layer.label.as_deref(),
                 filter: &r.requirement.filter,
                 marker: r.layer_index,
                 locations: plane.layer_locations[r.layer_index]
@@ -447,8 +448,7 @@ fn overview_map<'a>(analysis: &'a Analysis<'a>) -> MapData<'a> {
                 })
             })
             .collect(),
-        // The manifest's credit line (`© OpenStreetMap contributors`) goes here.
-        attribution: None,
+        attribution: attribution.map(String::from),
     }
 }
 
@@ -471,7 +471,7 @@ fn write_map_and_page(
     tables: &Tables,
 ) -> std::io::Result<Vec<String>> {
     let protected = folder.protected();
-    let map = overview_map(analysis);
+    let map = overview_map(analysis, city.manifest.attribution.as_deref());
     let drawn = write_map(&tables.map_svg, &tables.map_png, protected, &map)?;
     let study = &analysis.study;
     let page = Page {

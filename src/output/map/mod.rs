@@ -56,6 +56,8 @@ pub enum MapError {
 pub struct MapLayer<'a> {
     /// Their kind.
     pub kind: &'a str,
+    /// What people read for the kind (the manifest layer's `label`), when it has one.
+    pub label: Option<&'a str>,
     /// The requirement's filter (the legend says which facilities count).
     pub filter: &'a Filter,
     /// The layer's place among the city's layers: its marker's colour and shape, those of

@@ -43,12 +43,14 @@ fn map<'a>(
         layers: vec![
             MapLayer {
                 kind: "clinic",
+                label: None,
                 filter: &NO_FILTER,
                 marker: 0,
                 locations: clinics.to_vec(),
             },
             MapLayer {
                 kind: "pharmacy",
+                label: None,
                 filter: &NO_FILTER,
                 marker: 1,
                 locations: clinics[..1].to_vec(),
@@ -334,6 +336,7 @@ fn the_legend_names_each_layer_with_its_filter_and_leaves_empty_layers_out() {
     m.layers = vec![
         MapLayer {
             kind: "general_hospital",
+            label: None,
             filter: &tertiary,
             marker: 2,
             locations: CLINICS.to_vec(),
@@ -341,6 +344,7 @@ fn the_legend_names_each_layer_with_its_filter_and_leaves_empty_layers_out() {
         // A layer whose facilities all lie far beyond the blocks: none on the map.
         MapLayer {
             kind: "hospice",
+            label: None,
             filter: &NO_FILTER,
             marker: 0,
             locations: vec![Coord { x: 0.0, y: 1e6 }],

@@ -45,7 +45,7 @@ pub struct Labels {
 pub fn map_title(circle: &CircleSummary, walking: bool) -> String {
     format!(
         "{} circle: {} of {} elderly covered {}",
-        circle.name,
+        circle.display_name(),
         percent(circle.elderly_met, circle.elderly_total),
         thousands(circle.elderly_total),
         if walking {
@@ -99,7 +99,7 @@ pub fn labels(map: &MapData, scene: &Scene) -> Labels {
 /// (`hospital (tertiary)`, `care bed (beds = 2)`).
 fn layer_words(map: &MapData, k: usize) -> String {
     let layer = &map.layers[k];
-    let kind = words(layer.kind);
+    let kind = layer.label.map_or_else(|| words(layer.kind), String::from);
     if layer.filter.is_empty() {
         kind
     } else {
