@@ -49,6 +49,7 @@ pub mod error;
 pub mod format;
 pub mod input;
 pub mod input_file;
+pub mod lang;
 pub mod memory;
 pub mod osm;
 pub mod output;

@@ -13,6 +13,7 @@ use crate::analysis::plane::Plane;
 use crate::config::{Circle, Policy};
 use crate::dataset::{Blocks, Dataset};
 use crate::format::{name_and_id, ordinal, thousands};
+use crate::lang::Lang;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -98,6 +99,9 @@ pub struct ZoneSummary {
     pub residents_uncovered: Option<f64>,
     /// The failing requirements, most failed first: `care_bed (12 blocks), …`.
     pub failing: String,
+    /// The same as kinds with their counts of failing blocks, for other wordings.
+    #[serde(skip)]
+    pub failing_kinds: Vec<(String, usize)>,
     /// The most failed requirement's kind.
     pub nearest_kind: Option<String>,
     /// Its `nearest_rank`-th nearest facility to the zone's blocks failing it.
@@ -125,6 +129,7 @@ impl RankedZone {
             elderly_uncovered: self.elderly,
             residents_uncovered: self.residents,
             failing: self.failing_text(),
+            failing_kinds: self.failing.clone(),
             nearest_kind: nearest.map(|n| n.kind.clone()),
             nearest_facility_id: nearest.and_then(|n| Some(n.found.as_ref()?.0.clone())),
             nearest_facility_name: nearest.and_then(|n| n.name.clone()),
@@ -154,6 +159,30 @@ impl ZoneSummary {
     /// (`no 2nd hospice …`), or `no hospice in the layer` (`fewer than 2 hospice in the
     /// layer`) when the layer has too few.
     pub fn nearest_words(&self) -> Option<String> {
+        self.nearest_words_in(Lang::En)
+    }
+
+    /// The failing requirements in `lang`: [`Self::failing`], or `care_bed（12 个街坊）、…`.
+    pub fn failing_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.failing.clone(),
+            Lang::Zh => {
+                let parts: Vec<String> = self
+                    .failing_kinds
+                    .iter()
+                    .map(|(kind, n)| format!("{kind}（{} 个街坊）", thousands(*n as f64)))
+                    .collect();
+                parts.join("、")
+            }
+        }
+    }
+
+    /// [`Self::nearest_words`] in `lang`: in Chinese `最近的 care_bed：CB1，340 m`, `第 2
+    /// 近的 …`, `步行 2,000 m 内没有 hospice`, `图层中没有 hospice`.
+    pub fn nearest_words_in(&self, lang: Lang) -> Option<String> {
+        if lang == Lang::Zh {
+            return self.nearest_words_zh();
+        }
         let kind = self.nearest_kind.as_ref()?;
         let rank = self.nearest_rank.unwrap_or(1);
         let Some((label, m)) = self.nearest_label().zip(self.nearest_m) else {
@@ -174,6 +203,28 @@ impl ZoneSummary {
             k => format!("{} nearest", ordinal(k)),
         };
         Some(format!("{which} {kind} {label} at {} m", thousands(m)))
+    }
+
+    fn nearest_words_zh(&self) -> Option<String> {
+        let kind = self.nearest_kind.as_ref()?;
+        let rank = self.nearest_rank.unwrap_or(1);
+        let which = match rank {
+            1 => "最近的".to_string(),
+            k => format!("第 {k} 近的"),
+        };
+        let Some((label, m)) = self.nearest_label().zip(self.nearest_m) else {
+            let nth = if rank == 1 {
+                String::new()
+            } else {
+                format!("第 {rank} 个")
+            };
+            return Some(match self.nearest_searched_m {
+                Some(searched) => format!("步行 {} m 内没有{nth} {kind}", thousands(searched)),
+                None if rank == 1 => format!("图层中没有 {kind}"),
+                None => format!("图层中的 {kind} 少于 {rank} 个"),
+            });
+        };
+        Some(format!("{which} {kind}：{label}，{} m", thousands(m)))
     }
 
     /// The nearest facility as people name it: `name (id)` when it has a name, else its id.

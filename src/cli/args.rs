@@ -3,6 +3,7 @@
 use carecircle::analysis::coverage::{DistanceMode, Measure};
 use carecircle::commands::report::ReportOptions;
 use carecircle::commands::site::SiteOptions;
+use carecircle::lang::Lang;
 use carecircle::output::layer::OutputFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -192,6 +193,28 @@ pub struct ReportArgs {
     /// repeatable. Features whose `kind` property names another kind are left out.
     #[arg(long, value_name = "KIND=FILE", value_parser = kind_and_file)]
     pub add: Vec<(String, PathBuf)>,
+    /// The language of the terminal's tables and lines: en or zh (Chinese, whose CSV files
+    /// also start with a byte-order mark) [default: the manifest's `lang`, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// `--lang`: the language people read.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
 }
 
 /// `KIND=FILE` of `--add`.
@@ -221,6 +244,7 @@ impl ReportArgs {
             command,
             csv_bom: self.csv_bom,
             add: self.add.clone(),
+            lang: self.lang.map(Into::into),
         }
     }
 }

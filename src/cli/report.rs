@@ -5,6 +5,7 @@ use super::folder::removed_line;
 use anyhow::Result;
 use carecircle::commands::report::{run_report, Report, ReportOptions};
 use carecircle::format::{plural, printable, thousands};
+use carecircle::lang::Lang;
 use carecircle::output::summary::{
     capacity_lines, gap_zone_lines, referral_lines, sites_lines, summary_table,
 };
@@ -50,41 +51,62 @@ pub fn report(
 
 /// The summary tables on stdout.
 fn print_tables(report: &Report) {
-    print!("{}", summary_table(&report.summary));
-    if !report.summary.top_gap_zones.is_empty() {
-        println!("\nlargest gap zones (all in gaps.geojson):");
-        print!("{}", printable(&gap_zone_lines(&report.summary)));
+    let (summary, lang) = (&report.summary, report.lang);
+    print!("{}", summary_table(summary, lang));
+    if !summary.top_gap_zones.is_empty() {
+        println!(
+            "\n{}",
+            lang.pick(
+                "largest gap zones (all in gaps.geojson):",
+                "最大的缺口片区（全部见 gaps.geojson）："
+            )
+        );
+        print!("{}", printable(&gap_zone_lines(summary, lang)));
     }
-    print!("{}", capacity_lines(&report.summary));
-    print!("{}", printable(&sites_lines(&report.summary)));
-    print!("{}", printable(&referral_lines(&report.summary)));
+    print!("{}", capacity_lines(summary, lang));
+    print!("{}", printable(&sites_lines(summary, lang)));
+    print!("{}", printable(&referral_lines(summary, lang)));
 }
 
 /// The street network's figures and what was written in how long, on stderr.
 fn print_run(report: &Report, out: &Path) {
+    let lang = report.lang;
     if let Some(n) = &report.summary.network {
-        let count = |n: usize, what: &str| format!("{} {what}{}", thousands(n as f64), plural(n));
-        eprintln!(
-            "street network: {}, {}, {} (main: {}); {} off-network and {} on isolated components (listed in off_network.csv)",
-            count(n.nodes, "node"),
-            count(n.edges, "edge"),
-            count(n.components, "component"),
-            count(n.main_component_nodes, "node"),
-            count(n.blocks_off_network, "block"),
-            thousands(n.blocks_isolated as f64),
-        );
+        let [nodes, edges, components, main, off, isolated] = [
+            n.nodes,
+            n.edges,
+            n.components,
+            n.main_component_nodes,
+            n.blocks_off_network,
+            n.blocks_isolated,
+        ]
+        .map(|x| thousands(x as f64));
+        match lang {
+            Lang::En => {
+                let s = |n: usize| plural(n);
+                eprintln!(
+                    "street network: {nodes} node{}, {edges} edge{}, {components} component{} (main: {main} node{}); {off} block{} off-network and {isolated} on isolated components (listed in off_network.csv)",
+                    s(n.nodes), s(n.edges), s(n.components), s(n.main_component_nodes), s(n.blocks_off_network)
+                );
+            }
+            Lang::Zh => eprintln!(
+                "步行网络：{nodes} 个节点、{edges} 条边、{components} 个连通分量（主分量 {main} 个节点）；{off} 个街坊不在网络上，{isolated} 个在孤立分量上（见 off_network.csv）"
+            ),
+        }
     }
     let t = report.timings;
-    eprintln!(
-        "wrote {} files into {} (read {:.2} s, street graph {:.2} s, snapping {:.2} s, compute {:.2} s, write {:.2} s)",
-        report.written.files.len(),
-        out.display(),
-        t.read.as_secs_f64(),
-        t.network_build.as_secs_f64(),
-        t.snap.as_secs_f64(),
-        t.compute.as_secs_f64(),
-        t.write.as_secs_f64()
-    );
+    let seconds = [t.read, t.network_build, t.snap, t.compute, t.write]
+        .map(|d| format!("{:.2} s", d.as_secs_f64()));
+    let [read, graph, snap, compute, write] = &seconds;
+    let (files, shown) = (report.written.files.len(), out.display());
+    match lang {
+        Lang::En => eprintln!(
+            "wrote {files} files into {shown} (read {read}, street graph {graph}, snapping {snap}, compute {compute}, write {write})"
+        ),
+        Lang::Zh => eprintln!(
+            "已写入 {files} 个文件到 {shown}（读取 {read}，路网 {graph}，吸附 {snap}，计算 {compute}，写出 {write}）"
+        ),
+    }
     if let Some(line) = removed_line(&report.written.removed, "report", out) {
         eprintln!("{line}");
     }

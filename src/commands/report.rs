@@ -11,6 +11,7 @@ use crate::commands::load::{
 };
 use crate::dataset::Blocks;
 use crate::error::Error;
+use crate::lang::Lang;
 use crate::output::block_table::BlockTable;
 use crate::output::blocks::write_block_outputs;
 use crate::output::csv_file::CsvTarget;
@@ -66,6 +67,9 @@ pub struct ReportOptions {
     /// Start every CSV file with a UTF-8 byte-order mark, for spreadsheets in a Chinese
     /// locale (which read a CSV without one as GBK).
     pub csv_bom: bool,
+    /// The language of what people read (the terminal's lines); the manifest's `lang`, else
+    /// English, when `None`. Chinese CSV files start with a byte-order mark.
+    pub lang: Option<Lang>,
     /// What-if facilities: each file's facilities added to the layer of the kind (see
     /// [`crate::config::LayerSource::added_source`]).
     pub add: Vec<(String, PathBuf)>,
@@ -99,6 +103,15 @@ pub struct Report {
     /// Warnings about this machine rather than the city (no font for the map's CJK text):
     /// printed, but in neither `summary.json` nor [`Report::summary`].
     pub machine_warnings: Vec<String>,
+    /// The language it was written in.
+    pub lang: Lang,
+}
+
+impl ReportOptions {
+    /// The report's language: `--lang`, else the manifest's `lang`, else English.
+    pub fn lang(&self, manifest: &crate::config::Manifest) -> Lang {
+        self.lang.or(manifest.lang).unwrap_or_default()
+    }
 }
 
 /// Reads the manifest, checks what the options ask of it, and loads the city; returns the
@@ -169,6 +182,7 @@ pub fn run_report(
         summary: analysis.summary,
         written,
         machine_warnings,
+        lang: options.lang(&city.manifest),
     })
 }
 
@@ -262,7 +276,12 @@ struct Tables {
 }
 
 impl Tables {
-    fn plan(folder: &mut OutputFolder, analysis: &Analysis, options: &ReportOptions) -> Tables {
+    fn plan(
+        folder: &mut OutputFolder,
+        analysis: &Analysis,
+        options: &ReportOptions,
+        lang: Lang,
+    ) -> Tables {
         let mut maybe = |wanted: bool, name: &str| wanted.then(|| folder.plan(name));
         let [coverage_csv, map_svg, map_png, report_html, summary_json, summary_csv] = [
             "coverage.csv",
@@ -284,7 +303,7 @@ impl Tables {
             off_network_csv: maybe(analysis.study.models.walk().is_some(), "off_network.csv"),
             facilities_csv: maybe(!analysis.capacity.is_empty(), "facilities.csv"),
             referrals_csv: maybe(!analysis.referrals.is_empty(), "referrals.csv"),
-            csv_bom: options.csv_bom,
+            csv_bom: options.csv_bom || lang.csv_bom(),
         }
     }
 
@@ -329,7 +348,7 @@ pub fn write_report(
     let layers = layers(analysis, table, &parts)?;
     let staged = folder.dir().to_path_buf();
     folder.plan_paths(options.format.layer_files(&staged, GEOPACKAGE, &layers));
-    let tables = Tables::plan(&mut folder, analysis, options);
+    let tables = Tables::plan(&mut folder, analysis, options, options.lang(&city.manifest));
     // Check every target before writing any, so a refused run writes nothing.
     folder.check()?;
     write_layers(&folder, options.format, &layers, table, &tables)?;

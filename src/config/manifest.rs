@@ -78,6 +78,7 @@ use super::policy::Policy;
 use crate::algo::crs::Crs;
 use crate::algo::network::DEFAULT_MERGE_TOLERANCE_M;
 use crate::input::csv_text::{CsvDelimiter, CsvEncoding};
+use crate::lang::Lang;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -98,6 +99,9 @@ pub struct Manifest {
     /// Present when the blocks' residents and elderly are estimates, saying how they were
     /// obtained (`carecircle osm`: from building floor area); absent for census figures.
     pub population_note: Option<String>,
+    /// The language of what the report writes for people (`en`, the default, or `zh`);
+    /// `report --lang` overrides it.
+    pub lang: Option<Lang>,
     /// A policy file; the built-in default policy when absent.
     pub policy: Option<PathBuf>,
     /// How far from the blocks' centre a block or facility may lie, km (default

@@ -8,6 +8,7 @@
 
 use crate::analysis::coverage::{DistanceMode, Measure};
 use crate::analysis::summary::{CircleSummary, RequirementSummary, WalkComparison};
+use crate::lang::Lang;
 
 /// A column of figures, each a count met out of the circle's total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,14 +85,14 @@ impl Column {
     /// The terminal's short heading, under a caption saying what "met" is measured by and
     /// of which totals (see [`crate::output::summary::summary_table`]): `blocks`, `elderly`,
     /// `straight line`, `area-weighted`.
-    pub fn terminal_header(self) -> &'static str {
+    pub fn terminal_header(self, lang: Lang) -> &'static str {
         match self {
-            Column::BlocksMet | Column::BlocksMetStraight => "blocks",
-            Column::ElderlyMet => "elderly",
-            Column::ResidentsMet => "residents",
-            Column::ElderlyMetStraight => "straight line",
-            Column::ElderlyOnlyOnMap => "only on the map",
-            Column::ElderlyMetArea => "area-weighted",
+            Column::BlocksMet | Column::BlocksMetStraight => lang.pick("blocks", "街坊"),
+            Column::ElderlyMet => lang.pick("elderly", "老年人"),
+            Column::ResidentsMet => lang.pick("residents", "居民"),
+            Column::ElderlyMetStraight => lang.pick("straight line", "直线距离"),
+            Column::ElderlyOnlyOnMap => lang.pick("only on the map", "仅直线可达"),
+            Column::ElderlyMetArea => lang.pick("area-weighted", "面积加权"),
         }
     }
 

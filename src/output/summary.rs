@@ -9,6 +9,7 @@ use crate::analysis::referral::ReferralSummary;
 use crate::analysis::summary::{RequirementSummary, Summary};
 use crate::format::{printable, spreadsheet_safe};
 use crate::input::Problem;
+use crate::lang::Lang;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -109,21 +110,27 @@ pub fn write_skipped_csv(
 /// circle's name on its first row, each figure as `met (share)`. With `--distance both` the
 /// elderly met in a straight line are beside those met on foot (see
 /// [`Column::in_terminal`]; `report.html` and `summary.csv` have every column).
-pub fn summary_table(summary: &Summary) -> String {
+pub fn summary_table(summary: &Summary, lang: Lang) -> String {
     let columns: Vec<Column> = columns(summary.distance, summary.measure)
         .into_iter()
         .filter(|c| c.in_terminal())
         .collect();
-    let header = ["circle", "requirement"]
-        .into_iter()
-        .chain(columns.iter().map(|c| c.terminal_header()))
-        .map(String::from);
+    let header = [
+        lang.pick("circle", "服务圈"),
+        lang.pick("requirement", "要求"),
+    ]
+    .into_iter()
+    .chain(columns.iter().map(|c| c.terminal_header(lang)))
+    .map(String::from);
     let mut rows: Vec<Vec<String>> = vec![header.collect()];
     for circle in &summary.circles {
         let table = CoverageTable::new(circle, summary.distance, summary.measure);
         for row in &table.rows {
             let (name, label) = match row.requirement {
-                None => (circle.display_name().to_string(), "all".to_string()),
+                None => (
+                    circle.display_name().to_string(),
+                    lang.pick("all", "全部要求").to_string(),
+                ),
                 Some(r) => (String::new(), requirement_label(r)),
             };
             let figures = columns
@@ -138,37 +145,43 @@ pub fn summary_table(summary: &Summary) -> String {
         shrinkable: 1,
         max_width: TERMINAL_COLUMNS,
     };
-    let caption = wrapped(&table_caption(summary, &columns), TERMINAL_COLUMNS);
+    let caption = wrapped(&table_caption(summary, &columns, lang), TERMINAL_COLUMNS);
     caption + &render(&rows, layout)
 }
 
 /// What the terminal table's figures count: `5,000 blocks and 162,374 elderly; met on foot
 /// within each requirement's reach; straight line: elderly met in a straight line.`
-fn table_caption(summary: &Summary, columns: &[Column]) -> String {
+fn table_caption(summary: &Summary, columns: &[Column], lang: Lang) -> String {
     let (blocks, elderly) = summary
         .circles
         .first()
         .map_or((0, 0.0), |c| (c.blocks_total, c.elderly_total));
-    let by = if summary.distance.walks() {
-        "on foot"
-    } else {
-        "in a straight line"
+    let by = lang.measured(summary.distance.walks());
+    let (blocks, elderly) = (thousands(blocks as f64), thousands(elderly));
+    let mut caption = match lang {
+        Lang::En => format!(
+            "{blocks} block{} and {elderly} elderly; met {by} within each requirement's reach",
+            plural(summary.circles.first().map_or(0, |c| c.blocks_total))
+        ),
+        Lang::Zh => format!("共 {blocks} 个街坊、{elderly} 名老年人；覆盖指在每项要求的{by}范围内"),
     };
-    let mut caption = format!(
-        "{} block{} and {} elderly; met {by} within each requirement's reach",
-        thousands(blocks as f64),
-        plural(blocks),
-        thousands(elderly)
-    );
     for column in columns {
         let meaning = match column {
-            Column::ElderlyMetStraight => "elderly met in a straight line",
-            Column::ElderlyMetArea => "elderly weighted by the share of their block within reach",
+            Column::ElderlyMetStraight => {
+                lang.pick("elderly met in a straight line", "按直线距离覆盖的老年人")
+            }
+            Column::ElderlyMetArea => lang.pick(
+                "elderly weighted by the share of their block within reach",
+                "按街坊在范围内的面积比例加权的老年人",
+            ),
             _ => continue,
         };
-        let _ = write!(caption, "; {}: {meaning}", column.terminal_header());
+        let _ = match lang {
+            Lang::En => write!(caption, "; {}: {meaning}", column.terminal_header(lang)),
+            Lang::Zh => write!(caption, "；{}：{meaning}", column.terminal_header(lang)),
+        };
     }
-    caption.push('.');
+    caption.push_str(lang.pick(".", "。"));
     caption
 }
 
@@ -202,27 +215,36 @@ pub fn requirement_label(r: &RequirementSummary) -> String {
 }
 
 /// The largest gap zones of each circle, one line each: `basic #1: 120 blocks (建國里,
-/// 光復里, 文祥里 and 4 more), 640 m across, 3,400 elderly uncovered; fails care_bed (120 blocks); nearest care_bed CB1 at
-/// 340 m` (`2nd nearest …` for a requirement asking for two).
-pub fn gap_zone_lines(summary: &Summary) -> String {
+/// 光復里, 文祥里 and 4 more), 640 m across, 3,400 elderly uncovered; fails care_bed (120
+/// blocks); nearest care_bed CB1 at 340 m` (`2nd nearest …` for a requirement asking for
+/// two); in Chinese `basic #1：120 个街坊（…），跨度 640 m，3,400 名老年人未覆盖；未满足 …`.
+pub fn gap_zone_lines(summary: &Summary, lang: Lang) -> String {
     let mut out = String::new();
     for z in &summary.top_gap_zones {
-        let _ = write!(
-            out,
-            "{} #{}: {} block{}{}, {} across, {} elderly uncovered; fails {}",
-            summary.circle_display_name(&z.circle),
-            z.rank,
+        let circle = summary.circle_display_name(&z.circle);
+        let (blocks, span, elderly) = (
             thousands(z.blocks as f64),
-            if z.blocks == 1 { "" } else { "s" },
-            z.places
-                .as_ref()
-                .map_or(String::new(), |p| format!(" ({p})")),
             metres(z.span_m),
             thousands(z.elderly_uncovered),
-            z.failing
         );
-        if let Some(nearest) = z.nearest_words() {
-            let _ = write!(out, "; {nearest}");
+        let failing = z.failing_in(lang);
+        let _ = match lang {
+            Lang::En => write!(
+                out,
+                "{circle} #{}: {blocks} block{}{}, {span} across, {elderly} elderly uncovered; fails {failing}",
+                z.rank,
+                plural(z.blocks),
+                z.places.as_ref().map_or(String::new(), |p| format!(" ({p})")),
+            ),
+            Lang::Zh => write!(
+                out,
+                "{circle} #{}：{blocks} 个街坊{}，跨度 {span}，{elderly} 名老年人未覆盖；未满足 {failing}",
+                z.rank,
+                z.places.as_ref().map_or(String::new(), |p| format!("（{p}）")),
+            ),
+        };
+        if let Some(nearest) = z.nearest_words_in(lang) {
+            let _ = write!(out, "{}{nearest}", lang.pick("; ", "；"));
         }
         out.push('\n');
     }
@@ -230,12 +252,24 @@ pub fn gap_zone_lines(summary: &Summary) -> String {
 }
 
 /// One line per referral check: `referral chains: 12 of 255 care_bed points have no hospice
-/// within 1,000 m`.
-pub fn referral_lines(summary: &Summary) -> String {
+/// within 1,000 m`; in Chinese `转介链：255 个 care_bed 点中有 12 个在 1,000 m 内没有 hospice`.
+pub fn referral_lines(summary: &Summary, lang: Lang) -> String {
     let walking = summary.network.is_some();
     let mut out = String::new();
     for r in &summary.referrals {
-        let _ = writeln!(out, "referral chains: {}", referral_text(r, walking));
+        let _ = match lang {
+            Lang::En => writeln!(out, "referral chains: {}", referral_text(r, walking)),
+            Lang::Zh => writeln!(
+                out,
+                "转介链：{} 个 {} 点中有 {} 个在{} {} m 内没有 {}",
+                thousands(r.points as f64),
+                summary.kind_display_name(&r.from),
+                thousands(r.points_without_referral as f64),
+                if walking { "步行" } else { "直线距离" },
+                thousands(r.within_m),
+                summary.kind_display_name(&r.to),
+            ),
+        };
     }
     out
 }
@@ -243,35 +277,61 @@ pub fn referral_lines(summary: &Summary) -> String {
 /// The suggested sites, a heading per requirement and a line per site:
 /// `new care_bed sites for basic (100 m on foot): 1,200 of 9,000 elderly met today` (the
 /// reach as the policy wrote it: `3 min (96 m on foot)` for one in minutes) then
-/// `  #1 B000123: +310 elderly, 15.9 % met with it`.
-pub fn sites_lines(summary: &Summary) -> String {
+/// `  #1 B000123: +310 elderly, 15.9 % met with it`; in Chinese
+/// `为 basic 新增 care_bed 点位（步行 100 m）：目前 9,000 名老年人中 1,200 名已覆盖` and
+/// `  #1 B000123：新增覆盖 310 名老年人，覆盖率升至 15.9 %`.
+pub fn sites_lines(summary: &Summary, lang: Lang) -> String {
     let mut out = String::new();
     for s in &summary.suggested_sites {
-        let _ = writeln!(
-            out,
-            "new {} sites for {} ({}{}): {} of {} elderly met today",
+        let (kind, circle) = (
             summary.kind_display_name(&s.kind),
             summary.circle_display_name(&s.circle),
-            s.reach().words(),
-            if s.walking { " on foot" } else { "" },
-            thousands(s.elderly_met_before),
-            thousands(s.elderly_total)
         );
+        let (reach, met, total) = (
+            s.reach().words(),
+            thousands(s.elderly_met_before),
+            thousands(s.elderly_total),
+        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "new {kind} sites for {circle} ({reach}{}): {met} of {total} elderly met today",
+                if s.walking { " on foot" } else { "" },
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "为 {circle} 新增 {kind} 点位（{}{reach}）：目前 {total} 名老年人中 {met} 名已覆盖",
+                if s.walking { "步行 " } else { "" },
+            ),
+        };
         if s.sites.is_empty() {
-            out.push_str("  none would newly cover anyone\n");
+            out.push_str(lang.pick(
+                "  none would newly cover anyone\n",
+                "  没有能新增覆盖任何人的点位\n",
+            ));
         }
         for site in &s.sites {
-            let _ = writeln!(
-                out,
-                "  #{} {}: +{} elderly, {} met with it",
-                site.rank,
-                site.label(),
+            let (gained, share) = (
                 thousands(site.marginal_elderly),
                 percent(
                     s.elderly_met_before + site.cumulative_elderly,
-                    s.elderly_total
-                )
+                    s.elderly_total,
+                ),
             );
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "  #{} {}: +{gained} elderly, {share} met with it",
+                    site.rank,
+                    site.label()
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "  #{} {}：新增覆盖 {gained} 名老年人，覆盖率升至 {share}",
+                    site.rank,
+                    site.label()
+                ),
+            };
         }
     }
     out
@@ -292,32 +352,48 @@ pub fn referral_text(r: &ReferralSummary, walking: bool) -> String {
 }
 
 /// One line per capacity requirement: `capacity: basic care_bed (capacity): 34.2 per 1,000
-/// elderly on average; 4,800 blocks with 150,000 elderly below 40 per 1,000`.
-pub fn capacity_lines(summary: &Summary) -> String {
+/// elderly on average; 4,800 blocks with 150,000 elderly below 40 per 1,000`; in Chinese
+/// `容量：basic care_bed（capacity）：平均每千名老年人 34.2；…`.
+pub fn capacity_lines(summary: &Summary, lang: Lang) -> String {
     let mut out = String::new();
     for circle in &summary.circles {
         for r in &circle.requirements {
             let Some(c) = &r.capacity else { continue };
-            let _ = write!(
-                out,
-                "capacity: {} {} ({}): {:.1} per 1,000 elderly on average",
-                circle.display_name(),
-                r.display_kind(),
-                c.field,
-                c.per_1000_mean
-            );
+            let (circle, kind, field) = (circle.display_name(), r.display_kind(), &c.field);
+            let mean = format!("{:.1}", c.per_1000_mean);
+            let _ = match lang {
+                Lang::En => write!(
+                    out,
+                    "capacity: {circle} {kind} ({field}): {mean} per 1,000 elderly on average"
+                ),
+                Lang::Zh => write!(
+                    out,
+                    "容量：{circle} {kind}（{field}）：平均每千名老年人 {mean}"
+                ),
+            };
             if let (Some(norm), Some(blocks), Some(elderly)) =
                 (c.min_per_1000, c.blocks_below_norm, c.elderly_below_norm)
             {
-                let _ = write!(
-                    out,
-                    "; {} blocks with {} elderly below {} per 1,000",
+                let (blocks, elderly, norm) = (
                     thousands(blocks as f64),
                     thousands(elderly),
-                    thousands(norm)
+                    thousands(norm),
                 );
+                let _ = match lang {
+                    Lang::En => write!(
+                        out,
+                        "; {blocks} blocks with {elderly} elderly below {norm} per 1,000"
+                    ),
+                    Lang::Zh => write!(
+                        out,
+                        "；{blocks} 个街坊的 {elderly} 名老年人低于每千人 {norm}"
+                    ),
+                };
             }
-            out.push_str(" (loads in facilities.csv)\n");
+            out.push_str(lang.pick(
+                " (loads in facilities.csv)\n",
+                "（各设施负荷见 facilities.csv）\n",
+            ));
         }
     }
     out

@@ -4,6 +4,7 @@
 use super::*;
 use crate::analysis::summary::{NetworkSummary, Summary};
 use crate::config::Policy;
+use crate::lang::Lang;
 use crate::output::format::{percent, thousands};
 use crate::output::html::{render, Page};
 use crate::output::summary::{summary_csv_rows, summary_table};
@@ -87,7 +88,7 @@ fn summary(distance: DistanceMode, measure: Measure, residents: bool) -> Summary
 /// each as its cells (cells are two or more spaces apart; the circle's name, empty on
 /// requirement rows, is left out).
 fn terminal_rows(summary: &Summary) -> Vec<Vec<String>> {
-    summary_table(summary)
+    summary_table(summary, Lang::En)
         .lines()
         .skip_while(|line| !line.starts_with("circle"))
         .map(|line| {
@@ -130,7 +131,7 @@ fn as_html_cell(terminal: &str) -> String {
 fn page_heading(heading: &str, distance: DistanceMode) -> String {
     Column::ALL
         .into_iter()
-        .find(|c| c.in_terminal() && c.terminal_header() == heading)
+        .find(|c| c.in_terminal() && c.terminal_header(Lang::En) == heading)
         .map_or_else(
             || panic!("no column headed {heading:?}"),
             |c| c.header(distance),
@@ -140,7 +141,7 @@ fn page_heading(heading: &str, distance: DistanceMode) -> String {
 #[test]
 fn terminal_under_network_shows_walking_figures_only() {
     let summary = summary(DistanceMode::Network, Measure::Centroid, true);
-    let text = summary_table(&summary);
+    let text = summary_table(&summary, Lang::En);
     assert_eq!(
         terminal_rows(&summary)[0],
         ["circle", "requirement", "blocks", "elderly"]
@@ -180,7 +181,7 @@ fn terminal_under_both_compares_with_the_straight_line() {
             "256 (25.6 %)"
         ]
     );
-    let text = summary_table(&summary);
+    let text = summary_table(&summary, Lang::En);
     let caption = text.split("\ncircle").next().unwrap().replace('\n', " ");
     assert!(caption.contains("; straight line: elderly met in a straight line"));
     assert!(caption.contains("; area-weighted: elderly weighted by the share"));

@@ -96,6 +96,7 @@ fn summary() -> Summary {
             elderly_uncovered: 400.0,
             residents_uncovered: None,
             failing: "care_bed (40 blocks)".into(),
+            failing_kinds: Vec::new(),
             nearest_kind: Some("care_bed".into()),
             nearest_facility_id: Some(HOSTILE.into()),
             nearest_facility_name: Some(HOSTILE.into()),
