@@ -8,7 +8,7 @@ use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::Value;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn json(path: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
@@ -28,15 +28,16 @@ fn responder(out: &Path) -> Value {
         .clone()
 }
 
-#[test]
-fn adding_the_suggested_sites_covers_what_site_predicted() {
-    let dir = tempfile::tempdir().unwrap();
-    let city = synth_city(&dir.path().join("city"), 600, 7);
-    let (before, after, sites) = (
-        dir.path().join("before"),
-        dir.path().join("after"),
-        dir.path().join("sites"),
-    );
+/// A synthetic city, its report, `site`'s three new responders and the report with them added.
+struct Runs {
+    before: PathBuf,
+    after: PathBuf,
+    sites: PathBuf,
+}
+
+fn before_and_after(dir: &Path) -> Runs {
+    let city = synth_city(&dir.join("city"), 600, 7);
+    let [before, after, sites] = ["before", "after", "sites"].map(|d| dir.join(d));
     report(&city, &before, &["--quiet"]).success();
     carecircle()
         .arg("site")
@@ -53,6 +54,24 @@ fn adding_the_suggested_sites_covers_what_site_predicted() {
         .arg(&sites)
         .assert()
         .success();
+    let added = format!("responder={}", sites.join("sites.geojson").display());
+    report(&city, &after, &["--quiet", "--add", &added]).success();
+    Runs {
+        before,
+        after,
+        sites,
+    }
+}
+
+#[test]
+fn adding_the_suggested_sites_covers_what_site_predicted() {
+    let dir = tempfile::tempdir().unwrap();
+    let Runs {
+        before,
+        after,
+        sites,
+        ..
+    } = before_and_after(dir.path());
     let suggested = json(&sites.join("sites.geojson"));
     let features = suggested["features"].as_array().unwrap();
     assert_eq!(features.len(), 3);
@@ -60,9 +79,6 @@ fn adding_the_suggested_sites_covers_what_site_predicted() {
         .as_f64()
         .unwrap();
     assert!(predicted > 0.0);
-
-    let added = format!("responder={}", sites.join("sites.geojson").display());
-    report(&city, &after, &["--quiet", "--add", &added]).success();
     let (was, is) = (responder(&before), responder(&after));
     assert_eq!(
         is["facilities"].as_u64(),
@@ -73,7 +89,7 @@ fn adding_the_suggested_sites_covers_what_site_predicted() {
         (gained - predicted).abs() < 1e-6,
         "gained {gained}, site predicted {predicted}"
     );
-    // The city's files are untouched, and the added sites are named after their file.
+    // The added sites are named after their file.
     let blocks = fs::read_to_string(after.join("blocks.geojson")).unwrap();
     let first = features[0]["properties"]["candidate_id"].as_str().unwrap();
     assert!(blocks.contains(&format!("\"sites.geojson:{first}\"")));
@@ -139,27 +155,13 @@ fn a_kind_without_a_layer_and_a_missing_capacity_are_clear_errors() {
 #[test]
 fn compare_shows_what_the_added_sites_changed() {
     let dir = tempfile::tempdir().unwrap();
-    let city = synth_city(&dir.path().join("city"), 600, 7);
-    let [before, after, sites, out] =
-        ["before", "after", "sites", "compare"].map(|d| dir.path().join(d));
-    report(&city, &before, &["--quiet"]).success();
-    carecircle()
-        .arg("site")
-        .arg(&city)
-        .args([
-            "--circle",
-            "basic",
-            "--kind",
-            "responder",
-            "--count",
-            "3",
-            "--out",
-        ])
-        .arg(&sites)
-        .assert()
-        .success();
-    let added = format!("responder={}", sites.join("sites.geojson").display());
-    report(&city, &after, &["--quiet", "--add", &added]).success();
+    let Runs {
+        before,
+        after,
+        sites,
+        ..
+    } = before_and_after(dir.path());
+    let out = dir.path().join("compare");
     carecircle()
         .arg("compare")
         .arg(&before)
