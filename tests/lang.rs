@@ -1,6 +1,6 @@
-//! `--lang zh` (or `lang = "zh"` in the manifest): the terminal in Chinese, aligned by
-//! display width within 100 columns, with the very figures of the English run; Chinese CSV
-//! files start with a byte-order mark.
+//! `--lang zh` (or `lang = "zh"` in the manifest): the terminal and the map in Chinese, the
+//! terminal aligned by display width within 100 columns, with the very figures of the English
+//! run; Chinese CSV files start with a byte-order mark.
 
 mod common;
 
@@ -58,6 +58,19 @@ fn chinese_tables_and_lines_carry_the_english_figures() {
         z_numbers.sort();
         assert_eq!(e_numbers, z_numbers, "\n{e}\n{z}");
     }
+    // The map's words too: title, legend and zone labels.
+    let svg = fs::read_to_string(dir.path().join("zh").join("map.svg")).unwrap();
+    for words in [
+        "basic：61,024 名老年人中 81.4 % 直线距离可达",
+        "\n图例\n",
+        "\n已覆盖\n",
+        "\n缺口片区\n",
+        "\n建议新增点位（按排名）：\n",
+        "#1 三愛里：2,081 名老年人",
+    ] {
+        assert!(svg.contains(words), "{words:?} not in map.svg");
+    }
+    assert!(!svg.contains("Legend") && !svg.contains("elderly"));
     // Chinese CSV files start with the byte-order mark; English ones do not.
     for name in ["coverage.csv", "summary.csv"] {
         let zh = fs::read(dir.path().join("zh").join(name)).unwrap();

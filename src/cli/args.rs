@@ -193,7 +193,7 @@ pub struct ReportArgs {
     /// repeatable. Features whose `kind` property names another kind are left out.
     #[arg(long, value_name = "KIND=FILE", value_parser = kind_and_file)]
     pub add: Vec<(String, PathBuf)>,
-    /// The language of the terminal's tables and lines: en or zh (Chinese, whose CSV files
+    /// The language of the terminal's tables and lines and the map's words: en or zh (Chinese, whose CSV files
     /// also start with a byte-order mark) [default: the manifest's `lang`, else en].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,

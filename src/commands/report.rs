@@ -67,7 +67,7 @@ pub struct ReportOptions {
     /// Start every CSV file with a UTF-8 byte-order mark, for spreadsheets in a Chinese
     /// locale (which read a CSV without one as GBK).
     pub csv_bom: bool,
-    /// The language of what people read (the terminal's lines); the manifest's `lang`, else
+    /// The language of what people read (the terminal's lines, the map); the manifest's `lang`, else
     /// English, when `None`. Chinese CSV files start with a byte-order mark.
     pub lang: Option<Lang>,
     /// What-if facilities: each file's facilities added to the layer of the kind (see
@@ -412,14 +412,18 @@ fn write_tables(
 /// What the overview map of the view circle draws, every geometry in the plane's metres:
 /// the blocks, the streets and barriers when walking, the facilities each of the circle's
 /// requirements counts, the circle's gap zones and the suggested sites with their ranks.
-fn overview_map<'a>(analysis: &'a Analysis<'a>, attribution: Option<&str>) -> MapData<'a> {
+fn overview_map<'a>(
+    analysis: &'a Analysis<'a>,
+    attribution: Option<&str>,
+    lang: Lang,
+) -> MapData<'a> {
     let study = &analysis.study;
     let (dataset, plane) = (study.dataset, study.plane);
     let view = analysis.options.view;
     let circle = &study.policy.circles[view].name;
     let walking = study.models.walk().is_some();
     MapData {
-        title: map_title(&analysis.summary.circles[view], walking),
+        title: map_title(&analysis.summary.circles[view], walking, lang),
         outlines: &plane.block_outlines,
         centroids: &plane.block_centroids,
         elderly: &dataset.blocks.elderly,
@@ -468,6 +472,7 @@ fn overview_map<'a>(analysis: &'a Analysis<'a>, attribution: Option<&str>) -> Ma
             })
             .collect(),
         attribution: attribution.map(String::from),
+        lang,
     }
 }
 
@@ -490,7 +495,8 @@ fn write_map_and_page(
     tables: &Tables,
 ) -> std::io::Result<Vec<String>> {
     let protected = folder.protected();
-    let map = overview_map(analysis, city.manifest.attribution.as_deref());
+    let lang = options.lang(&city.manifest);
+    let map = overview_map(analysis, city.manifest.attribution.as_deref(), lang);
     let drawn = write_map(&tables.map_svg, &tables.map_png, protected, &map)?;
     let study = &analysis.study;
     let page = Page {

@@ -21,6 +21,7 @@ mod text;
 
 use super::atomic::{write_atomically, ProtectedInputs};
 use crate::config::Filter;
+use crate::lang::Lang;
 use fonts::{needs_fallback, register_fonts, Fonts};
 use geo::{Coord, Geometry, LineString, MultiPolygon};
 use plotters::prelude::*;
@@ -113,6 +114,8 @@ pub struct MapData<'a> {
     pub sites: Vec<MapSite>,
     /// The data's credit line (`© OpenStreetMap contributors`), drawn under the map.
     pub attribution: Option<String>,
+    /// The language of the map's words (title, legend, labels).
+    pub lang: Lang,
 }
 
 /// A drawn map.

@@ -1,6 +1,7 @@
 use super::scene::{build, mix, BlockLayer};
 use super::*;
 use crate::config::Filter;
+use crate::lang::Lang;
 use crate::output::format::thousands;
 use geo::{polygon, MultiPolygon};
 use std::sync::LazyLock;
@@ -65,6 +66,7 @@ fn map<'a>(
         )],
         sites: Vec::new(),
         attribution: None,
+        lang: Lang::En,
     }
 }
 
@@ -360,7 +362,7 @@ fn the_legend_names_each_layer_with_its_filter_and_leaves_empty_layers_out() {
     assert!(!texts.iter().any(|t| t.contains("clinic")), "{texts:?}");
     assert!(texts
         .iter()
-        .any(|t| t.starts_with("100 blocks, 1 facility layer(s)")));
+        .any(|t| t.starts_with("100 blocks, 1 facility layer, ")));
     // The hospital layer's marker (the third kind's, a triangle): two on the map, one in the
     // legend; none of the hospice's (the first kind's, a circle).
     let (hospital, _) = crate::output::markers::kind_marker(2);

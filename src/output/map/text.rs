@@ -6,7 +6,8 @@ use super::scene::{mix, BlockLayer, Rgb, Scene, CELL_PX, COVERED, NOT_COVERED};
 use super::{MapData, MapZone};
 use crate::analysis::summary::CircleSummary;
 use crate::config::filter::{Accepted, Filter, Scalar};
-use crate::output::format::{percent, thousands};
+use crate::lang::Lang;
+use crate::output::format::{percent, plural, thousands};
 
 /// The texts around and on the map.
 pub struct Labels {
@@ -41,19 +42,18 @@ pub struct Labels {
     pub north: &'static str,
 }
 
-/// The title: `basic circle: 9.2 % of 162,374 elderly covered on foot`.
-pub fn map_title(circle: &CircleSummary, walking: bool) -> String {
-    format!(
-        "{} circle: {} of {} elderly covered {}",
-        circle.display_name(),
+/// The title: `basic circle: 9.2 % of 162,374 elderly covered on foot`; in Chinese
+/// `basic：162,374 名老年人中 9.2 % 步行可达`.
+pub fn map_title(circle: &CircleSummary, walking: bool, lang: Lang) -> String {
+    let (name, how) = (circle.display_name(), lang.measured(walking));
+    let (share, total) = (
         percent(circle.elderly_met, circle.elderly_total),
         thousands(circle.elderly_total),
-        if walking {
-            "on foot"
-        } else {
-            "in a straight line"
-        }
-    )
+    );
+    match lang {
+        Lang::En => format!("{name} circle: {share} of {total} elderly covered {how}"),
+        Lang::Zh => format!("{name}：{total} 名老年人中 {share} {how}可达"),
+    }
 }
 
 /// The texts of `map` drawn as `scene`.
@@ -65,30 +65,41 @@ pub fn labels(map: &MapData, scene: &Scene) -> Labels {
     let mut site_layers: Vec<usize> = scene.sites.iter().map(|s| s.layer).collect();
     site_layers.sort_unstable();
     site_layers.dedup();
+    let lang = map.lang;
+    let (blocks, kinds, zones) = (
+        thousands(map.outlines.len() as f64),
+        layers.len(),
+        map.gaps.len(),
+    );
     Labels {
         title: map.title.clone(),
-        subtitle: format!(
-            "{} blocks, {} facility layer(s), {} gap zone(s); metres in a local transverse Mercator plane, north up",
-            thousands(map.outlines.len() as f64),
-            layers.len(),
-            map.gaps.len()
-        ),
-        legend: "Legend",
-        swatches: swatches(&scene.blocks),
-        streets: (!scene.streets.is_empty()).then_some("street"),
-        barriers: (!scene.barriers.is_empty()).then_some("barrier (river, railway…)"),
+        subtitle: match lang {
+            Lang::En => format!(
+                "{blocks} blocks, {kinds} facility layer{}, {zones} gap zone{}; metres in a local transverse Mercator plane, north up",
+                plural(kinds),
+                plural(zones)
+            ),
+            Lang::Zh => format!(
+                "{blocks} 个街坊、{kinds} 个设施图层、{zones} 个缺口片区；局部横轴墨卡托平面（米），上北"
+            ),
+        },
+        legend: lang.pick("Legend", "图例"),
+        swatches: swatches(&scene.blocks, lang),
+        streets: (!scene.streets.is_empty()).then_some(lang.pick("street", "街道")),
+        barriers: (!scene.barriers.is_empty())
+            .then_some(lang.pick("barrier (river, railway…)", "障碍（河流、铁路…）")),
         layers,
-        gap_zone: "gap zone",
-        sites_heading: "Suggested sites, by rank:",
+        gap_zone: lang.pick("gap zone", "缺口片区"),
+        sites_heading: lang.pick("Suggested sites, by rank:", "建议新增点位（按排名）："),
         sites: site_layers
             .into_iter()
             .map(|k| (k, layer_words(map, k)))
             .collect(),
-        grid_note: grid_note(&scene.blocks),
+        grid_note: grid_note(&scene.blocks, lang),
         zones: scene
             .zone_anchors
             .iter()
-            .map(|&(z, _)| zone_words(&map.gaps[z]))
+            .map(|&(z, _)| zone_words(&map.gaps[z], lang))
             .collect(),
         attribution: map.attribution.clone(),
         north: "N",
@@ -103,21 +114,22 @@ fn layer_words(map: &MapData, k: usize) -> String {
     if layer.filter.is_empty() {
         kind
     } else {
-        format!("{kind} ({})", filter_words(layer.filter))
+        format!("{kind} ({})", filter_words(layer.filter, map.lang))
     }
 }
 
 /// A filter in words: accepted texts by themselves (`hospice or nursing home`), other
 /// values with their field (`beds = 2`); fields joined with `, `.
-pub fn filter_words(filter: &Filter) -> String {
+pub fn filter_words(filter: &Filter, lang: Lang) -> String {
+    let or = lang.pick(" or ", " 或 ");
     let field = |(name, accepted): (&String, &Accepted)| {
         let values = accepted.values();
         if values.iter().all(|v| matches!(v, Scalar::Text(_))) {
             let texts: Vec<String> = values.iter().map(|v| words(&v.as_text())).collect();
-            texts.join(" or ")
+            texts.join(or)
         } else {
             let texts: Vec<_> = values.iter().map(|v| v.as_text()).collect();
-            format!("{name} = {}", texts.join(" or "))
+            format!("{name} = {}", texts.join(or))
         }
     };
     let fields: Vec<String> = filter.0.iter().map(field).collect();
@@ -129,36 +141,54 @@ fn words(name: &str) -> String {
     name.replace('_', " ")
 }
 
-/// A gap zone's label: `#1 建國里: 1,234 elderly`, or `#1: 1,234 elderly` unnamed.
-fn zone_words(zone: &MapZone) -> String {
+/// A gap zone's label: `#1 建國里: 1,234 elderly`, or `#1: 1,234 elderly` unnamed; in
+/// Chinese `#1 建國里：1,234 名老年人`.
+fn zone_words(zone: &MapZone, lang: Lang) -> String {
     let elderly = thousands(zone.elderly);
-    match &zone.place {
-        Some(place) => format!("#{} {place}: {elderly} elderly", zone.rank),
-        None => format!("#{}: {elderly} elderly", zone.rank),
+    let place = zone
+        .place
+        .as_ref()
+        .map_or(String::new(), |p| format!(" {p}"));
+    match lang {
+        Lang::En => format!("#{}{place}: {elderly} elderly", zone.rank),
+        Lang::Zh => format!("#{}{place}：{elderly} 名老年人", zone.rank),
     }
 }
 
 /// The legend's block colours: covered and not covered, or shares of elderly covered for
 /// grid cells.
-fn swatches(blocks: &BlockLayer) -> Vec<(Rgb, &'static str)> {
+fn swatches(blocks: &BlockLayer, lang: Lang) -> Vec<(Rgb, &'static str)> {
     match blocks {
-        BlockLayer::Polygons(_) => vec![(COVERED, "covered"), (NOT_COVERED, "not covered")],
+        BlockLayer::Polygons(_) => vec![
+            (COVERED, lang.pick("covered", "已覆盖")),
+            (NOT_COVERED, lang.pick("not covered", "未覆盖")),
+        ],
         BlockLayer::Grid(_) => vec![
-            (COVERED, "covered (all elderly)"),
-            (mix(NOT_COVERED, COVERED, 0.5), "half covered"),
-            (NOT_COVERED, "not covered (none)"),
+            (
+                COVERED,
+                lang.pick("covered (all elderly)", "已覆盖（全部老年人）"),
+            ),
+            (
+                mix(NOT_COVERED, COVERED, 0.5),
+                lang.pick("half covered", "覆盖一半"),
+            ),
+            (NOT_COVERED, lang.pick("not covered (none)", "未覆盖（无）")),
         ],
     }
 }
 
 /// The note under the legend that blocks are aggregated into grid cells.
-fn grid_note(blocks: &BlockLayer) -> Vec<String> {
-    match blocks {
-        BlockLayer::Polygons(_) => Vec::new(),
-        BlockLayer::Grid(_) => vec![
+fn grid_note(blocks: &BlockLayer, lang: Lang) -> Vec<String> {
+    match (blocks, lang) {
+        (BlockLayer::Polygons(_), _) => Vec::new(),
+        (BlockLayer::Grid(_), Lang::En) => vec![
             format!("Blocks aggregated to {CELL_PX} px cells,"),
             "coloured by the share of".to_string(),
             "elderly covered.".to_string(),
+        ],
+        (BlockLayer::Grid(_), Lang::Zh) => vec![
+            format!("街坊聚合为 {CELL_PX} px 网格，"),
+            "按老年人覆盖比例着色。".to_string(),
         ],
     }
 }
