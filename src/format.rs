@@ -118,6 +118,15 @@ pub fn plural(n: usize) -> &'static str {
     }
 }
 
+/// A change with its sign, in whole units: `+1,234`, `-56`, `0`.
+pub fn signed(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", thousands(x))
+    } else {
+        thousands(x)
+    }
+}
+
 /// A distance in whole metres: `1,480 m`.
 pub fn metres(x: f64) -> String {
     format!("{} m", thousands(x))
@@ -164,6 +173,10 @@ mod tests {
         assert_eq!(megabytes(16_777_216), "16.8 MB");
         assert_eq!(megabytes(1 << 40), "1,099,512 MB");
         assert_eq!(metres(620.2), "620 m");
+        assert_eq!(
+            (signed(1234.0), signed(-56.0), signed(0.0)),
+            ("+1,234".to_string(), "-56".to_string(), "0".to_string())
+        );
         assert_eq!(percent(1.0, 8.0), "12.5 %");
         assert_eq!(percent(1.0, 0.0), "-");
     }

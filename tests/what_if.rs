@@ -70,7 +70,6 @@ fn adding_the_suggested_sites_covers_what_site_predicted() {
         before,
         after,
         sites,
-        ..
     } = before_and_after(dir.path());
     let suggested = json(&sites.join("sites.geojson"));
     let features = suggested["features"].as_array().unwrap();
@@ -159,7 +158,6 @@ fn compare_shows_what_the_added_sites_changed() {
         before,
         after,
         sites,
-        ..
     } = before_and_after(dir.path());
     let out = dir.path().join("compare");
     carecircle()

@@ -3,7 +3,7 @@
 use super::errors::{fail, Hints};
 use anyhow::Result;
 use carecircle::commands::compare::run_compare;
-use carecircle::format::{printable, thousands};
+use carecircle::format::{printable, signed, thousands};
 use carecircle::output::text_table::{render, Layout, TERMINAL_COLUMNS};
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,14 +14,6 @@ pub fn compare(before: &Path, after: &Path, out: &Path, csv_bom: bool) -> Result
     let (comparison, written) = match run_compare(before, after, out, csv_bom) {
         Ok(done) => done,
         Err(e) => return Ok(fail(e, Hints::NO_FLAGS)),
-    };
-    let signed = |x: f64| {
-        let text = thousands(x);
-        if x > 0.0 {
-            format!("+{text}")
-        } else {
-            text
-        }
     };
     let mut rows = vec![[
         "circle",

@@ -6,6 +6,7 @@ use super::markup::{element, escape, list};
 use super::words::capitalised;
 use crate::analysis::summary::{SiteSummary, SitesSummary, Summary};
 use crate::analysis::zones::ZoneSummary;
+use crate::lang::Lang;
 use crate::output::format::{metres, percent, plural, thousands};
 use std::fmt::Write as _;
 
@@ -15,11 +16,7 @@ pub const ACTIONS: usize = 3;
 /// The section "What this means, what to do first".
 pub fn actions(out: &mut String, summary: &Summary) {
     out.push_str("<section id=\"actions\">\n<h2>What this means, what to do first</h2>\n");
-    let how = if summary.network.is_some() {
-        "on foot"
-    } else {
-        "in a straight line"
-    };
+    let how = Lang::En.measured(summary.network.is_some());
     list(
         out,
         summary.circles.iter().map(|c| {

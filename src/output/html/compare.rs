@@ -4,16 +4,7 @@
 use super::markup::{element, Cell, Table};
 use super::STYLE;
 use crate::analysis::comparison::{Change, Comparison};
-use crate::output::format::{percent, thousands};
-
-/// A change with its sign: `+1,234`, `-56`, `0`.
-fn signed(x: f64) -> String {
-    if x > 0.0 {
-        format!("+{}", thousands(x))
-    } else {
-        thousands(x)
-    }
-}
+use crate::output::format::{percent, signed, thousands};
 
 /// The whole page.
 pub fn render(comparison: &Comparison) -> String {
